@@ -1,0 +1,51 @@
+# The portal's two commands: `make run` (demo on SQLite) and `make test` (suite on PostgreSQL).
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+PORT ?= 8000
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint format bench prod-check deps-run deps-test migrate
+
+.venv/.installed-run: requirements.txt
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+.venv/.installed-dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@ .venv/.installed-run
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+deps-run:
+	scripts/system-deps.sh run
+
+deps-test:
+	scripts/system-deps.sh test
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+## Start the portal with demo data on http://127.0.0.1:$(PORT) (SQLite under var/ unless DATABASE_URL is set).
+run: deps-run .venv/.installed-run node_modules/.package-lock.json locale/en/LC_MESSAGES/django.mo
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed_demo
+	@echo "Portal en http://127.0.0.1:$(PORT)/ (usuarios de demostración en README.md)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Run the whole suite on a throwaway PostgreSQL, with branch coverage.
+test: deps-test .venv/.installed-dev node_modules/.package-lock.json locale/en/LC_MESSAGES/django.mo
+	.venv/bin/ruff check .
+	.venv/bin/pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+lint: .venv/.installed-dev
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: .venv/.installed-dev
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .

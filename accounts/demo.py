@@ -1,0 +1,97 @@
+"""Demo accounts, one per built-in profile. Idempotent; names are invented."""
+
+from django.conf import settings
+
+from .models import Profile, User
+from .services import user_create
+
+# username, institution key in ctx, profile code, given names, surnames, CURP, position
+DEMO_USERS = [
+    (
+        "comision.admin",
+        "commission",
+        "commission_admin",
+        "Ana Lucía",
+        "Gómez",
+        "Mora",
+        "GOMA850317MDFRRN04",
+        "Titular de la Unidad de Plataforma",
+    ),
+    (
+        "comision.revisor",
+        "commission",
+        "commission_reviewer",
+        "Jorge",
+        "Peña",
+        "Luna",
+        "PELJ900101HJCRNS07",
+        "Analista de cuentas",
+    ),
+    (
+        "comision.auditor",
+        "commission",
+        "auditor",
+        "Marina",
+        "Ramos",
+        "Hernández",
+        "RAHM880512MNLMRR06",
+        "Auditora interna",
+    ),
+    (
+        "inst1.admin",
+        "member1",
+        "institution_admin",
+        "Carlos",
+        "López",
+        "Salinas",
+        "LOSC750925HMCPLR06",
+        "Jefe de Tecnologías de la Información",
+    ),
+    (
+        "inst1.analista",
+        "member1",
+        "analyst",
+        "Elena",
+        "Torres",
+        "Vega",
+        "TOVE920214MPLRGL02",
+        "Analista de información",
+    ),
+    (
+        "inst2.admin",
+        "member2",
+        "institution_admin",
+        "Fernando",
+        "Sánchez",
+        "Alanís",
+        "SAAF810707HVZNLR09",
+        "Coordinador de Sistemas",
+    ),
+    ("inst2.analista", "member2", "analyst", "Rosa", "Cruz", "Díaz", "CUDR950630MYNRZS02", "Analista de datos"),
+]
+
+
+def seed(ctx):
+    users = {}
+    for number, row in enumerate(DEMO_USERS, start=1001):
+        username, inst_key, profile_code, given, paternal, maternal, curp, position = row
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            institution = ctx[inst_key]
+            user = user_create(
+                username=username,
+                institution=institution,
+                profile=Profile.objects.get(code=profile_code),
+                password=settings.DEMO_PASSWORD,
+                given_names=given,
+                paternal_surname=paternal,
+                maternal_surname=maternal,
+                curp=curp,
+                email=f"{username}@{institution.acronym.lower()}.demo.gob.mx",
+                phone="81 2020 0000",
+                position=position,
+                area="Dirección de Informática",
+                public_servant_number=f"SP-{number}",
+            )
+        users[username] = user
+    ctx["users"] = users

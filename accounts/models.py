@@ -1,0 +1,159 @@
+from django.contrib.auth.models import AbstractBaseUser, Group, PermissionsMixin
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.identifiers import validate_curp
+
+
+class Profile(models.Model):
+    """An entry of the profile catalog (catálogo de perfiles, 000 NOVENA).
+
+    Each profile is backed by a Django group holding its model-level permissions and carries a
+    scope that bounds which rows its users may see. Every user has exactly one profile.
+    """
+
+    class Scope(models.TextChoices):
+        PLATFORM = "platform", _("Toda la plataforma (Comisión)")
+        INSTITUTION = "institution", _("Su propia institución")
+        ASSIGNED = "assigned", _("Convenios asignados")
+
+    code = models.SlugField(_("clave"), max_length=50, unique=True)
+    name = models.CharField(_("nombre"), max_length=100, unique=True)
+    description = models.TextField(_("descripción"), blank=True)
+    scope = models.CharField(_("alcance"), max_length=20, choices=Scope.choices)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="profile", verbose_name=_("grupo"))
+    is_builtin = models.BooleanField(_("predefinido"), default=False, editable=False)
+    is_active = models.BooleanField(_("activo"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("perfil")
+        verbose_name_plural = _("perfiles")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(DjangoUserManager):
+    def get_by_natural_key(self, username):
+        # Usernames are case-insensitive: "Inst1.Admin" and "inst1.admin" are one account.
+        return self.get(username__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A personal, non-transferable account (000, OCTAVA)."""
+
+    class Status(models.TextChoices):
+        PENDING_LETTER = "pending_letter", _("Pendiente de carta de confidencialidad")
+        ACTIVE = "active", _("Activa")
+        SUSPENDED = "suspended", _("Suspendida")
+        CANCELLED = "cancelled", _("Cancelada")
+
+    # Statuses that may sign in: a pending user signs in only to accept the letter.
+    LIVE_STATUSES = (Status.PENDING_LETTER, Status.ACTIVE)
+
+    username = models.CharField(
+        _("usuario"),
+        max_length=150,
+        unique=True,
+        help_text=_("Se guarda en minúsculas; no distingue mayúsculas de minúsculas."),
+    )
+    institution = models.ForeignKey(
+        "agreements.Institution",
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        verbose_name=_("institución"),
+    )
+    profile = models.ForeignKey(
+        Profile, on_delete=models.PROTECT, related_name="users", null=True, blank=True, verbose_name=_("perfil")
+    )
+    given_names = models.CharField(_("nombre(s)"), max_length=120)
+    paternal_surname = models.CharField(_("primer apellido"), max_length=80)
+    maternal_surname = models.CharField(_("segundo apellido"), max_length=80, blank=True)
+    curp = models.CharField(_("CURP"), max_length=18, null=True, blank=True, validators=[validate_curp])
+    email = models.EmailField(_("correo institucional"))
+    phone = models.CharField(_("teléfono"), max_length=40, blank=True)
+    position = models.CharField(_("cargo"), max_length=150, blank=True)
+    area = models.CharField(_("área de adscripción"), max_length=150, blank=True)
+    public_servant_number = models.CharField(_("número de servidor público"), max_length=40, blank=True)
+    status = models.CharField(_("estado de la cuenta"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_changed_at = models.DateTimeField(_("cambio de estado"), default=timezone.now)
+    is_active = models.BooleanField(_("puede iniciar sesión"), default=True, editable=False)
+    is_staff = models.BooleanField(_("acceso al admin de Django"), default=False)
+    date_joined = models.DateTimeField(_("alta"), default=timezone.now)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email"]
+
+    class Meta:
+        verbose_name = _("usuario")
+        verbose_name_plural = _("usuarios")
+        ordering = ["paternal_surname", "maternal_surname", "given_names"]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+            models.UniqueConstraint(
+                fields=["curp"],
+                condition=Q(curp__isnull=False) & ~Q(status="cancelled"),
+                name="user_curp_unique_live",
+                violation_error_message=_("Ya existe una cuenta vigente con esa CURP."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_superuser=True) | (Q(profile__isnull=False) & Q(institution__isnull=False)),
+                name="user_has_profile_and_institution",
+                violation_error_message=_("Toda cuenta necesita un perfil y una institución."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending_letter", "active"], is_active=True)
+                | (~Q(status__in=["pending_letter", "active"]) & Q(is_active=False)),
+                name="user_is_active_matches_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.username})"
+
+    @classmethod
+    def normalize_username(cls, username):
+        return super().normalize_username(username or "").strip().lower()
+
+    def save(self, *args, **kwargs):
+        self.username = self.normalize_username(self.username)
+        if self.curp:
+            self.curp = self.curp.strip().upper()
+        # Django's is_active follows the portal's account status, never the other way round.
+        self.is_active = self.status in self.LIVE_STATUSES
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_active"}
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        return " ".join(p for p in (self.given_names, self.paternal_surname, self.maternal_surname) if p)
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.given_names
+
+    @property
+    def has_platform_scope(self):
+        """Whether the user's profile reaches the whole platform (commission profiles)."""
+        if self.is_superuser:
+            return True
+        return self.profile_id is not None and self.profile.scope == Profile.Scope.PLATFORM

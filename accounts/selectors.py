@@ -1,0 +1,17 @@
+"""Reads on accounts, always scoped to what the asking user may see."""
+
+from .models import User
+
+
+def user_visible_queryset(user):
+    if not user.is_authenticated:
+        return User.objects.none()
+    if user.has_platform_scope:
+        return User.objects.all()
+    if user.has_perm("accounts.view_user"):
+        return User.objects.filter(institution_id=user.institution_id)
+    return User.objects.filter(pk=user.pk)
+
+
+def user_list(*, user):
+    return user_visible_queryset(user).select_related("institution", "profile")

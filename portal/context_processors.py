@@ -1,0 +1,20 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, url name, permission needed or None for any signed-in user). Later features add rows.
+NAVIGATION = [
+    (_("Inicio"), "dashboard", None),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    path = request.path
+    items = []
+    for label, url_name, perm in NAVIGATION:
+        if perm is None or user.has_perm(perm):
+            url = reverse(url_name)
+            items.append({"label": label, "url": url, "current": path == url})
+    return {"nav_items": items}

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+from agreements import demo as agreements_demo
+
+# Each step receives a shared dict and adds what later steps need. Later features append here.
+STEPS = [
+    agreements_demo.seed,
+    accounts_demo.seed,
+]
+
+
+class Command(BaseCommand):
+    help = "Crea (o completa) los datos de demostración. Se puede ejecutar varias veces."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Permite ejecutarlo con DEBUG desactivado.")
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("seed_demo se niega a correr con DEBUG desactivado; use --force si está seguro.")
+        ctx = {}
+        with transaction.atomic():
+            for step in STEPS:
+                step(ctx)
+        self.stdout.write(self.style.SUCCESS(f"Datos de demostración listos: {len(ctx.get('users', {}))} cuentas."))

@@ -1,0 +1,31 @@
+"""Settings for the test suite: the same as production's shape, on a throwaway PostgreSQL.
+
+The database host and port are filled in by conftest.py once pytest-postgresql has started the
+server; nothing connects before that.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "True")
+
+from .settings import *  # noqa: E402,F403
+from .settings import DATABASES  # noqa: E402
+
+DATABASES["default"] = {
+    "ENGINE": "django.db.backends.postgresql",
+    "NAME": "portal",
+    "USER": "postgres",
+    "PASSWORD": "",
+    "HOST": "127.0.0.1",
+    "PORT": "0",
+    "ATOMIC_REQUESTS": False,
+    "CONN_MAX_AGE": 0,
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; production keeps PBKDF2
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from . import views
+from .forms import PortalAuthenticationForm, PortalPasswordResetForm
+
+auth_patterns = [
+    path(
+        "entrar/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html",
+            authentication_form=PortalAuthenticationForm,
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
+    path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("contrasena/cambiar/", views.PortalPasswordChangeView.as_view(), name="password_change"),
+    path(
+        "contrasena/cambiada/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "contrasena/restablecer/",
+        auth_views.PasswordResetView.as_view(form_class=PortalPasswordResetForm),
+        name="password_reset",
+    ),
+    path("contrasena/restablecer/enviado/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "contrasena/restablecer/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "contrasena/restablecer/listo/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("idioma/", login_not_required(set_language), name="set_language"),
+    path("cuenta/", include(auth_patterns)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,40 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.template.loader import select_template
+from django.views.decorators.cache import never_cache
+
+from . import dashboards
+
+
+def dashboard(request):
+    """Each profile lands on its own dashboard; a custom profile gets its scope's dashboard."""
+    user = request.user
+    profile = user.profile
+    candidates = []
+    if profile is not None:
+        candidates = [f"portal/dashboards/{profile.code}.html", f"portal/dashboards/scope_{profile.scope}.html"]
+    candidates.append(
+        "portal/dashboards/scope_platform.html" if user.is_superuser else "portal/dashboards/default.html"
+    )
+    template = select_template(candidates)
+    return render(request, template.template.name, dashboards.context_for(user))
+
+
+class PortalPasswordChangeView(auth_views.PasswordChangeView):
+    pass
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """Liveness for load balancers: says whether the database answers, without any detail."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        ok = True
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"; the detail stays in the logs
+        ok = False
+    return JsonResponse({"status": "ok" if ok else "error"}, status=200 if ok else 503)
