@@ -15,3 +15,18 @@ def user_visible_queryset(user):
 
 def user_list(*, user):
     return user_visible_queryset(user).select_related("institution", "profile")
+
+
+def institution_admins(*, institution):
+    """Live accounts that administer ``institution`` (recipients of its notices)."""
+    return User.objects.filter(
+        institution=institution,
+        status=User.Status.ACTIVE,
+        profile__group__permissions__codename="manage_institution",
+        profile__group__permissions__content_type__app_label="portal",
+    ).distinct()
+
+
+def commission_admins():
+    """Live commission administrators."""
+    return User.objects.filter(status=User.Status.ACTIVE, profile__code="commission_admin")

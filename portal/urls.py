@@ -1,43 +1,48 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import access, views
 from .forms import PortalAuthenticationForm, PortalPasswordResetForm
 
 auth_patterns = [
     path(
         "entrar/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html",
-            authentication_form=PortalAuthenticationForm,
-            redirect_authenticated_user=True,
+        access.public(
+            auth_views.LoginView.as_view(
+                template_name="registration/login.html",
+                authentication_form=PortalAuthenticationForm,
+                redirect_authenticated_user=True,
+            )
         ),
         name="login",
     ),
-    path("salir/", auth_views.LogoutView.as_view(), name="logout"),
-    path("contrasena/cambiar/", views.PortalPasswordChangeView.as_view(), name="password_change"),
+    path("salir/", access.signed_in(auth_views.LogoutView.as_view()), name="logout"),
+    path("contrasena/cambiar/", access.signed_in(views.PortalPasswordChangeView.as_view()), name="password_change"),
     path(
         "contrasena/cambiada/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        access.signed_in(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
     path(
         "contrasena/restablecer/",
-        auth_views.PasswordResetView.as_view(form_class=PortalPasswordResetForm),
+        access.public(auth_views.PasswordResetView.as_view(form_class=PortalPasswordResetForm)),
         name="password_reset",
     ),
-    path("contrasena/restablecer/enviado/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "contrasena/restablecer/enviado/",
+        access.public(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
     path(
         "contrasena/restablecer/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        access.public(auth_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
         "contrasena/restablecer/listo/",
-        auth_views.PasswordResetCompleteView.as_view(),
+        access.public(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
 ]
@@ -45,7 +50,7 @@ auth_patterns = [
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
-    path("idioma/", login_not_required(set_language), name="set_language"),
+    path("idioma/", access.public(set_language), name="set_language"),
     path("cuenta/", include(auth_patterns)),
     path("admin/", admin.site.urls),
 ]

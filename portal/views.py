@@ -1,14 +1,14 @@
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import select_template
 from django.views.decorators.cache import never_cache
 
-from . import dashboards
+from . import access, dashboards
 
 
+@access.signed_in
 def dashboard(request):
     """Each profile lands on its own dashboard; a custom profile gets its scope's dashboard."""
     user = request.user
@@ -27,7 +27,7 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
     pass
 
 
-@login_not_required
+@access.public
 @never_cache
 def healthz(request):
     """Liveness for load balancers: says whether the database answers, without any detail."""

@@ -4,22 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Capability',
+            name="Capability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
             ],
             options={
-                'permissions': [('view_history_log', 'Consultar la bitácora'), ('review_requests', 'Revisar y resolver solicitudes de cuentas'), ('manage_institution', 'Administrar su institución'), ('view_admin_dashboard', 'Ver el tablero de la Comisión')],
-                'managed': False,
-                'default_permissions': (),
+                "permissions": [
+                    ("view_history_log", "Consultar la bitácora"),
+                    ("review_requests", "Revisar y resolver solicitudes de cuentas"),
+                    ("manage_institution", "Administrar su institución"),
+                    ("view_admin_dashboard", "Ver el tablero de la Comisión"),
+                ],
+                "managed": False,
+                "default_permissions": (),
             },
         ),
     ]
