@@ -54,3 +54,39 @@ def login(client):
         return client
 
     return _login
+
+
+# --- Browser tests (pytest-playwright on Debian's Chromium; never `playwright install`) -------
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made by the
+# test itself are still synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {
+        "executable_path": require_binary("chromium"),
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a screenshot of a step under test-artifacts/<test name>/NN-step.png."""
+    folder = ARTIFACTS / request.node.name.replace("/", "_")
+    folder.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(1, 1000))
+
+    def _shot(page, step: str):
+        page.screenshot(path=str(folder / f"{next(counter):02d}-{step}.png"), full_page=True)
+
+    return _shot

@@ -15,7 +15,7 @@ PRODUCTION_ENV = {
 
 
 def test_production_settings_pass_check_deploy_with_no_warning():
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="portal.settings")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -30,7 +30,11 @@ def test_production_settings_pass_check_deploy_with_no_warning():
 
 
 def test_production_settings_refuse_to_start_without_a_secret_key():
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update({k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}, DJANGO_SETTINGS_MODULE="portal.settings")
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

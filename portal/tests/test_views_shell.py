@@ -142,3 +142,8 @@ def test_healthz_answers_without_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_browser_language_does_not_override_spanish(client):
+    html = client.get("/cuenta/entrar/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="es-MX">' in html
