@@ -14,3 +14,17 @@ def end_user_sessions(*, user, keep_session_key: str | None = None) -> int:
             session.delete()
             ended += 1
     return ended
+
+
+# The session remembers which profile and status it was opened with; a change ends it.
+RIGHTS_SESSION_KEY = "_portal_rights"
+
+
+def rights_stamp(user) -> str:
+    return f"{user.profile_id or 0}:{user.status}"
+
+
+def remember_rights(sender, request, user, **kwargs):
+    """user_logged_in receiver: stamp the new session with the user's profile and status."""
+    if hasattr(request, "session"):
+        request.session[RIGHTS_SESSION_KEY] = rights_stamp(user)
