@@ -60,6 +60,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = Profile.Scope.choices  # no empty radio
         self.fields["permissions"].queryset = assignable_permissions()
         if self.instance.pk:
             self.fields["permissions"].initial = list(self.instance.group.permissions.values_list("pk", flat=True))
