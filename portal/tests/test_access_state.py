@@ -25,7 +25,7 @@ def test_a_suspended_or_cancelled_account_is_signed_out_at_its_next_request(clie
 def test_a_profile_change_ends_the_old_rights_even_for_a_session_left_behind(client, login):
     user = UserFactory(profile=profile("institution_admin"))
     login(user)
-    assert client.session[RIGHTS_SESSION_KEY] == f"{user.profile_id}:active"
+    assert client.session[RIGHTS_SESSION_KEY] == f"profile:{user.profile_id}"
     assert client.get("/usuarios/").status_code == 200
     # Change the profile behind the service's back: the middleware alone must catch it.
     user.profile = profile("analyst")
@@ -44,3 +44,11 @@ def test_the_profile_change_service_ends_sessions_and_the_new_login_has_the_new_
     assert client.get("/usuarios/").status_code == 302  # session gone: back to login
     login(user)
     assert client.get("/usuarios/").status_code == 200
+
+
+def test_activation_after_the_confidentiality_letter_keeps_the_session(client, login):
+    user = UserFactory(status=User.Status.PENDING_LETTER)
+    login(user)
+    user.status = User.Status.ACTIVE
+    user.save()
+    assert client.get("/").status_code == 200
