@@ -86,6 +86,20 @@ def user_profile_history(*, user):
     return user.history.select_related("history_user", "profile").order_by("-history_date")[:50]
 
 
+def user_assignments(*, user):
+    """The objects granted one by one to ``user`` (profiles with the "assigned" scope)."""
+    from guardian.models import UserObjectPermission
+
+    grants = UserObjectPermission.objects.filter(user=user).select_related("content_type", "permission")
+    found = []
+    for grant in grants.order_by("content_type__app_label", "content_type__model", "object_pk"):
+        model = grant.content_type.model_class()
+        obj = model._default_manager.filter(pk=grant.object_pk).first() if model else None
+        if obj is not None:
+            found.append({"kind": model._meta.verbose_name, "object": obj})
+    return found
+
+
 def institution_admins(*, institution):
     """Live accounts that administer ``institution`` (recipients of its notices)."""
     return User.objects.filter(

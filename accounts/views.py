@@ -166,7 +166,13 @@ def user_detail(request, user_pk):
     return render(
         request,
         "accounts/user_detail.html",
-        {"account": account, "history": selectors.user_profile_history(user=account)},
+        {
+            "account": account,
+            "history": selectors.user_profile_history(user=account),
+            "assignments": selectors.user_assignments(user=account)
+            if account.profile and account.profile.scope == Profile.Scope.ASSIGNED
+            else None,
+        },
     )
 
 

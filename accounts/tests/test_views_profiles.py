@@ -126,3 +126,15 @@ def test_user_list_searches_and_pages(client, admin):
     first = client.get("/usuarios/?q=lote").content.decode()
     assert "26 cuentas a su alcance" in first and "Página 1 de 2" in first
     assert "q=lote&amp;page=2" in first
+
+
+def test_an_assigned_scope_users_page_lists_the_objects_granted(client, admin):
+    from agreements.tests.factories import InstitutionFactory
+
+    assigned = services.profile_create(actor=admin, code="asig", name="Asignado", scope="assigned", permissions=[])
+    person = UserFactory(profile=assigned, institution=admin.institution)
+    granted = InstitutionFactory(legal_name="Instituto Asignado de Prueba")
+    services.grant_assignment(user=person, obj=granted, actor=admin)
+    client.force_login(admin)
+    html = client.get(f"/usuarios/{person.pk}/").content.decode()
+    assert "Registros asignados" in html and "Instituto Asignado de Prueba" in html

@@ -52,3 +52,18 @@ def test_activation_after_the_confidentiality_letter_keeps_the_session(client, l
     user.status = User.Status.ACTIVE
     user.save()
     assert client.get("/").status_code == 200
+
+
+def test_rights_removed_from_a_custom_profile_stop_at_the_holders_next_request(client, login):
+    from django.contrib.auth.models import Permission
+
+    from accounts.services import profile_create, profile_update
+
+    admin = UserFactory(profile=profile("commission_admin"), institution=CommissionFactory())
+    view_user = Permission.objects.get(codename="view_user")
+    custom = profile_create(actor=admin, code="lectura", name="Lectura", scope="institution", permissions=[view_user])
+    holder = UserFactory(profile=custom)
+    login(holder)
+    assert client.get("/usuarios/").status_code == 200
+    profile_update(actor=admin, profile=custom, name="Lectura", scope="institution", permissions=[])
+    assert client.get("/usuarios/").status_code == 403
