@@ -1,0 +1,107 @@
+"""Every page each demo role can reach passes axe-core's WCAG 2.1 A and AA rules.
+
+Signs in as one demo account per profile, walks every same-origin link reachable from the
+dashboard (one page per kind), submits each form with required fields empty to check the page
+with its errors, and runs axe on all of them. Pages added later are covered as soon as a link
+leads to them. Screenshots of every page go to test-artifacts/accessibility/<account>/.
+"""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from conftest import ARTIFACTS
+
+from .browsing import Crawler, demo_password, describe, forms_to_submit_empty, run_axe, sign_in, submit_empty
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAGES_PER_ROLE = 80
+
+
+def demo_accounts():
+    """One active demo account per profile (the demo password signs them all in)."""
+    password = demo_password()
+    accounts = {}
+    for user in User.objects.filter(status=User.Status.ACTIVE, profile__isnull=False).order_by("username"):
+        if user.profile.code not in accounts and user.check_password(password):
+            accounts[user.profile.code] = user.username
+    return accounts
+
+
+class Audit:
+    def __init__(self, folder):
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.violations = {}
+        self.checked = []
+        self.counter = 0
+
+    def check(self, page, label):
+        self.counter += 1
+        slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "inicio"
+        page.screenshot(path=str(self.folder / f"{self.counter:03d}-{slug}.png"), full_page=True)
+        found = run_axe(page)
+        self.checked.append(label)
+        if found:
+            self.violations[label] = found
+
+
+def audit_site(page, base_url, audit, start):
+    crawler = Crawler(page, base_url, start=start, limit=PAGES_PER_ROLE)
+    for url in crawler:
+        path = url[len(base_url) :]
+        audit.check(page, path)
+        for index in forms_to_submit_empty(page):
+            submit_empty(page, index)
+            audit.check(page, f"{path} (formulario {index + 1} vacío)")
+            page.goto(url)
+    return crawler
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return demo_accounts()
+
+
+def test_every_page_of_every_role_has_no_wcag_violations(live_server, browser, demo_site):
+    base = live_server.url
+    assert {"commission_admin", "institution_admin", "analyst", "auditor"} <= set(demo_site)
+    all_violations, errors, summary = {}, [], {}
+
+    context = browser.new_context()
+    page = context.new_page()
+    audit = Audit(ARTIFACTS / "accessibility" / "anonimo")
+    for start in ("/cuenta/entrar/", "/cuenta/contrasena/restablecer/"):
+        crawler = audit_site(page, base, audit, start)
+        errors += crawler.errors
+    all_violations.update({f"anónimo {k}": v for k, v in audit.violations.items()})
+    summary["anónimo"] = len(audit.checked)
+    context.close()
+
+    for username in demo_site.values():
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, base, username, demo_password())
+        assert page.url == f"{base}/", f"{username} could not sign in: {page.url}"
+        audit = Audit(ARTIFACTS / "accessibility" / username)
+        crawler = audit_site(page, base, audit, "/")
+        errors += [(username, *e) for e in crawler.errors]
+        all_violations.update({f"{username} {k}": v for k, v in audit.violations.items()})
+        summary[username] = len(audit.checked)
+        assert len(audit.checked) >= 1
+        context.close()
+
+    print("pages checked per role:", summary)
+    assert not errors, f"pages linked from the portal answered with an error: {errors}"
+    assert not all_violations, "WCAG 2.1 A/AA violations:\n" + describe(all_violations)
+
+
+def test_the_axe_check_reports_violations(page):
+    """The harness itself: a page with an unlabelled field and no language fails."""
+    page.set_content("<html><head><title>x</title></head><body><main><input type='text'></main></body></html>")
+    found = {v["id"] for v in run_axe(page)}
+    assert {"label", "html-has-lang"} <= found
