@@ -1,7 +1,194 @@
-"""Figures for each profile's dashboard, read through the apps' scoped selectors."""
+"""Dashboards: figures for each profile, read through the apps' scoped selectors.
+
+A figure is a small table of numbers (row labels x one or more series) that the dashboard shows
+twice: as a Chart.js chart (static/js/dashboards.js reads the numbers from a json_script block)
+and as an accessible HTML table with the same numbers. Register a figure with ``@figure(...)``:
+its builder receives the signed-in user and returns a ``Figure`` (or None when it has nothing to
+show to that user). Every builder starts from a selector that already limits rows to the user's
+scope, so the commission sees the whole platform and an institution administrator only its own.
+
+Audiences: ``platform`` (commission profiles and superusers), ``institution`` (an institution's
+own profiles) and ``assigned`` (profiles that see assigned agreements only).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.functions import TruncWeek
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
 from agreements import selectors as agreement_selectors
+
+PLATFORM, INSTITUTION, ASSIGNED = "platform", "institution", "assigned"
+WEEKS = 12
+
+
+@dataclass
+class Series:
+    label: str
+    values: list
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    chart: str  # "bar", "line" or "doughnut"
+    row_header: str
+    labels: list
+    series: list[Series]
+    description: str = ""
+    stacked: bool = False
+    horizontal: bool = False
+    unit: str = ""
+    # Optional rows shown under the table (e.g. the agreements about to expire).
+    notes: list = field(default_factory=list)
+    notes_title: str = ""
+
+    @property
+    def data_id(self):
+        return f"{self.key}-datos"
+
+    @property
+    def rows(self):
+        return [(label, [s.values[i] for s in self.series]) for i, label in enumerate(self.labels)]
+
+    @property
+    def total(self):
+        return sum(sum(v or 0 for v in s.values) for s in self.series)
+
+    def chart_data(self):
+        return {
+            "type": self.chart,
+            "title": str(self.title),
+            "labels": [str(label) for label in self.labels],
+            "stacked": self.stacked,
+            "horizontal": self.horizontal,
+            "unit": str(self.unit),
+            "series": [{"label": str(s.label), "values": list(s.values)} for s in self.series],
+        }
+
+
+_REGISTRY = []
+
+
+def figure(*, audiences=(PLATFORM, INSTITUTION, ASSIGNED), permission=None, order=100):
+    """Register a figure builder for the given audiences, shown when the user holds ``permission``."""
+
+    def decorator(builder):
+        _REGISTRY.append({"builder": builder, "audiences": audiences, "permission": permission, "order": order})
+        _REGISTRY.sort(key=lambda entry: entry["order"])
+        return builder
+
+    return decorator
+
+
+def audience_of(user):
+    if user.is_superuser or getattr(user, "has_platform_scope", False):
+        return PLATFORM
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return None
+    return ASSIGNED if profile.scope == ASSIGNED else INSTITUTION
+
+
+def figures_for(user):
+    audience = audience_of(user)
+    found = []
+    for entry in _REGISTRY:
+        if audience not in entry["audiences"]:
+            continue
+        if entry["permission"] and not user.has_perm(entry["permission"]):
+            continue
+        built = entry["builder"](user)
+        if built is not None:
+            found.append(built)
+    return found
+
+
+# --- Helpers for builders -------------------------------------------------------------------
+
+
+def week_starts(weeks=WEEKS, today=None):
+    """Mondays of the last ``weeks`` weeks, oldest first, in the portal's time zone."""
+    today = today or timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    return [monday - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+
+
+def week_label(monday):
+    return formats.date_format(monday, "j M")
+
+
+def since(weeks=WEEKS):
+    first = week_starts(weeks)[0]
+    return timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+
+
+def weekly_counts(queryset, date_field, weeks=WEEKS, **filters):
+    """{monday: count} of rows per week of ``date_field`` over the last ``weeks`` weeks."""
+    mondays = week_starts(weeks)
+    lookup = {f"{date_field}__gte": since(weeks), **filters}
+    rows = (
+        queryset.filter(**lookup).annotate(week=TruncWeek(date_field)).values("week").annotate(n=Count("pk")).order_by()
+    )
+    counts = {}
+    for row in rows:
+        week = row["week"]
+        if isinstance(week, dt.datetime):
+            week = timezone.localtime(week).date() if timezone.is_aware(week) else week.date()
+        counts[week] = counts.get(week, 0) + row["n"]
+    return [counts.get(m, 0) for m in mondays]
+
+
+def counts_by_choice(queryset, field_name, choices):
+    """(labels, values) of rows per value of a choices field, in the choices' order."""
+    found = dict(queryset.values_list(field_name).annotate(n=Count("pk")).order_by())
+    labels, values = [], []
+    for value, label in choices:
+        labels.append(label)
+        values.append(found.get(value, 0))
+    return labels, values
+
+
+# --- Accounts -------------------------------------------------------------------------------
+
+
+@figure(permission="accounts.view_user", order=10)
+def accounts_by_status(user):
+    from accounts.models import User
+
+    labels, values = counts_by_choice(account_selectors.user_list(user=user), "status", User.Status.choices)
+    return Figure(
+        key="cuentas-estado",
+        title=_("Cuentas por estado"),
+        chart="bar",
+        row_header=_("Estado"),
+        labels=labels,
+        series=[Series(_("Cuentas"), values)],
+        description=_("Todas las cuentas a su alcance, según su estado actual."),
+        horizontal=True,
+    )
+
+
+@figure(permission="accounts.view_user", order=11)
+def accounts_created_per_week(user):
+    values = weekly_counts(account_selectors.user_list(user=user), "date_joined")
+    return Figure(
+        key="cuentas-altas",
+        title=_("Cuentas dadas de alta por semana"),
+        chart="line",
+        row_header=_("Semana que inicia"),
+        labels=[week_label(m) for m in week_starts()],
+        series=[Series(_("Altas"), values)],
+        description=_("Cuentas registradas en el portal en cada una de las últimas 12 semanas."),
+    )
+
+
+# --- Context for the dashboard view ------------------------------------------------------------
 
 
 def context_for(user):
@@ -9,4 +196,5 @@ def context_for(user):
         "institutions_count": agreement_selectors.institution_list(user=user).count(),
         "users_count": account_selectors.user_list(user=user).count(),
         "recent_users": account_selectors.user_list(user=user).order_by("-date_joined")[:5],
+        "figures": figures_for(user),
     }

@@ -110,13 +110,13 @@ class Crawler:
     4xx/5xx are kept in ``errors`` instead. At most ``limit`` pages.
     """
 
-    def __init__(self, page, base_url, start="/", limit=80):
-        self.page, self.base_url, self.start, self.limit = page, base_url, start, limit
+    def __init__(self, page, base_url, starts=("/",), limit=80):
+        self.page, self.base_url, self.starts, self.limit = page, base_url, starts, limit
         self.errors = []
         self.visited = []
 
     def __iter__(self):
-        queue = deque([urljoin(self.base_url + "/", self.start.lstrip("/"))])
+        queue = deque(urljoin(self.base_url + "/", start.lstrip("/")) for start in self.starts)
         seen = set()
         while queue and len(self.visited) < self.limit:
             url = queue.popleft()

@@ -1,0 +1,75 @@
+"""Dashboards: each audience gets its figures, scoped, as a chart's data and as a table."""
+
+import json
+import re
+
+import pytest
+
+from accounts.models import User
+from accounts.tests.factories import UserFactory, profile
+from agreements.tests.factories import CommissionFactory, InstitutionFactory
+from portal import dashboards
+
+pytestmark = pytest.mark.django_db
+
+
+def chart_data(html, key):
+    match = re.search(rf'<script id="{key}-datos" type="application/json">(.*?)</script>', html, re.S)
+    assert match, f"no json_script block for {key}"
+    return json.loads(match.group(1))
+
+
+def table_rows(html, key):
+    """(row header, [cells]) of the figure's table."""
+    section = html[html.index(f'id="{key}-titulo"') :]
+    section = section[: section.index("</table>")]
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', section, re.S)
+    return [(label, re.findall(r'<td class="num">(.*?)</td>', cells)) for label, cells in rows]
+
+
+@pytest.fixture
+def two_institutions(db):
+    commission = CommissionFactory()
+    mine, other = InstitutionFactory(), InstitutionFactory()
+    admin = UserFactory(institution=mine, profile=profile("institution_admin"), username="admin.mia")
+    UserFactory(institution=mine, status=User.Status.SUSPENDED)
+    UserFactory.create_batch(3, institution=other)
+    boss = UserFactory(institution=commission, profile=profile("commission_admin"), username="jefa")
+    return admin, boss
+
+
+def test_commission_sees_platform_figures_as_chart_and_table(two_institutions, login):
+    _, boss = two_institutions
+    html = login(boss).get("/").content.decode()
+    data = chart_data(html, "cuentas-estado")
+    by_status = dict(zip(data["labels"], data["series"][0]["values"], strict=True))
+    assert by_status["Activa"] == 5  # two institutions' staff and the commission admin
+    assert by_status["Suspendida"] == 1
+    rows = dict(table_rows(html, "cuentas-estado"))
+    assert rows["Activa"] == ["5"] and rows["Suspendida"] == ["1"]
+    assert "vendor/chart.js/chart.umd.js" in html and "js/dashboards.js" in html
+    assert 'role="img"' in html
+
+
+def test_institution_admin_sees_only_its_own_institution(two_institutions, login):
+    admin, _ = two_institutions
+    html = login(admin).get("/").content.decode()
+    data = chart_data(html, "cuentas-estado")
+    by_status = dict(zip(data["labels"], data["series"][0]["values"], strict=True))
+    assert by_status["Activa"] == 1 and by_status["Suspendida"] == 1
+    weekly = chart_data(html, "cuentas-altas")
+    assert sum(weekly["series"][0]["values"]) == 2
+    assert len(weekly["labels"]) == dashboards.WEEKS
+
+
+def test_a_profile_without_the_permission_gets_no_account_figures(two_institutions, login):
+    analyst = UserFactory(institution=two_institutions[0].institution)
+    html = login(analyst).get("/").content.decode()
+    assert "cuentas-estado-datos" not in html
+
+
+def test_week_starts_are_mondays_oldest_first():
+    import datetime as dt
+
+    mondays = dashboards.week_starts(4, today=dt.date(2026, 11, 19))
+    assert mondays == [dt.date(2026, 10, 26), dt.date(2026, 11, 2), dt.date(2026, 11, 9), dt.date(2026, 11, 16)]

@@ -1,0 +1,123 @@
+"""No N+1: the number of SQL queries of each main page stays the same as the data grows.
+
+Each page is requested with a small world and again after the world has grown several times
+over; the two counts must be equal. Add a page to PAGES and, when a feature brings new data,
+a grower to GROWERS (it receives the world and how many rows of each kind to add).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.tests.factories import PASSWORD, UserFactory, profile
+from agreements.tests.factories import CommissionFactory, InstitutionFactory
+
+pytestmark = pytest.mark.django_db
+
+SMALL, GROWTH = 2, 12
+
+
+class World:
+    """The commission, the institution under test and another one, one viewer per profile."""
+
+    def __init__(self):
+        self.commission = CommissionFactory()
+        self.mine = InstitutionFactory(acronym="MIA")
+        self.other = InstitutionFactory(acronym="OTRA")
+        self.viewers = {}
+        for code in ("commission_admin", "commission_reviewer", "auditor"):
+            self.viewers[code] = UserFactory(institution=self.commission, profile=profile(code), username=code)
+        for code in ("institution_admin", "analyst"):
+            self.viewers[code] = UserFactory(institution=self.mine, profile=profile(code), username=code)
+        self.sample_user = UserFactory(institution=self.mine, username="muestra")
+        self.rounds = 0
+
+    def grow(self, n):
+        self.rounds += 1
+        for grower in GROWERS:
+            grower(self, n)
+
+
+def grow_accounts(world, n):
+    statuses = [User.Status.ACTIVE, User.Status.SUSPENDED, User.Status.PENDING_LETTER]
+    for i in range(n):
+        for institution in (world.mine, world.other):
+            UserFactory(institution=institution, status=statuses[i % len(statuses)])
+    # The sample user's profile history grows too (shown on its detail page).
+    from accounts.services import user_set_profile
+
+    codes = ["analyst", "institution_admin"]
+    actor = world.viewers["commission_admin"]
+    for i in range(n):
+        user_set_profile(user=world.sample_user, profile=profile(codes[(world.rounds + i) % 2]), actor=actor)
+
+
+GROWERS = [grow_accounts]
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    viewer: str  # profile code of the World's viewer who opens it
+    url: object  # callable(world) -> str
+
+
+PAGES = [
+    Page("tablero de la Comisión", "commission_admin", lambda w: reverse("dashboard")),
+    Page("tablero de revisión", "commission_reviewer", lambda w: reverse("dashboard")),
+    Page("tablero de auditoría", "auditor", lambda w: reverse("dashboard")),
+    Page("tablero de la institución", "institution_admin", lambda w: reverse("dashboard")),
+    Page("tablero de consulta", "analyst", lambda w: reverse("dashboard")),
+    Page("lista de usuarios (Comisión)", "commission_admin", lambda w: reverse("accounts:user_list")),
+    Page("lista de usuarios con filtro", "commission_admin", lambda w: reverse("accounts:user_list") + "?q=usuario"),
+    Page("lista de usuarios (institución)", "institution_admin", lambda w: reverse("accounts:user_list")),
+    Page(
+        "detalle de usuario",
+        "commission_admin",
+        lambda w: reverse("accounts:user_detail", kwargs={"user_pk": w.sample_user.pk}),
+    ),
+    Page("catálogo de perfiles", "commission_admin", lambda w: reverse("accounts:profile_list")),
+]
+
+
+def count_queries(client, url):
+    client.get(url)  # warm per-process caches (content types, site, translations)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+def measure(world, clients):
+    return {page.label: count_queries(clients[page.viewer], page.url(world)) for page in PAGES}
+
+
+def test_query_counts_do_not_grow_with_the_data():
+    from django.test import Client
+
+    world = World()
+    clients = {}
+    for code, viewer in world.viewers.items():
+        clients[code] = Client()
+        assert clients[code].login(username=viewer.username, password=PASSWORD)
+
+    world.grow(SMALL)
+    small = measure(world, clients)
+    world.grow(GROWTH)
+    world.grow(GROWTH)
+    large = measure(world, clients)
+
+    grew = {}
+    for label, (count, queries) in small.items():
+        big_count, big_queries = large[label]
+        if big_count != count:
+            extra = [q for q in big_queries if q not in queries][:5]
+            grew[label] = f"{count} -> {big_count} queries; e.g. {extra}"
+    assert not grew, "pages whose query count grows with the data (N+1):\n" + "\n".join(
+        f"  {k}: {v}" for k, v in grew.items()
+    )
+    print({label: count for label, (count, _) in large.items()})
