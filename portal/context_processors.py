@@ -4,6 +4,11 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, permission needed or None for any signed-in user). Later features add rows.
 NAVIGATION = [
     (_("Inicio"), "dashboard", None),
+    (_("Convenios"), "agreements:list", "agreements.view_agreement"),
+    (_("Cumplimiento"), "agreements:compliance", "agreements.view_compliancerecord"),
+    (_("Firmas autorizadas"), "agreements:signatory_list", "agreements.view_signatory"),
+    (_("Membresías"), "agreements:membership_list", "agreements.view_membership"),
+    (_("Avisos a integrantes"), "agreements:member_notice_list", "agreements.view_membernotice"),
 ]
 
 
