@@ -11,11 +11,10 @@ from .models import (
     LinkOfficer,
     MemberNotice,
     Membership,
+    NonWorkingDay,
     Obligation,
     TerminationNotice,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _dates(form):
@@ -244,6 +243,33 @@ class MemberNoticeForm(forms.ModelForm):
     class Meta:
         model = MemberNotice
         fields = ["kind", "subject", "body", "change_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)
+
+
+class RenewalForm(DateForm):
+    folio = forms.CharField(label=_("Folio del nuevo periodo"), max_length=40)
+    signed_on = forms.DateField(label=_("Fecha de firma de la renovación"))
+    term_years = forms.IntegerField(
+        label=_("Años de vigencia"),
+        required=False,
+        min_value=1,
+        help_text=_("Vacío: los mismos que el periodo anterior."),
+    )
+    term_until = forms.DateField(label=_("Fecha límite de vigencia"), required=False)
+
+
+class RescissionAnswerForm(DateForm):
+    answered_on = forms.DateField(label=_("Fecha de la respuesta"))
+    answer = forms.CharField(label=_("Respuesta de la otra parte"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class NonWorkingDayForm(forms.ModelForm):
+    class Meta:
+        model = NonWorkingDay
+        fields = ["date", "description"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -839,3 +839,24 @@ def agreements_daily(*, today=None) -> dict:
             )
             sent["officer_overdue"] += 1
     return sent
+
+
+# --- Commission's non-working days -----------------------------------------------------------
+
+
+@transaction.atomic
+def non_working_day_add(*, actor, day, description):
+    from .models import NonWorkingDay
+
+    if NonWorkingDay.objects.filter(date=day).exists():
+        raise ValidationError(_("Ese día ya está registrado como inhábil."))
+    entry = _save(NonWorkingDay(date=day, description=description), actor)
+    _event("non_working_day_add", actor=actor, target=entry, day=day)
+    return entry
+
+
+@transaction.atomic
+def non_working_day_remove(*, actor, entry):
+    entry._history_user = actor
+    _event("non_working_day_remove", actor=actor, target=entry, day=entry.date)
+    entry.delete()

@@ -2,10 +2,11 @@ import csv
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -672,3 +673,142 @@ def member_notice_create(request):
             messages.success(request, _("Aviso enviado a las instituciones integrantes."))
             return redirect("agreements:member_notice_list")
     return render(request, "agreements/form.html", {"form": form, "title": _("Enviar aviso a integrantes")})
+
+
+# --- Renewal, rescission answers, withdrawals ------------------------------------------------
+
+
+@permission("agreements.manage_agreement_lifecycle")
+@require_http_methods(["GET", "POST"])
+def agreement_renew(request, pk):
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    form = forms.RenewalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        term_kind = "until_date" if data["term_until"] else None
+        try:
+            renewal = services.agreement_renew(
+                agreement=agreement,
+                actor=request.user,
+                folio=data["folio"],
+                signed_on=data["signed_on"],
+                term_kind=term_kind,
+                term_years=data["term_years"],
+                term_until=data["term_until"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Renovación registrada como borrador."))
+            return redirect("agreements:detail", pk=renewal.pk)
+    return render(
+        request, "agreements/form.html", {"form": form, "title": _("Renovar convenio"), "agreement": agreement}
+    )
+
+
+def _notice_of(request, pk, notice_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    notice = agreement.termination_notices.filter(pk=notice_pk).first()
+    if notice is None:
+        raise Http404
+    return agreement, notice
+
+
+@permission("agreements.manage_agreement_lifecycle")
+@require_http_methods(["GET", "POST"])
+def rescission_answer(request, pk, notice_pk):
+    agreement, notice = _notice_of(request, pk, notice_pk)
+    form = forms.RescissionAnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rescission_answer(notice=notice, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Respuesta registrada."))
+            return redirect("agreements:detail", pk=agreement.pk)
+    return render(
+        request,
+        "agreements/form.html",
+        {"form": form, "title": _("Registrar respuesta a la rescisión"), "agreement": agreement},
+    )
+
+
+@permission("agreements.manage_agreement_lifecycle")
+@require_http_methods(["GET", "POST"])
+def termination_withdraw(request, pk, notice_pk):
+    agreement, notice = _notice_of(request, pk, notice_pk)
+    if request.method == "POST":
+        try:
+            services.termination_withdraw(notice=notice, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Aviso retirado; el convenio sigue vigente."))
+        return redirect("agreements:detail", pk=agreement.pk)
+    return render(
+        request,
+        "agreements/confirm.html",
+        {
+            "title": _("Retirar aviso"),
+            "question": _("¿Retirar el aviso de %(kind)s del convenio %(folio)s?")
+            % {"kind": notice.get_kind_display().lower(), "folio": agreement.folio},
+            "cancel_url": agreement.get_absolute_url(),
+            "danger": True,
+        },
+    )
+
+
+# --- Commission's non-working days -----------------------------------------------------------
+
+
+@permission("agreements.view_nonworkingday")
+@require_http_methods(["GET", "POST"])
+def non_working_days(request):
+    from .models import NonWorkingDay
+
+    can_add = request.user.has_perm("agreements.add_nonworkingday")
+    form = forms.NonWorkingDayForm(request.POST or None) if can_add else None
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.non_working_day_add(
+                    actor=request.user, day=form.cleaned_data["date"], description=form.cleaned_data["description"]
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, _("Día inhábil registrado."))
+                return redirect("agreements:non_working_days")
+    return render(
+        request,
+        "agreements/non_working_days.html",
+        {"page": _page(request, NonWorkingDay.objects.all()), "query": "", "form": form},
+    )
+
+
+@permission("agreements.delete_nonworkingday")
+@require_http_methods(["GET", "POST"])
+def non_working_day_delete(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from .models import NonWorkingDay
+
+    entry = get_object_or_404(NonWorkingDay, pk=pk)
+    if request.method == "POST":
+        services.non_working_day_remove(actor=request.user, entry=entry)
+        messages.success(request, _("Día inhábil eliminado."))
+        return redirect("agreements:non_working_days")
+    return render(
+        request,
+        "agreements/confirm.html",
+        {
+            "title": _("Eliminar día inhábil"),
+            "question": _("¿Eliminar el %(day)s (%(desc)s) de los días inhábiles?")
+            % {"day": f"{entry.date:%d/%m/%Y}", "desc": entry.description},
+            "cancel_url": reverse("agreements:non_working_days"),
+            "danger": True,
+        },
+    )

@@ -9,6 +9,7 @@ NAVIGATION = [
     (_("Firmas autorizadas"), "agreements:signatory_list", "agreements.view_signatory"),
     (_("Membresías"), "agreements:membership_list", "agreements.view_membership"),
     (_("Avisos a integrantes"), "agreements:member_notice_list", "agreements.view_membernotice"),
+    (_("Días inhábiles"), "agreements:non_working_days", "agreements.add_nonworkingday"),
 ]
 
 
