@@ -63,16 +63,24 @@ def agreement_list(request):
     )
 
 
-def _agreements_csv(qs):
+def _csv_response(filename, header, rows):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="convenios.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
     writer = csv.writer(response)
-    writer.writerow(
-        [_("Folio"), _("Título"), _("Tipo"), _("Partes"), _("Firma"), _("Término"), _("Estado"), _("Por vencer")]
-    )
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def _agreements_csv(qs):
+    header = [_("Folio"), _("Título"), _("Tipo"), _("Partes"), _("Firma"), _("Término"), _("Estado"), _("Por vencer")]
+    return _csv_response("convenios.csv", header, _agreement_rows(qs))
+
+
+def _agreement_rows(qs):
     for agreement in qs:
-        writer.writerow(
+        yield (
             [
                 agreement.folio,
                 agreement.title,
@@ -84,7 +92,6 @@ def _agreements_csv(qs):
                 _("Sí") if agreement.expiring_soon else _("No"),
             ]
         )
-    return response
 
 
 @permission("agreements.view_agreement")
@@ -120,12 +127,23 @@ def agreement_detail(request, pk):
             "obligations": obligations,
             "records": selectors.compliance_records(user=request.user, agreement=agreement),
             "compliance": selectors.compliance_table(user=request.user, agreement=agreement),
-            "amendments": agreement.amendments.select_related("document"),
+            "amendments": _amendments_with_labels(agreement),
             "notices": agreement.termination_notices.select_related("notifying_party__institution"),
             "history": agreement.history.select_related("history_user")[:50],
             "today": today,
         },
     )
+
+
+def _amendments_with_labels(agreement):
+    from .models import Agreement
+
+    amendments = list(agreement.amendments.select_related("document"))
+    for amendment in amendments:
+        amendment.change_rows = [
+            (Agreement._meta.get_field(field).verbose_name, old, new) for field, (old, new) in amendment.changes.items()
+        ]
+    return amendments
 
 
 @permission("agreements.add_agreement")
@@ -416,6 +434,21 @@ def compliance_overview(request):
 @permission("agreements.view_signatory")
 def signatory_list(request):
     filterset = SignatoryFilter(request.GET, queryset=selectors.signatory_list(user=request.user))
+    if request.GET.get("formato") == "csv":
+        header = [_("Nombre"), _("Cargo"), _("Nivel"), _("Institución"), _("Desde"), _("Hasta"), _("Estado")]
+        rows = (
+            [
+                s.full_name,
+                s.position,
+                s.rank,
+                s.institution.acronym,
+                s.valid_from.isoformat(),
+                s.valid_until.isoformat() if s.valid_until else "",
+                s.get_status_display(),
+            ]
+            for s in filterset.qs
+        )
+        return _csv_response("firmas-autorizadas.csv", header, rows)
     return render(
         request,
         "agreements/signatory_list.html",

@@ -94,3 +94,51 @@ def test_commission_maintains_non_working_days(commission_admin, institution_adm
     assert "Ya existe" in again.content.decode()
     client.post(reverse("agreements:non_working_day_delete", args=[entry.pk]))
     assert not NonWorkingDay.objects.exists()
+
+
+def test_commission_registers_an_agreement_through_the_form(commission, member, commission_admin, login, client):
+    login(commission_admin)
+    data = {
+        "folio": "NUEVO-1",
+        "title": "Convenio nuevo",
+        "kind": "coordination",
+        "purpose": "Objeto",
+        "signing_place": "Monterrey",
+        "signed_on": "2026-11-02",
+        "term_kind": "years",
+        "term_years": "",
+        "notice_days": 30,
+        "notice_day_kind": "natural",
+        "rescission_answer_days": 10,
+        "members": [member.pk],
+    }
+    missing = client.post(reverse("agreements:create"), data)
+    assert "Indique cuántos años" in missing.content.decode()
+    assert missing.context["form"]["title"].value() == "Convenio nuevo"
+    response = client.post(reverse("agreements:create"), {**data, "term_years": 4})
+    agreement = Agreement.objects.get(folio="NUEVO-1")
+    assert response.status_code == 302 and agreement.end_date == date(2030, 11, 1)
+    assert set(agreement.parties.values_list("institution", flat=True)) == {commission.pk, member.pk}
+
+
+def test_signatory_catalog_exports_csv_in_scope(
+    member, other_member, institution_admin, commission_admin, login, client
+):
+    from accounts.tests.factories import UserFactory, profile
+    from agreements.tests.conftest import png_upload
+
+    other_admin = UserFactory(institution=other_member, profile=profile("institution_admin"))
+    for institution, actor, name in ((member, institution_admin, "Propia"), (other_member, other_admin, "Ajena")):
+        services.signatory_submit(
+            institution=institution,
+            actor=actor,
+            full_name=name,
+            position="Titular",
+            rank="Titular",
+            specimen_file=png_upload(),
+            valid_from=date(2026, 1, 1),
+            attested=True,
+        )
+    login(institution_admin)
+    content = client.get(reverse("agreements:signatory_list"), {"formato": "csv"}).content.decode("utf-8-sig")
+    assert "Propia" in content and "Ajena" not in content
