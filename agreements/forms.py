@@ -274,3 +274,9 @@ class NonWorkingDayForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _dates(self)
+
+
+class DesignationDeadlineForm(DateForm):
+    due_on = forms.DateField(
+        label=_("Fecha límite para designar enlace"), required=False, help_text=_("Déjela vacía para quitar el plazo.")
+    )

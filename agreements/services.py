@@ -861,3 +861,13 @@ def non_working_day_remove(*, actor, entry):
     entry._history_user = actor
     _event("non_working_day_remove", actor=actor, target=entry, day=entry.date)
     entry.delete()
+
+
+@transaction.atomic
+def party_set_designation_deadline(*, party, actor, due_on):
+    """The commission sets (or clears) the date by which a party must name its link officer."""
+    party = AgreementParty.objects.select_for_update().get(pk=party.pk)
+    party.officer_designation_due = due_on
+    _save(party, actor)
+    _event("officer_deadline", actor=actor, target=party.agreement, institution=party.institution, due_on=due_on)
+    return party

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/vigencia/", views.agreement_activate, name="activate"),
     path("<int:pk>/documentos/nuevo/", views.document_upload, name="document_upload"),
     path("<int:pk>/enlaces/<int:party_pk>/designar/", views.officer_designate, name="officer_designate"),
+    path("<int:pk>/partes/<int:party_pk>/plazo-enlace/", views.party_deadline, name="party_deadline"),
     path("<int:pk>/avisos/nuevo/", views.termination_notice_create, name="termination_create"),
     path("<int:pk>/avisos/<int:notice_pk>/definitivo/", views.termination_finalize, name="termination_finalize"),
     path("<int:pk>/renovar/", views.agreement_renew, name="renew"),

@@ -845,3 +845,24 @@ def non_working_day_delete(request, pk):
             "danger": True,
         },
     )
+
+
+@permission("agreements.change_agreementparty")
+@require_http_methods(["GET", "POST"])
+def party_deadline(request, pk, party_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=pk)
+    party = selectors.party_get(user=request.user, agreement=agreement, pk=party_pk)
+    form = forms.DesignationDeadlineForm(request.POST or None, initial={"due_on": party.officer_designation_due})
+    if request.method == "POST" and form.is_valid():
+        services.party_set_designation_deadline(party=party, actor=request.user, due_on=form.cleaned_data["due_on"])
+        messages.success(request, _("Plazo de designación actualizado."))
+        return redirect("agreements:detail", pk=agreement.pk)
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "form": form,
+            "title": _("Plazo para que %(inst)s designe enlace") % {"inst": party.institution.acronym},
+            "agreement": agreement,
+        },
+    )

@@ -142,3 +142,17 @@ def test_signatory_catalog_exports_csv_in_scope(
     login(institution_admin)
     content = client.get(reverse("agreements:signatory_list"), {"formato": "csv"}).content.decode("utf-8-sig")
     assert "Propia" in content and "Ajena" not in content
+
+
+def test_commission_sets_a_designation_deadline_and_the_page_flags_it(
+    agreement, commission_admin, analyst, login, client
+):
+    party = agreement.parties.get(role="member")
+    login(analyst)
+    assert client.get(reverse("agreements:party_deadline", args=[agreement.pk, party.pk])).status_code == 403
+    client.logout()
+    login(commission_admin)
+    client.post(reverse("agreements:party_deadline", args=[agreement.pk, party.pk]), {"due_on": "2020-01-31"})
+    party.refresh_from_db()
+    assert party.officer_designation_due == date(2020, 1, 31)
+    assert "Designación vencida" in client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
