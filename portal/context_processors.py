@@ -10,6 +10,8 @@ NAVIGATION = [
     (_("Membresías"), "agreements:membership_list", "agreements.view_membership"),
     (_("Avisos a integrantes"), "agreements:member_notice_list", "agreements.view_membernotice"),
     (_("Días inhábiles"), "agreements:non_working_days", "agreements.add_nonworkingday"),
+    (_("Usuarios"), "accounts:user_list", "accounts.view_user"),
+    (_("Perfiles"), "accounts:profile_list", "accounts.view_profile"),
 ]
 
 
@@ -22,5 +24,5 @@ def navigation(request):
     for label, url_name, perm in NAVIGATION:
         if perm is None or user.has_perm(perm):
             url = reverse(url_name)
-            items.append({"label": label, "url": url, "current": path == url})
+            items.append({"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))})
     return {"nav_items": items}
