@@ -79,3 +79,7 @@ class SignatoryFilter(django_filters.FilterSet):
     class Meta:
         model = Signatory
         fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["institution"].queryset = Institution.objects.visible_to(user)

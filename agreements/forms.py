@@ -54,9 +54,11 @@ class AgreementForm(forms.ModelForm):
             "rescission_answer_days",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _dates(self)
+        # Only institutions the user may see are offered (the commission sees every member).
+        self.fields["members"].queryset = Institution.objects.visible_to(user).filter(kind=Institution.Kind.MEMBER)
 
     def clean(self):
         data = super().clean()

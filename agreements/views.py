@@ -95,8 +95,8 @@ def _agreement_rows(qs):
 
 
 @permission("agreements.view_agreement")
-def agreement_detail(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def agreement_detail(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     today = timezone.localdate()
     parties = list(agreement.parties.select_related("institution"))
     officers = list(selectors.officers_of(agreement))
@@ -149,7 +149,7 @@ def _amendments_with_labels(agreement):
 @permission("agreements.add_agreement")
 @require_http_methods(["GET", "POST"])
 def agreement_create(request):
-    form = forms.AgreementForm(request.POST or None)
+    form = forms.AgreementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         commission = Institution.objects.filter(kind=Institution.Kind.COMMISSION).first()
@@ -162,14 +162,14 @@ def agreement_create(request):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Convenio registrado como borrador."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(request, "agreements/form.html", {"form": form, "title": _("Registrar convenio"), "multipart": False})
 
 
 @permission("agreements.change_agreement")
 @require_http_methods(["GET", "POST"])
-def agreement_activate(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def agreement_activate(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     if request.method == "POST":
         try:
             services.agreement_activate(agreement=agreement, actor=request.user)
@@ -177,7 +177,7 @@ def agreement_activate(request, pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("El convenio está vigente."))
-        return redirect("agreements:detail", pk=agreement.pk)
+        return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/confirm.html",
@@ -192,8 +192,8 @@ def agreement_activate(request, pk):
 
 @permission("agreements.add_document")
 @require_http_methods(["GET", "POST"])
-def document_upload(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def document_upload(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     form = forms.DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         institution = request.user.institution or agreement.parties.first().institution
@@ -210,7 +210,7 @@ def document_upload(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Documento cargado."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/form.html",
@@ -219,8 +219,8 @@ def document_upload(request, pk):
 
 
 @permission("agreements.view_document")
-def document_download(request, pk):
-    document = selectors.document_get(user=request.user, pk=pk)
+def document_download(request, document_pk):
+    document = selectors.document_get(user=request.user, pk=document_pk)
     record_event(
         category="business",
         action="document_download",
@@ -237,8 +237,8 @@ def document_download(request, pk):
 
 @permission("agreements.add_linkofficer")
 @require_http_methods(["GET", "POST"])
-def officer_designate(request, pk, party_pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def officer_designate(request, agreement_pk, party_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     party = selectors.party_get(user=request.user, agreement=agreement, pk=party_pk, own_only=True)
     form = forms.OfficerForm(request.POST or None, initial={"notified_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -248,7 +248,7 @@ def officer_designate(request, pk, party_pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Enlace registrado."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/form.html",
@@ -265,8 +265,8 @@ def officer_designate(request, pk, party_pk):
 
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
-def termination_notice_create(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def termination_notice_create(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     form = forms.TerminationNoticeForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
@@ -275,7 +275,7 @@ def termination_notice_create(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Aviso registrado; las fechas se calcularon con la regla del convenio."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/form.html",
@@ -285,8 +285,8 @@ def termination_notice_create(request, pk):
 
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
-def termination_finalize(request, pk, notice_pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def termination_finalize(request, agreement_pk, notice_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     notice = agreement.termination_notices.filter(pk=notice_pk).first()
     if notice is None:
         raise Http404
@@ -297,7 +297,7 @@ def termination_finalize(request, pk, notice_pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("El convenio concluyó."))
-        return redirect("agreements:detail", pk=agreement.pk)
+        return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/confirm.html",
@@ -312,8 +312,8 @@ def termination_finalize(request, pk, notice_pk):
 
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
-def amendment_create(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def amendment_create(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     form = forms.AmendmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -337,7 +337,7 @@ def amendment_create(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Modificación registrada."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/form.html",
@@ -347,8 +347,8 @@ def amendment_create(request, pk):
 
 @permission("agreements.add_obligation")
 @require_http_methods(["GET", "POST"])
-def obligation_create(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def obligation_create(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     form = forms.ObligationForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
@@ -357,7 +357,7 @@ def obligation_create(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Obligación registrada."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request, "agreements/form.html", {"form": form, "title": _("Registrar obligación"), "agreement": agreement}
     )
@@ -365,8 +365,8 @@ def obligation_create(request, pk):
 
 @permission("agreements.add_compliancerecord")
 @require_http_methods(["GET", "POST"])
-def compliance_create(request, pk):
-    obligation = selectors.obligation_get(user=request.user, pk=pk)
+def compliance_create(request, obligation_pk):
+    obligation = selectors.obligation_get(user=request.user, pk=obligation_pk)
     if not request.user.has_platform_scope and obligation.party.institution_id != request.user.institution_id:
         raise Http404
     from . import rules
@@ -414,7 +414,7 @@ def compliance_create(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Cumplimiento registrado."))
-            return redirect("agreements:detail", pk=obligation.agreement_id)
+            return redirect("agreements:detail", agreement_pk=obligation.agreement_id)
     return render(
         request,
         "agreements/form.html",
@@ -433,7 +433,7 @@ def compliance_overview(request):
 
 @permission("agreements.view_signatory")
 def signatory_list(request):
-    filterset = SignatoryFilter(request.GET, queryset=selectors.signatory_list(user=request.user))
+    filterset = SignatoryFilter(request.GET, queryset=selectors.signatory_list(user=request.user), user=request.user)
     if request.GET.get("formato") == "csv":
         header = [_("Nombre"), _("Cargo"), _("Nivel"), _("Institución"), _("Desde"), _("Hasta"), _("Estado")]
         rows = (
@@ -481,7 +481,7 @@ def signatory_submit(request):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Firma enviada a la Comisión para su registro."))
-            return redirect("agreements:signatory_detail", pk=signatory.pk)
+            return redirect("agreements:signatory_detail", signatory_pk=signatory.pk)
     return render(
         request,
         "agreements/form.html",
@@ -490,8 +490,8 @@ def signatory_submit(request):
 
 
 @permission("agreements.view_signatory")
-def signatory_detail(request, pk):
-    signatory = selectors.signatory_get(user=request.user, pk=pk)
+def signatory_detail(request, signatory_pk):
+    signatory = selectors.signatory_get(user=request.user, pk=signatory_pk)
     return render(
         request,
         "agreements/signatory_detail.html",
@@ -513,11 +513,11 @@ SIGNATORY_ACTIONS = {
 
 @permission("agreements.decide_signatory")
 @require_http_methods(["GET", "POST"])
-def signatory_decide(request, pk, action):
-    signatory = selectors.signatory_get(user=request.user, pk=pk)
-    if action not in SIGNATORY_ACTIONS:
+def signatory_decide(request, signatory_pk, signatory_action):
+    signatory = selectors.signatory_get(user=request.user, pk=signatory_pk)
+    if signatory_action not in SIGNATORY_ACTIONS:
         raise Http404
-    service, form_class, title, danger = SIGNATORY_ACTIONS[action]
+    service, form_class, title, danger = SIGNATORY_ACTIONS[signatory_action]
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -526,7 +526,7 @@ def signatory_decide(request, pk, action):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Firma: %(status)s.") % {"status": signatory.get_status_display()})
-            return redirect("agreements:signatory_detail", pk=signatory.pk)
+            return redirect("agreements:signatory_detail", signatory_pk=signatory.pk)
     return render(
         request,
         "agreements/form.html",
@@ -576,7 +576,7 @@ def membership_request(request):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Solicitud de registro enviada."))
-            return redirect("agreements:membership_detail", pk=membership.pk)
+            return redirect("agreements:membership_detail", membership_pk=membership.pk)
     return render(
         request,
         "agreements/form.html",
@@ -585,8 +585,8 @@ def membership_request(request):
 
 
 @permission("agreements.view_membership")
-def membership_detail(request, pk):
-    membership = selectors.membership_get(user=request.user, pk=pk)
+def membership_detail(request, membership_pk):
+    membership = selectors.membership_get(user=request.user, pk=membership_pk)
     user = request.user
     return render(
         request,
@@ -603,8 +603,8 @@ def membership_detail(request, pk):
 
 @permission("agreements.decide_membership")
 @require_http_methods(["GET", "POST"])
-def membership_decide(request, pk):
-    membership = selectors.membership_get(user=request.user, pk=pk)
+def membership_decide(request, membership_pk):
+    membership = selectors.membership_get(user=request.user, pk=membership_pk)
     form = forms.MembershipDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -619,14 +619,14 @@ def membership_decide(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Solicitud resuelta."))
-            return redirect("agreements:membership_detail", pk=membership.pk)
+            return redirect("agreements:membership_detail", membership_pk=membership.pk)
     return render(request, "agreements/form.html", {"form": form, "title": _("Resolver solicitud de registro")})
 
 
 @permission("agreements.change_membership")
 @require_http_methods(["GET", "POST"])
-def membership_exit(request, pk):
-    membership = selectors.membership_get(user=request.user, pk=pk)
+def membership_exit(request, membership_pk):
+    membership = selectors.membership_get(user=request.user, pk=membership_pk)
     if membership.institution_id != request.user.institution_id:
         raise Http404
     form = forms.MembershipExitForm(request.POST or None)
@@ -642,7 +642,7 @@ def membership_exit(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Baja programada."))
-            return redirect("agreements:membership_detail", pk=membership.pk)
+            return redirect("agreements:membership_detail", membership_pk=membership.pk)
     return render(
         request,
         "agreements/form.html",
@@ -657,8 +657,8 @@ def membership_exit(request, pk):
 
 @permission("agreements.decide_membership")
 @require_http_methods(["GET", "POST"])
-def membership_terminate(request, pk):
-    membership = selectors.membership_get(user=request.user, pk=pk)
+def membership_terminate(request, membership_pk):
+    membership = selectors.membership_get(user=request.user, pk=membership_pk)
     form = forms.RequiredNoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -667,7 +667,7 @@ def membership_terminate(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Terminación notificada; surte efectos en 5 días naturales."))
-            return redirect("agreements:membership_detail", pk=membership.pk)
+            return redirect("agreements:membership_detail", membership_pk=membership.pk)
     return render(
         request,
         "agreements/form.html",
@@ -713,8 +713,8 @@ def member_notice_create(request):
 
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
-def agreement_renew(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def agreement_renew(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     form = forms.RenewalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -733,14 +733,14 @@ def agreement_renew(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Renovación registrada como borrador."))
-            return redirect("agreements:detail", pk=renewal.pk)
+            return redirect("agreements:detail", agreement_pk=renewal.pk)
     return render(
         request, "agreements/form.html", {"form": form, "title": _("Renovar convenio"), "agreement": agreement}
     )
 
 
-def _notice_of(request, pk, notice_pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def _notice_of(request, agreement_pk, notice_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     notice = agreement.termination_notices.filter(pk=notice_pk).first()
     if notice is None:
         raise Http404
@@ -749,8 +749,8 @@ def _notice_of(request, pk, notice_pk):
 
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
-def rescission_answer(request, pk, notice_pk):
-    agreement, notice = _notice_of(request, pk, notice_pk)
+def rescission_answer(request, agreement_pk, notice_pk):
+    agreement, notice = _notice_of(request, agreement_pk, notice_pk)
     form = forms.RescissionAnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -759,7 +759,7 @@ def rescission_answer(request, pk, notice_pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Respuesta registrada."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/form.html",
@@ -769,8 +769,8 @@ def rescission_answer(request, pk, notice_pk):
 
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
-def termination_withdraw(request, pk, notice_pk):
-    agreement, notice = _notice_of(request, pk, notice_pk)
+def termination_withdraw(request, agreement_pk, notice_pk):
+    agreement, notice = _notice_of(request, agreement_pk, notice_pk)
     if request.method == "POST":
         try:
             services.termination_withdraw(notice=notice, actor=request.user)
@@ -778,7 +778,7 @@ def termination_withdraw(request, pk, notice_pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Aviso retirado; el convenio sigue vigente."))
-        return redirect("agreements:detail", pk=agreement.pk)
+        return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/confirm.html",
@@ -824,12 +824,12 @@ def non_working_days(request):
 
 @permission("agreements.delete_nonworkingday")
 @require_http_methods(["GET", "POST"])
-def non_working_day_delete(request, pk):
+def non_working_day_delete(request, non_working_day_pk):
     from django.shortcuts import get_object_or_404
 
     from .models import NonWorkingDay
 
-    entry = get_object_or_404(NonWorkingDay, pk=pk)
+    entry = get_object_or_404(NonWorkingDay, pk=non_working_day_pk)
     if request.method == "POST":
         services.non_working_day_remove(actor=request.user, entry=entry)
         messages.success(request, _("Día inhábil eliminado."))
@@ -849,14 +849,14 @@ def non_working_day_delete(request, pk):
 
 @permission("agreements.change_agreementparty")
 @require_http_methods(["GET", "POST"])
-def party_deadline(request, pk, party_pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def party_deadline(request, agreement_pk, party_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     party = selectors.party_get(user=request.user, agreement=agreement, pk=party_pk)
     form = forms.DesignationDeadlineForm(request.POST or None, initial={"due_on": party.officer_designation_due})
     if request.method == "POST" and form.is_valid():
         services.party_set_designation_deadline(party=party, actor=request.user, due_on=form.cleaned_data["due_on"])
         messages.success(request, _("Plazo de designación actualizado."))
-        return redirect("agreements:detail", pk=agreement.pk)
+        return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/form.html",
