@@ -32,15 +32,27 @@ def test_institution_users_see_only_their_agreements(agreement, analyst, outside
     assert set(Agreement.objects.visible_to(commission_admin)) == {agreement, other}
 
 
-def test_assigned_scope_fails_closed_without_grants(agreement, member):
-    from django.contrib.auth.models import Group
+def test_assigned_scope_sees_only_granted_agreements(agreement, member, commission_admin, login, client):
+    from django.contrib.auth.models import Permission
 
     from accounts.models import Profile
+    from accounts.services import grant_assignment, profile_create
 
-    group = Group.objects.create(name="Asignados")
-    assigned = Profile.objects.create(code="asignado", name="Asignado", scope=Profile.Scope.ASSIGNED, group=group)
+    assigned = profile_create(
+        actor=None,
+        code="asignado",
+        name="Consulta asignada",
+        scope=Profile.Scope.ASSIGNED,
+        permissions=list(Permission.objects.filter(codename__in=["view_agreement", "view_document"])),
+    )
     user = UserFactory(institution=member, profile=assigned)
-    assert not Agreement.objects.visible_to(user).exists()
+    other = make_agreement(members=[member], actor=commission_admin, title="Otro del mismo integrante")
+    assert not Agreement.objects.visible_to(user).exists()  # party membership alone grants nothing
+    grant_assignment(user=user, obj=agreement, actor=commission_admin)
+    assert list(Agreement.objects.visible_to(user)) == [agreement]
+    login(user)
+    assert client.get(reverse("agreements:detail", args=[agreement.pk])).status_code == 200
+    assert client.get(reverse("agreements:detail", args=[other.pk])).status_code == 404
 
 
 def test_list_filters_sorts_pages_and_exports_csv(commission, member, commission_admin, login, client):
