@@ -188,11 +188,93 @@ def accounts_created_per_week(user):
     )
 
 
+# --- Agreements -----------------------------------------------------------------------------
+
+
+def month_starts(months, today=None):
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    found = []
+    for _i in range(months):
+        found.append(first)
+        first = (first + dt.timedelta(days=32)).replace(day=1)
+    return found
+
+
+@figure(permission="agreements.view_agreement", order=30)
+def agreements_by_status(user):
+    from agreements.models import Agreement
+
+    labels, values = counts_by_choice(agreement_selectors.agreement_list(user=user), "status", Agreement.Status.choices)
+    return Figure(
+        key="convenios-estado",
+        title=_("Convenios por estado"),
+        chart="bar",
+        row_header=_("Estado"),
+        labels=labels,
+        series=[Series(_("Convenios"), values)],
+        description=_("Convenios a su alcance según su estado."),
+        horizontal=True,
+    )
+
+
+@figure(permission="agreements.view_agreement", order=31)
+def agreements_expiring(user):
+    from agreements.models import Agreement
+
+    months = month_starts(7)
+    rows = (
+        agreement_selectors.agreement_list(user=user)
+        .filter(status=Agreement.Status.IN_FORCE, end_date__gte=months[0], end_date__lt=months[-1])
+        .values_list("end_date", flat=True)
+    )
+    counts = dict.fromkeys(months[:-1], 0)
+    for end in rows:
+        counts[end.replace(day=1)] += 1
+    return Figure(
+        key="convenios-por-vencer",
+        title=_("Convenios vigentes por mes de término"),
+        chart="bar",
+        row_header=_("Mes"),
+        labels=[formats.date_format(m, "F Y") for m in months[:-1]],
+        series=[Series(_("Convenios que terminan"), list(counts.values()))],
+        description=_("Convenios vigentes que terminan en este mes y en los cinco siguientes."),
+    )
+
+
+@figure(permission="agreements.view_agreement", audiences=(PLATFORM, INSTITUTION), order=32)
+def obligations_due(user):
+    today = timezone.localdate()
+    mondays = week_starts(8, today=today + dt.timedelta(weeks=7))
+    overdue = 0
+    counts = dict.fromkeys(mondays, 0)
+    for row in agreement_selectors.obligation_due_dates(user=user, today=today):
+        if row["overdue"]:
+            overdue += 1
+            continue
+        monday = row["next_due"] - dt.timedelta(days=row["next_due"].weekday())
+        if monday in counts:
+            counts[monday] += 1
+    return Figure(
+        key="obligaciones",
+        title=_("Obligaciones por entregar"),
+        chart="bar",
+        row_header=_("Semana"),
+        labels=[_("Vencidas")] + [week_label(m) for m in mondays],
+        series=[Series(_("Entregas pendientes"), [overdue, *counts.values()])],
+        description=_("Entregas de compromisos de convenios vigentes: vencidas y por semana de fecha límite."),
+    )
+
+
 # --- Context for the dashboard view ------------------------------------------------------------
 
 
 def context_for(user):
+    agreements = (
+        agreement_selectors.agreement_dashboard(user=user) if user.has_perm("agreements.view_agreement") else {}
+    )
     return {
+        **agreements,
         "institutions_count": agreement_selectors.institution_list(user=user).count(),
         "users_count": account_selectors.user_list(user=user).count(),
         "recent_users": account_selectors.user_list(user=user).order_by("-date_joined")[:5],

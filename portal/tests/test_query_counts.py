@@ -34,6 +34,7 @@ class World:
         for code in ("institution_admin", "analyst"):
             self.viewers[code] = UserFactory(institution=self.mine, profile=profile(code), username=code)
         self.sample_user = UserFactory(institution=self.mine, username="muestra")
+        self.sample_agreement = None
         self.rounds = 0
 
     def grow(self, n):
@@ -56,7 +57,45 @@ def grow_accounts(world, n):
         user_set_profile(user=world.sample_user, profile=profile(codes[(world.rounds + i) % 2]), actor=actor)
 
 
-GROWERS = [grow_accounts]
+def grow_agreements(world, n):
+    """Agreements with both institutions, each with an obligation and a delivered period; the
+    sample agreement gets more obligations, deliveries and changes (its detail page)."""
+    from datetime import date
+
+    from agreements import services
+    from agreements.tests.factories import make_agreement
+
+    actor = world.viewers["commission_admin"]
+    if world.sample_agreement is None:
+        world.sample_agreement = make_agreement(members=[world.mine], commission=world.commission, actor=actor)
+    targets = [world.sample_agreement] * n
+    for i in range(n):
+        targets.append(
+            make_agreement(members=[world.mine, world.other][: 1 + i % 2], commission=world.commission, actor=actor)
+        )
+    for agreement in targets:
+        party = agreement.parties.get(institution=world.mine)
+        obligation = services.obligation_create(
+            agreement=agreement,
+            actor=actor,
+            party=party,
+            description="Entrega mensual de información",
+            schedule="monthly",
+            starts_on=date(2026, 1, 1),
+            business_days=5,
+        )
+        services.compliance_record(
+            obligation=obligation,
+            actor=actor,
+            period_start=date(2026, 1, 1),
+            delivered_on=date(2026, 1, 7),
+            delivered_by=actor,
+            supply_ok=True,
+            quality_ok=True,
+        )
+
+
+GROWERS = [grow_accounts, grow_agreements]
 
 
 @dataclass(frozen=True)
@@ -81,6 +120,26 @@ PAGES = [
         lambda w: reverse("accounts:user_detail", kwargs={"user_pk": w.sample_user.pk}),
     ),
     Page("catálogo de perfiles", "commission_admin", lambda w: reverse("accounts:profile_list")),
+    Page(
+        "convenios con filtro (Comisión)",
+        "commission_admin",
+        lambda w: reverse("agreements:list") + "?status=in_force&q=CONV",
+    ),
+    Page(
+        "convenios con filtro (institución)",
+        "institution_admin",
+        lambda w: reverse("agreements:list") + f"?status=in_force&institution={w.mine.pk}",
+    ),
+    Page(
+        "detalle de convenio",
+        "commission_admin",
+        lambda w: reverse("agreements:detail", kwargs={"agreement_pk": w.sample_agreement.pk}),
+    ),
+    Page(
+        "detalle de convenio (institución)",
+        "institution_admin",
+        lambda w: reverse("agreements:detail", kwargs={"agreement_pk": w.sample_agreement.pk}),
+    ),
 ]
 
 
