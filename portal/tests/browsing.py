@@ -182,3 +182,38 @@ def with_query(url, **params):
     query = dict(parse_qsl(parts.query))
     query.update(params)
     return parts._replace(query=urlencode(query)).geturl()
+
+
+_FOCUSED = """() => {
+    const e = document.activeElement;
+    if (!e || e === document.body) return null;
+    const style = getComputedStyle(e);
+    const box = e.getBoundingClientRect();
+    return {tag: e.tagName.toLowerCase(), id: e.id, name: e.getAttribute('name'), type: e.type || null,
+            text: (e.innerText || e.value || '').trim().slice(0, 80),
+            outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+            visible: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0};
+}"""
+
+
+def focused(page):
+    """What has the keyboard focus: tag, id, name, text, whether it shows an outline and is on screen."""
+    return page.evaluate(_FOCUSED)
+
+
+def tab_to(page, predicate, limit=40, reverse=False):
+    """Press Tab until ``predicate(focused)`` holds; returns the elements passed on the way.
+
+    Every element reached must be on screen and show a focus outline (WCAG 2.4.7).
+    """
+    path = []
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if reverse else "Tab")
+        current = focused(page)
+        assert current is not None, f"focus left the page after {path}"
+        assert current["visible"], f"focused element is not on screen: {current}"
+        assert current["outline"], f"focused element shows no focus outline: {current}"
+        path.append(current)
+        if predicate(current):
+            return path
+    raise AssertionError(f"never reached the wanted element by keyboard; passed {path}")
