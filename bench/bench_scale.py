@@ -1,0 +1,457 @@
+"""The portal at a government's volume, under 20 people at once, over HTTP against gunicorn.
+
+Seeds the throwaway PostgreSQL (500 institutions, 50,000 users, 5,000 agreements, 20,000 account
+requests, 5,000,000 access events; each only when its feature is installed), starts gunicorn
+with production settings (bench/settings.py) and has 20 simulated people of every profile work
+at once. Prints median and p95 per page, with Django admin's changelist of the same agreements
+beside the portal's list. Targets (not asserted): p95 under 300 ms everywhere; the portal's list
+no slower than the admin's changelist.
+
+Sizes can be lowered for a quick run: BENCH_USERS=5000 BENCH_EVENTS=100000 make bench.
+"""
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.db import connection
+
+from bench.load import Person, Recorder, run_people, timed_get
+from bench.seeding import bulk_insert
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {
+    "institutions": int(os.environ.get("BENCH_INSTITUTIONS", "500")),
+    "users": int(os.environ.get("BENCH_USERS", "50000")),
+    "agreements": int(os.environ.get("BENCH_AGREEMENTS", "5000")),
+    "requests": int(os.environ.get("BENCH_REQUESTS", "20000")),
+    "events": int(os.environ.get("BENCH_EVENTS", "5000000")),
+}
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "12"))
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+PASSWORD = "Clave-De-Carga-2026"
+TARGET_MS = 300
+
+
+def model(label):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+# --- Seeding ----------------------------------------------------------------------------------
+
+MEMBERS = "WITH inst AS (SELECT array_agg(id ORDER BY id) AS ids FROM agreements_institution WHERE kind = 'member')"
+MEMBER_OF_G = "inst.ids[1 + g % array_length(inst.ids, 1)]"
+
+
+def seed_institutions(report):
+    from agreements.models import Institution
+
+    n = SIZES["institutions"] - Institution.objects.count()
+    report["institutions"] = bulk_insert(
+        Institution,
+        n,
+        {
+            "kind": "'member'",
+            "legal_name": "('Institución de referencia ' || g)",
+            "acronym": "('IR' || g)",
+            "rfc": "('BEN' || lpad(g::text, 9, '0'))",
+            "status": "'active'",
+            "created_at": "now()",
+            "updated_at": "now()",
+        },
+    )
+
+
+def seed_users(report):
+    from accounts.models import Profile, User
+
+    profiles = dict(Profile.objects.values_list("code", "id"))
+    n = SIZES["users"] - User.objects.count()
+    report["users"] = bulk_insert(
+        User,
+        n,
+        {
+            "password": "'!bench'",
+            "last_login": "NULL",
+            "is_superuser": "false",
+            "username": "('persona' || g)",
+            "institution": MEMBER_OF_G,
+            "profile": f"(CASE WHEN g % 12 = 0 THEN {profiles['institution_admin']} ELSE {profiles['analyst']} END)",
+            "given_names": "(CASE g % 5 WHEN 0 THEN 'Ana' WHEN 1 THEN 'Luis' WHEN 2 THEN 'Rosa' "
+            "WHEN 3 THEN 'Iván' ELSE 'Sofía' END)",
+            "paternal_surname": "('Apellido' || (g % 997))",
+            "maternal_surname": "('Materno' || (g % 89))",
+            "curp": "NULL",
+            "email": "('persona' || g || '@referencia.gob.mx')",
+            "status": "(CASE WHEN g % 25 = 0 THEN 'suspended' WHEN g % 40 = 0 THEN 'pending_letter' ELSE 'active' END)",
+            "is_active": "(g % 25 <> 0)",
+            "is_staff": "false",
+            "date_joined": "(now() - make_interval(days => (g % 720)::int))",
+            "status_changed_at": "(now() - make_interval(days => (g % 90)::int))",
+        },
+        with_sql=MEMBERS,
+        source=f"generate_series(1, {n}) AS g, inst",
+    )
+
+
+def seed_agreements(report):
+    from agreements.models import Agreement, AgreementParty, Institution, Obligation
+
+    commission = Institution.objects.get(kind="commission").pk
+    n = SIZES["agreements"]
+    started = time.perf_counter()
+    bulk_insert(
+        Agreement,
+        n,
+        {
+            "folio": "('CONV-REF-' || lpad(g::text, 5, '0'))",
+            "title": "('Convenio de colaboración en materia de información ' || g)",
+            "kind": "(CASE g % 3 WHEN 0 THEN 'coordination' WHEN 1 THEN 'support' ELSE 'specific' END)",
+            "purpose": "'Intercambio de información para la seguridad pública.'",
+            "signed_on": "(current_date - (g % 1500)::int)",
+            "term_kind": "'years'",
+            "term_years": "5",
+            "term_until": "NULL",
+            "end_date": "(CASE WHEN g % 10 = 1 THEN current_date - (1 + g % 300)::int "
+            "ELSE current_date + (g % 1500)::int END)",
+            "status": "(CASE WHEN g % 10 = 0 THEN 'draft' WHEN g % 10 = 1 THEN 'expired' ELSE 'in_force' END)",
+            "previous": "NULL",
+            "created_at": "(now() - make_interval(days => (g % 1500)::int))",
+        },
+    )
+    numbered = (
+        "(SELECT id AS agreement_id, row_number() OVER (ORDER BY id) AS g FROM agreements_agreement "
+        "WHERE folio LIKE 'CONV-REF-%') s"
+    )
+    party = {"officer_designation_due": "NULL"}
+    bulk_insert(
+        AgreementParty,
+        0,
+        {**party, "agreement": "s.agreement_id", "institution": str(commission), "role": "'commission'"},
+        source=numbered,
+    )
+    bulk_insert(
+        AgreementParty,
+        0,
+        {**party, "agreement": "s.agreement_id", "institution": MEMBER_OF_G, "role": "'member'"},
+        with_sql=MEMBERS,
+        source=numbered + ", inst",
+    )
+    # A third of them have a second member institution.
+    bulk_insert(
+        AgreementParty,
+        0,
+        {
+            **party,
+            "agreement": "s.agreement_id",
+            "institution": "inst.ids[1 + (g + 7) % array_length(inst.ids, 1)]",
+            "role": "'member'",
+        },
+        with_sql=MEMBERS,
+        source=numbered + ", inst WHERE g % 3 = 0",
+    )
+    members = (
+        "(SELECT p.agreement_id, p.id AS party_id, row_number() OVER (ORDER BY p.id) AS g "
+        "FROM agreements_agreementparty p JOIN agreements_agreement a ON a.id = p.agreement_id "
+        "WHERE p.role = 'member' AND a.folio LIKE 'CONV-REF-%') s"
+    )
+    bulk_insert(
+        Obligation,
+        0,
+        {
+            "agreement": "s.agreement_id",
+            "party": "s.party_id",
+            "description": "'Entrega mensual de la información convenida'",
+            "schedule": "'monthly'",
+            "starts_on": "(date_trunc('month', current_date) - interval '3 months')::date",
+            "due_on": "NULL",
+            "business_days": "5",
+            "ends_on": "NULL",
+            "is_active": "true",
+        },
+        source=members,
+    )
+    report["agreements"] = time.perf_counter() - started
+
+
+def seed_account_requests(report):
+    AccountRequest = model("accounts.AccountRequest")
+    if AccountRequest is None:
+        report["account requests"] = None
+        return
+    report["account requests"] = seed_account_requests_rows(AccountRequest)
+
+
+def seed_account_requests_rows(AccountRequest):  # filled in when onboarding lands
+    raise NotImplementedError
+
+
+def seed_access_events(report):
+    AccessEvent = model("audit.AccessEvent")
+    if AccessEvent is None:
+        report["access events"] = None
+        return
+    raise NotImplementedError
+
+
+# --- The people -------------------------------------------------------------------------------
+
+
+def make_people():
+    """20 people: commission staff, institution staff, two technical administrators."""
+    from accounts.models import Profile, User
+    from accounts.tests.factories import UserFactory
+    from agreements.models import Institution
+
+    encoded = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    commission = Institution.objects.get(kind="commission")
+    busy = list(
+        Institution.objects.filter(kind="member", agreement_parties__agreement__status="in_force")
+        .order_by("id")
+        .distinct()[:6]
+    )
+    plan = [("commission_admin", commission)] * 3 + [("commission_reviewer", commission)] * 3
+    plan += [("auditor", commission)] * 2
+    plan += [("institution_admin", busy[i % len(busy)]) for i in range(5)]
+    plan += [("analyst", busy[i % len(busy)]) for i in range(5)]
+    people = []
+    for i, (code, institution) in enumerate(plan):
+        user = UserFactory(
+            username=f"carga.{code}.{i}", institution=institution, profile=Profile.objects.get(code=code)
+        )
+        people.append((code, user))
+    for i in range(2):
+        user = UserFactory(
+            username=f"carga.tecnico.{i}", institution=commission, profile=Profile.objects.get(code="commission_admin")
+        )
+        User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)  # bench setup, not portal code
+        people.append(("technical", user))
+    User.objects.filter(username__startswith="carga.").update(password=encoded)
+    return people
+
+
+# --- gunicorn ---------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(log_path):
+    db = connection.settings_dict
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "False",
+        "SECRET_KEY": "bench-" + "x" * 60,
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DB_CONN_MAX_AGE": "600",
+    }
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "portal.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--access-logfile",
+        "/dev/null",
+        "--error-logfile",
+        str(log_path),
+        "--timeout",
+        "120",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            status, _ = Person("127.0.0.1", port, "", "").get("/healthz")
+            if status == 200:
+                return process, port
+        except OSError:
+            pass
+        time.sleep(0.5)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start; see {log_path}")
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+# --- What each profile does -------------------------------------------------------------------
+
+
+def samples_for(user, n=30):
+    from agreements.models import Agreement
+
+    qs = Agreement.objects.visible_to(user).filter(status="in_force").values_list("pk", flat=True)
+    return list(qs.order_by("?")[:n])
+
+
+def work(code, user, port, recorder, rounds, extra):
+    """The plan of one person: sign in, then their usual pages, rounds times (signing in again halfway)."""
+    person = Person("127.0.0.1", port, user.username, PASSWORD)
+    agreements = samples_for(user)
+    rnd = random.Random(user.pk)  # noqa: S311
+
+    def plan():
+        for r in range(rounds):
+            if r in (0, rounds // 2):
+                recorder.add("login (GET form + POST)", person.sign_in())
+            pages = PAGES_BY_PROFILE[code](rnd, agreements, extra)
+            for label, path in pages:
+                timed_get(person, recorder, label, path)
+
+    return plan
+
+
+def _agreement_filter(rnd):
+    return f"/convenios/?status=in_force&q=CONV-REF-{rnd.randint(1, 499):03d}"
+
+
+PAGES_BY_PROFILE = {
+    "commission_admin": lambda rnd, agr, extra: [
+        ("dashboard: commission admin", "/"),
+        ("agreement list, filter (portal)", _agreement_filter(rnd)),
+        ("agreement detail", f"/convenios/{rnd.choice(agr)}/"),
+        ("user list", "/usuarios/"),
+        ("user list, search", f"/usuarios/?q=Apellido{rnd.randint(1, 996)}"),
+    ],
+    "commission_reviewer": lambda rnd, agr, extra: [
+        ("dashboard: commission reviewer", "/"),
+        *([("review queue", "/revision/")] if extra.get("review_queue") else []),
+        ("agreement detail", f"/convenios/{rnd.choice(agr)}/"),
+    ],
+    "auditor": lambda rnd, agr, extra: [
+        ("dashboard: auditor", "/"),
+        *(
+            [("history timeline, user filter", f"/bitacora/?user=persona{rnd.randint(1, 999)}")]
+            if extra.get("timeline")
+            else []
+        ),
+    ],
+    "institution_admin": lambda rnd, agr, extra: [
+        ("dashboard: institution admin", "/"),
+        ("user list", "/usuarios/"),
+        ("agreement list, filter (portal)", "/convenios/?status=in_force"),
+        ("agreement detail", f"/convenios/{rnd.choice(agr)}/"),
+        *([("review queue", "/solicitudes/")] if extra.get("review_queue") else []),
+    ],
+    "analyst": lambda rnd, agr, extra: [
+        ("dashboard: analyst", "/"),
+        ("agreement list, filter (portal)", "/convenios/?q=CONV"),
+        ("agreement detail", f"/convenios/{rnd.choice(agr)}/"),
+    ],
+    "technical": lambda rnd, agr, extra: [
+        ("agreement list, filter (Django admin changelist)", "/admin/agreements/agreement/?status__exact=in_force"),
+        ("agreement list, filter (portal, same people)", "/convenios/?status=in_force"),
+    ],
+}
+
+
+# --- The benchmark ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def bench_portal_at_scale(capsys, tmp_path):
+    from agreements.tests.factories import CommissionFactory
+
+    CommissionFactory()
+    seeded = {}
+    started = time.perf_counter()
+    seed_institutions(seeded)
+    seed_users(seeded)
+    seed_agreements(seeded)
+    seed_account_requests(seeded)
+    seed_access_events(seeded)
+    people = make_people()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("CHECKPOINT")
+    seed_seconds = time.perf_counter() - started
+    counts = table_counts()
+
+    extra = {
+        "review_queue": model("accounts.AccountRequest") is not None,
+        "timeline": model("audit.AccessEvent") is not None,
+    }
+    process, port = start_gunicorn(tmp_path / "gunicorn.log")
+    recorder = Recorder()
+    try:
+        # Warm each worker (imports, connections) before anything is timed.
+        warm = Person("127.0.0.1", port, people[0][1].username, PASSWORD)
+        warm.sign_in()
+        for _ in range(WORKERS * 3):
+            warm.get("/")
+        plans = [work(code, user, port, recorder, ROUNDS, extra) for code, user in people]
+        wall = run_people(plans, recorder)
+    finally:
+        stop(process)
+
+    rows = sorted(recorder.summary(), key=lambda r: r[0])
+    requests = sum(r[1] for r in rows)
+    with capsys.disabled():
+        print()
+        print("== Portal at scale: 20 people at once, HTTP against gunicorn ==")
+        print("rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()) + f"  (seeded in {seed_seconds:.0f} s)")
+        for name, seconds in seeded.items():
+            if seconds is None:
+                print(f"  {name}: feature not installed, not seeded")
+        print(
+            f"gunicorn: {WORKERS} sync workers, {os.cpu_count()} CPUs; {len(people)} people x {ROUNDS} rounds; "
+            f"{requests} timed requests in {wall:.1f} s ({requests / wall:.1f} req/s)"
+        )
+        print(f"{'page':<52} {'n':>5} {'median ms':>10} {'p95 ms':>9}  target p95 < {TARGET_MS} ms")
+        for label, n, median, p95 in rows:
+            flag = "ok" if p95 < TARGET_MS else "OVER"
+            print(f"{label:<52} {n:>5} {median:>10.1f} {p95:>9.1f}  {flag}")
+        by_label = {r[0]: r for r in rows}
+        admin = by_label.get("agreement list, filter (Django admin changelist)")
+        portal = by_label.get("agreement list, filter (portal, same people)")
+        if admin and portal:
+            print(
+                f"portal list / admin changelist (same people, same filter): median {portal[2] / admin[2]:.2f}x, "
+                f"p95 {portal[3] / admin[3]:.2f}x  (target <= 1.00)"
+            )
+        if recorder.errors:
+            print(f"ERRORS ({len(recorder.errors)}):")
+            for label, detail in recorder.errors[:20]:
+                print(f"  {label}: {detail}")
+
+
+def table_counts():
+    labels = {
+        "institutions": "agreements.Institution",
+        "users": "accounts.User",
+        "agreements": "agreements.Agreement",
+        "obligations": "agreements.Obligation",
+        "account requests": "accounts.AccountRequest",
+        "access events": "audit.AccessEvent",
+    }
+    counts = {}
+    with connection.cursor() as cursor:
+        for name, label in labels.items():
+            found = model(label)
+            if found is not None:
+                cursor.execute(f"SELECT count(*) FROM {found._meta.db_table}")  # noqa: S608
+                counts[name] = cursor.fetchone()[0]
+    return counts
