@@ -242,7 +242,9 @@ def agreements_expiring(user):
     )
 
 
-@figure(permission="agreements.view_agreement", audiences=(PLATFORM, INSTITUTION), order=32)
+# An institution's own deliveries: computing every obligation's calendar is cheap for one
+# institution's few dozen, not for the whole platform's thousands on every commission page view.
+@figure(permission="agreements.view_agreement", audiences=(INSTITUTION,), order=32)
 def obligations_due(user):
     today = timezone.localdate()
     mondays = week_starts(8, today=today + dt.timedelta(weeks=7))
@@ -277,6 +279,7 @@ def context_for(user):
         **agreements,
         "institutions_count": agreement_selectors.institution_list(user=user).count(),
         "users_count": account_selectors.user_list(user=user).count(),
-        "recent_users": account_selectors.user_list(user=user).order_by("-date_joined")[:5],
+        # Newest first by id (creation order): served by the primary key, no sort over every account.
+        "recent_users": account_selectors.user_list(user=user).order_by("-pk")[:5],
         "figures": figures_for(user),
     }
