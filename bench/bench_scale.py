@@ -186,23 +186,119 @@ def seed_agreements(report):
 
 
 def seed_account_requests(report):
+    """20,000 account requests over two years, in every state; decided ones mostly on time."""
     AccountRequest = model("accounts.AccountRequest")
     if AccountRequest is None:
         report["account requests"] = None
         return
-    report["account requests"] = seed_account_requests_rows(AccountRequest)
+    from accounts.models import Profile, User
 
-
-def seed_account_requests_rows(AccountRequest):  # filled in when onboarding lands
-    raise NotImplementedError
+    analyst = Profile.objects.get(code="analyst").pk
+    reviewer = User.objects.filter(profile__code="commission_reviewer").values_list("pk", flat=True).first()
+    filer = User.objects.filter(institution__kind="member").order_by("pk").values_list("pk", flat=True).first()
+    status = (
+        "(CASE WHEN g % 20 = 0 THEN 'draft' WHEN g % 20 IN (1, 2, 3) THEN 'submitted' WHEN g % 20 = 4 THEN 'returned' "
+        "WHEN g % 20 IN (5, 6) THEN 'rejected' WHEN g % 20 = 7 THEN 'withdrawn' ELSE 'approved' END)"
+    )
+    decided = "g % 20 IN (5, 6) OR g % 20 >= 8"
+    submitted = "(now() - make_interval(days => (g % 730)::int, hours => (g % 24)::int))"
+    report["account requests"] = bulk_insert(
+        AccountRequest,
+        SIZES["requests"],
+        {
+            "folio": "('SC-REF-' || lpad(g::text, 6, '0'))",
+            "institution": MEMBER_OF_G,
+            "status": status,
+            "agreement": "NULL",
+            "signatory": "NULL",
+            "given_names": "'Solicitante'",
+            "paternal_surname": "('Apellido' || (g % 997))",
+            "maternal_surname": "'Referencia'",
+            "curp": "('REFB' || lpad(g::text, 14, '0'))",
+            "birth_date": "NULL",
+            "sex": "''",
+            "rfc": "''",
+            "email": "('solicitante' || g || '@referencia.gob.mx')",
+            "requested_profile": str(analyst),
+            "justification": "'Consulta de información para su función.'",
+            "submitted_at": f"(CASE WHEN g % 20 = 0 THEN NULL ELSE {submitted} END)",
+            "due_date": f"(CASE WHEN g % 20 = 0 THEN NULL ELSE ({submitted})::date + 14 END)",
+            "submission_count": "(CASE WHEN g % 20 = 0 THEN 0 ELSE 1 END)",
+            "decided_at": f"(CASE WHEN {decided} THEN {submitted} + make_interval(days => (g % 17)::int) END)",
+            "decided_by": f"(CASE WHEN {decided} THEN {reviewer or 'NULL'} END)",
+            "decision_reason": "''",
+            "account": "NULL",
+            "created_by": str(filer),
+            "created_at": f"(COALESCE({submitted}, now()) - interval '1 day')",
+            "updated_at": "now()",
+        },
+        with_sql=MEMBERS,
+        source=f"generate_series(1, {SIZES['requests']}) AS g, inst",
+    )
 
 
 def seed_access_events(report):
-    AccessEvent = model("audit.AccessEvent")
+    """5,000,000 page accesses over a year by the seeded people, plus the sign-ins and searches."""
+    AccessEvent, Event = model("audit.AccessEvent"), model("audit.Event")
     if AccessEvent is None:
         report["access events"] = None
         return
-    raise NotImplementedError
+    from accounts.models import User
+
+    first_user = User.objects.order_by("pk").values_list("pk", flat=True).first()
+    n = SIZES["events"]
+    span = 365 * 86400
+    user_of_g = f"({first_user} + g % {SIZES['users']})"
+    report["access events"] = bulk_insert(
+        AccessEvent,
+        n,
+        {
+            "occurred_at": f"(now() - make_interval(secs => g * {span / n}))",
+            "user_id": user_of_g,
+            "username": f"('persona' || (g % {SIZES['users']}))",
+            "institution_id": MEMBER_OF_G,
+            "ip": "(('10.' || (g % 40) || '.' || (g % 250) || '.' || (1 + g % 200))::inet)",
+            "user_agent": "'Mozilla/5.0 (bench)'",
+            "method": "(CASE WHEN g % 10 = 0 THEN 'POST' ELSE 'GET' END)",
+            "path": f"('/convenios/' || (g % {SIZES['agreements']}) || '/')",
+            "view_name": "'agreements:detail'",
+            "object_type": "'agreements.agreement'",
+            "object_id": f"((g % {SIZES['agreements']})::text)",
+            "query": "(CASE WHEN g % 7 = 0 THEN '{\"q\": \"convenio\"}'::jsonb ELSE '{}'::jsonb END)",
+            "status": "(CASE WHEN g % 50 = 0 THEN 403 ELSE 200 END)",
+            "duration_ms": "(5 + g % 60)",
+        },
+        with_sql=MEMBERS,
+        source=f"generate_series(1, {n}) AS g, inst",
+    )
+    if Event is None:
+        return
+    events = n // 10
+    action = (
+        "(CASE WHEN g % 50 = 0 THEN 'login_failure' WHEN g % 997 = 0 THEN 'lock' WHEN g % 4999 = 0 THEN 'suspension' "
+        "WHEN g % 5 = 0 THEN 'agreement_search' WHEN g % 11 = 0 THEN 'user_search' ELSE 'login_success' END)"
+    )
+    report["events"] = bulk_insert(
+        Event,
+        events,
+        {
+            "occurred_at": f"(now() - make_interval(secs => g * {span / events}))",
+            "category": f"(CASE WHEN {action} IN ('agreement_search', 'user_search') THEN 'business' ELSE 'auth' END)",
+            "action": action,
+            "actor_id": user_of_g,
+            "username": f"('persona' || (g % {SIZES['users']}))",
+            "institution_id": MEMBER_OF_G,
+            "target_type": "''",
+            "target_id": "''",
+            "target_repr": "''",
+            "detail": "'{}'::jsonb",
+            "ip": "'10.1.1.1'::inet",
+            "user_agent": "'Mozilla/5.0 (bench)'",
+            "path": "'/cuenta/entrar/'",
+        },
+        with_sql=MEMBERS,
+        source=f"generate_series(1, {events}) AS g, inst",
+    )
 
 
 # --- The people -------------------------------------------------------------------------------
@@ -446,6 +542,7 @@ def table_counts():
         "obligations": "agreements.Obligation",
         "account requests": "accounts.AccountRequest",
         "access events": "audit.AccessEvent",
+        "events (sign-ins, searches, locks)": "audit.Event",
     }
     counts = {}
     with connection.cursor() as cursor:
