@@ -16,7 +16,7 @@ ASSIGNED = Profile.Scope.ASSIGNED
 
 # The commission administrator holds every permission of the portal's own apps.
 ALL_PORTAL_PERMISSIONS = "__all__"
-PORTAL_APPS = ("accounts", "agreements", "audit", "portal")
+PORTAL_APPS = ("accounts", "agreements", "audit", "portal", "notifications")
 
 BUILTIN_PROFILES = {
     "commission_admin": {

@@ -1,0 +1,75 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal import access
+
+from . import selectors, services
+from .models import Notification
+
+PAGE_SIZE = 20
+
+
+def _page(request, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("pagina"))
+
+
+@access.signed_in
+def inbox(request):
+    """The signed-in user's in-app notifications."""
+    page = _page(request, selectors.inbox(user=request.user))
+    return render(request, "notifications/inbox.html", {"page": page})
+
+
+@access.signed_in
+@require_POST
+def mark_read(request, pk):
+    try:
+        notification = selectors.inbox_item(user=request.user, pk=pk)
+    except Notification.DoesNotExist:
+        raise Http404 from None
+    services.notification_mark_read(notification=notification, actor=request.user)
+    return redirect("notifications:inbox")
+
+
+@access.signed_in
+@require_POST
+def mark_all_read(request):
+    count = services.notification_mark_all_read(actor=request.user)
+    if count:
+        messages.success(request, _("Se marcaron %(count)s notificaciones como leídas.") % {"count": count})
+    return redirect("notifications:inbox")
+
+
+@access.permission("notifications.manage_outbox")
+def outbox(request):
+    """E-mails of the whole platform by status; failed ones first, with a resend button."""
+    status = request.GET.get("estado", Notification.Status.FAILED)
+    if status not in Notification.Status.values:
+        status = Notification.Status.FAILED
+    page = _page(request, selectors.outbox(user=request.user, status=status))
+    return render(
+        request,
+        "notifications/outbox.html",
+        {"page": page, "status": status, "statuses": Notification.Status.choices},
+    )
+
+
+@access.permission("notifications.manage_outbox")
+@require_POST
+def resend(request, pk):
+    try:
+        notification = selectors.outbox(user=request.user).get(pk=pk)
+    except Notification.DoesNotExist:
+        raise Http404 from None
+    try:
+        services.notification_resend(notification=notification, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("El correo quedó en cola para enviarse de nuevo."))
+    return redirect("notifications:outbox")
