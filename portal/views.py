@@ -45,7 +45,7 @@ def _broker_ok() -> bool:
     url = settings.CELERY_BROKER_URL
     if url.startswith("memory://"):
         return True  # the demo run: tasks run in the web process
-    with celery_app.connection_for_write() as conn:
+    with celery_app.connection_for_write(url) as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
     return True
 

@@ -20,8 +20,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import receiver
 from django.template import Context, Engine, engines
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +38,12 @@ logger = logging.getLogger(__name__)
 ERASE_AFTER_SENDING = {"password_reset"}
 ERASED_BODY = "(Texto eliminado tras el envío: contenía un enlace de un solo uso.)"
 INTERRUPTED = "Envío interrumpido: el mensaje pudo haber salido. Revise antes de reenviarlo."
+
+
+@receiver(setting_changed)
+def _forget_engine(*, setting, **kwargs):
+    if setting == "TEMPLATES":
+        _text_engine.cache_clear()
 
 
 @functools.cache
