@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 # Attributes every LogRecord has; anything else passed with ``extra=`` is added to the line.
@@ -23,3 +24,11 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)
+
+
+# Path segments that carry one-time secrets (the password-reset link) never reach the logs.
+_SECRET_PATHS = re.compile(r"(/restablecer/)(?!enviado/|listo/)[^/]+/[^/]+/")
+
+
+def redact_path(path: str) -> str:
+    return _SECRET_PATHS.sub(r"\1[oculto]/", path)
