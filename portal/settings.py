@@ -23,6 +23,8 @@ if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="insecure-demo-key-only-for-local-runs-0123456789abcdef")
 else:
     SECRET_KEY = env("SECRET_KEY")  # required: no default outside the demo
+# Old keys still accepted for signed values while a rotation settles (docs/operations.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
