@@ -6,8 +6,8 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
-    path("<int:pk>/leida/", views.mark_read, name="mark_read"),
+    path("leida/", views.mark_read, name="mark_read"),
     path("todas-leidas/", views.mark_all_read, name="mark_all_read"),
     path("envios/", views.outbox, name="outbox"),
-    path("envios/<int:pk>/reenviar/", views.resend, name="resend"),
+    path("envios/reenviar/", views.resend, name="resend"),
 ]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,8 +15,17 @@ from .models import Notification
 PAGE_SIZE = 20
 
 
+def _posted_id(request):
+    """The notification named in the form (ids travel in the POST body: a person's rows are
+    not addressable by URL)."""
+    try:
+        return int(request.POST.get("notificacion", ""))
+    except ValueError:
+        raise Http404 from None
+
+
 def _page(request, rows):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @access.signed_in
@@ -27,9 +37,9 @@ def inbox(request):
 
 @access.signed_in
 @require_POST
-def mark_read(request, pk):
+def mark_read(request):
     try:
-        notification = selectors.inbox_item(user=request.user, pk=pk)
+        notification = selectors.inbox_item(user=request.user, pk=_posted_id(request))
     except Notification.DoesNotExist:
         raise Http404 from None
     services.notification_mark_read(notification=notification, actor=request.user)
@@ -55,15 +65,20 @@ def outbox(request):
     return render(
         request,
         "notifications/outbox.html",
-        {"page": page, "status": status, "statuses": Notification.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "statuses": Notification.Status.choices,
+            "query": urlencode({"estado": status}),
+        },
     )
 
 
 @access.permission("notifications.manage_outbox")
 @require_POST
-def resend(request, pk):
+def resend(request):
     try:
-        notification = selectors.outbox(user=request.user).get(pk=pk)
+        notification = selectors.outbox(user=request.user).get(pk=_posted_id(request))
     except Notification.DoesNotExist:
         raise Http404 from None
     try:

@@ -168,6 +168,12 @@ def stack(postgresql_proc, django_db_setup, django_db_blocker, tmp_path):
         connections.close_all()
     with psycopg.connect(dbname="postgres", password=password, autocommit=True, **pg) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        # Connections left behind by earlier tests' threads (live server, race tests) would
+        # block the copy; they are idle and belong to no running test.
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [template],
+        )
         conn.execute(f"CREATE DATABASE {DATABASE} TEMPLATE {template}")
     redis_port, smtp_port, web_port = free_port(), free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_", "COV_"))}

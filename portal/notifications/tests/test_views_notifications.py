@@ -40,7 +40,7 @@ def test_inbox_lists_ones_own_notifications_with_paging(client, login):
     assert html.count('class="card notification unread"') == 20
     assert "Página 1 de 2" in html
     assert other.subject not in html
-    page2 = client.get("/notificaciones/?pagina=2").content.decode()
+    page2 = client.get("/notificaciones/?page=2").content.decode()
     assert mine[0].subject in page2  # oldest on the last page
 
 
@@ -48,8 +48,8 @@ def test_mark_one_and_all_as_read(client, login):
     user = UserFactory()
     login(user)
     first, second, third = InAppNotificationFactory.create_batch(3, recipient=user)
-    assert client.get(f"/notificaciones/{first.pk}/leida/").status_code == 405  # POST only
-    response = client.post(f"/notificaciones/{first.pk}/leida/")
+    assert client.get("/notificaciones/leida/").status_code == 405  # POST only
+    response = client.post("/notificaciones/leida/", {"notificacion": first.pk})
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.read_at is not None
@@ -61,7 +61,7 @@ def test_mark_one_and_all_as_read(client, login):
 def test_someone_elses_notification_answers_404(client, login):
     login(UserFactory())
     theirs = InAppNotificationFactory()
-    assert client.post(f"/notificaciones/{theirs.pk}/leida/").status_code == 404
+    assert client.post("/notificaciones/leida/", {"notificacion": theirs.pk}).status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
@@ -70,7 +70,7 @@ def test_outbox_page_is_for_commission_administrators_only(client, login):
     login(UserFactory())  # an analyst
     assert client.get("/notificaciones/envios/").status_code == 403
     failed = NotificationFactory(status="failed")
-    assert client.post(f"/notificaciones/envios/{failed.pk}/reenviar/").status_code == 403
+    assert client.post("/notificaciones/envios/reenviar/", {"notificacion": failed.pk}).status_code == 403
 
 
 def test_commission_admin_sees_failed_emails_and_resends_one(
@@ -87,12 +87,12 @@ def test_commission_admin_sees_failed_emails_and_resends_one(
     assert failed.body not in html  # the text (possibly a one-time link) is never shown
     assert sent.subject in client.get("/notificaciones/envios/?estado=sent").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/notificaciones/envios/{failed.pk}/reenviar/", follow=True)
+        response = client.post("/notificaciones/envios/reenviar/", {"notificacion": failed.pk}, follow=True)
     assert "El correo quedó en cola para enviarse de nuevo." in response.content.decode()
     failed.refresh_from_db()
     assert failed.status == "sent"
     assert [m.subject for m in mail.outbox] == [failed.subject]
-    response = client.post(f"/notificaciones/envios/{sent.pk}/reenviar/", follow=True)
+    response = client.post("/notificaciones/envios/reenviar/", {"notificacion": sent.pk}, follow=True)
     assert "Solo se pueden reenviar correos cuyo envío falló." in response.content.decode()
     assert len(mail.outbox) == 1
 
@@ -105,3 +105,10 @@ def test_password_reset_goes_through_the_outbox(client, django_capture_on_commit
     assert (row.template, row.channel, row.status) == ("password_reset", "email", "sent")
     assert mail.outbox[0].subject == "Restablecimiento de contraseña del Portal de Convenios"
     assert "http://testserver/cuenta/contrasena/restablecer/" in mail.outbox[0].body
+
+
+def test_a_missing_or_malformed_notification_id_answers_404(client, login, commission_admin):
+    login(commission_admin)
+    for data in ({}, {"notificacion": "abc"}, {"notificacion": "999999"}):
+        assert client.post("/notificaciones/leida/", data).status_code == 404
+        assert client.post("/notificaciones/envios/reenviar/", data).status_code == 404
