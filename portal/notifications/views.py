@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal import access
@@ -51,7 +52,10 @@ def mark_read(request):
 def mark_all_read(request):
     count = services.notification_mark_all_read(actor=request.user)
     if count:
-        messages.success(request, _("Se marcaron %(count)s notificaciones como leídas.") % {"count": count})
+        message = ngettext(
+            "Se marcó %(count)s notificación como leída.", "Se marcaron %(count)s notificaciones como leídas.", count
+        )
+        messages.success(request, message % {"count": count})
     return redirect("notifications:inbox")
 
 

@@ -112,3 +112,14 @@ def test_a_missing_or_malformed_notification_id_answers_404(client, login, commi
     for data in ({}, {"notificacion": "abc"}, {"notificacion": "999999"}):
         assert client.post("/notificaciones/leida/", data).status_code == 404
         assert client.post("/notificaciones/envios/reenviar/", data).status_code == 404
+
+
+def test_demo_accounts_get_one_welcome_notification_however_often_the_demo_is_seeded(settings):
+    from django.core.management import call_command
+
+    settings.DEMO_PASSWORD = "Portal-Demo-2026"
+    for _ in range(2):
+        call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    welcomes = Notification.objects.filter(template="bienvenida", channel="inapp")
+    assert welcomes.count() == 7
+    assert welcomes.first().subject == "Bienvenida al Portal de Convenios"
