@@ -183,3 +183,30 @@ def test_expired_sessions_are_cleared_and_live_ones_kept():
     assert clear_expired_sessions.delay().get() == 1
     assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
     assert clear_expired_sessions.delay().get() == 0
+
+
+def test_access_log_lines_are_json_and_hide_password_reset_links(capsys):
+    from datetime import timedelta as td
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from portal.logs import redact_path
+    from portal.logs_gunicorn import GunicornJsonLogger
+
+    assert redact_path("/cuenta/contrasena/restablecer/MQ/abc-123/") == "/cuenta/contrasena/restablecer/[oculto]/"
+    assert redact_path("/cuenta/contrasena/restablecer/enviado/") == "/cuenta/contrasena/restablecer/enviado/"
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    logger = GunicornJsonLogger(cfg)
+    logger.access_log.handlers[0].setFormatter(JsonFormatter())
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/cuenta/contrasena/restablecer/MQ/abc-123/",
+        "REMOTE_ADDR": "10.0.0.5",
+    }
+    logger.access(SimpleNamespace(status_code=302, sent=0), None, environ, td(milliseconds=12))
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["path"] == "/cuenta/contrasena/restablecer/[oculto]/"
+    assert (line["status"], line["http_method"], line["duration_ms"]) == (302, "GET", 12.0)
+    assert "abc-123" not in json.dumps(line)
