@@ -19,6 +19,9 @@ max_requests_jitter = 200
 # Addresses of the load balancers whose X-Forwarded-* headers are trusted.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
+# gunicorn's runtime control socket (in the home folder by default) is not used: processes are
+# managed by the platform's supervisor with signals (HUP to reload, TERM to stop).
+control_socket_disable = True
 
 # Structured logs on stdout: one JSON object per line, the same shape as the portal's own.
 accesslog = "-"
