@@ -110,7 +110,8 @@ def notify(*, recipients, template: str, context: dict, related=None, channels=(
                     **common,
                 )
             )
-        if Notification.Channel.INAPP in channels:
+        # A one-time link is mailed only: it never stays readable in the portal.
+        if Notification.Channel.INAPP in channels and template not in ERASE_AFTER_SENDING:
             rows.append(
                 Notification(channel=Notification.Channel.INAPP, status=Notification.Status.SENT, sent_at=now, **common)
             )
