@@ -235,9 +235,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.lockout_attempts_purge",
         "schedule": crontab(hour=3, minute=40),
     },
-    # Reminders and SLA checks (agreements, account requests) join here, e.g.:
-    # "agreements-expiry-reminders": {
-    #     "task": "agreements.tasks.expiry_reminders", "schedule": crontab(hour=7, minute=0)},
+    # Agreements: expiry reminders, overdue designations, SLA checks (times in America/Mexico_City).
+    "agreements-daily": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
+    # Account-request reminders and SLA checks join here.
 }
 
 # --- Notifications outbox (portal.notifications) -------------------------------------------

@@ -10,6 +10,7 @@ from portal.notifications import demo as notifications_demo
 STEPS = [
     agreements_demo.seed,
     accounts_demo.seed,
+    agreements_demo.seed_agreements,
     notifications_demo.seed,
 ]
 
