@@ -1,6 +1,8 @@
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from portal.notifications.services import notify
+
 
 class PortalAuthenticationForm(AuthenticationForm):
     """Login form with one message for every refusal: it never tells whether a username exists."""
@@ -16,3 +18,7 @@ class PortalPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email):
         return (u for u in super().get_users(email) if u.status in u.LIVE_STATUSES)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        """Through the outbox like every other message (templates/notifications/password_reset/)."""
+        notify(recipients=[context["user"]], template="password_reset", context=context, channels=("email",))
