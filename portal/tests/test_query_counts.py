@@ -95,7 +95,14 @@ def grow_agreements(world, n):
         )
 
 
-GROWERS = [grow_accounts, grow_agreements]
+def grow_notifications(world, n):
+    from portal.notifications.services import notify
+
+    for _ in range(n):
+        notify(recipients=list(world.viewers.values()), template="bienvenida", context={})
+
+
+GROWERS = [grow_accounts, grow_agreements, grow_notifications]
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,8 @@ PAGES = [
         "institution_admin",
         lambda w: reverse("agreements:list") + f"?status=in_force&institution={w.mine.pk}",
     ),
+    Page("bandeja de notificaciones", "institution_admin", lambda w: reverse("notifications:inbox")),
+    Page("envíos de notificaciones", "commission_admin", lambda w: reverse("notifications:outbox")),
     Page(
         "detalle de convenio",
         "commission_admin",
