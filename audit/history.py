@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from simple_history import utils
 
 ACTIONS = {"+": _("alta"), "~": _("cambio"), "-": _("baja")}
 
@@ -55,12 +56,18 @@ def _display(model, name, value):
     return str(value)
 
 
-def _m2m_display(value):
-    ids = []
-    for row in value or []:
-        if isinstance(row, dict):
-            ids.extend(str(v) for k, v in row.items() if k not in ("id",) and not k.endswith("history"))
-    return ", ".join(sorted(set(ids))) or "—"
+def _m2m_display(model, name, old, new):
+    """Both sides of a many-to-many change as names of the related objects (groups, permissions)."""
+    model_field = model._meta.get_field(name)
+    other = utils.get_m2m_reverse_field_name(model_field)
+    old_ids = {row.get(other) for row in old or [] if isinstance(row, dict)}
+    new_ids = {row.get(other) for row in new or [] if isinstance(row, dict)}
+    related = model_field.related_model._default_manager.in_bulk([i for i in old_ids | new_ids if i is not None])
+
+    def show(ids):
+        return ", ".join(sorted(str(related.get(i, i)) for i in ids if i is not None)) or "—"
+
+    return show(old_ids), show(new_ids)
 
 
 def _label(model, name):
@@ -90,7 +97,7 @@ def diff(record, previous) -> list[FieldChange]:
     m2m_names = {f.name for f in getattr(record, "_history_m2m_fields", [])}
     for change in delta.changes:
         if change.field in m2m_names:
-            old, new = _m2m_display(change.old), _m2m_display(change.new)
+            old, new = _m2m_display(model, change.field, change.old, change.new)
         else:
             old, new = _display(model, change.field, change.old), _display(model, change.field, change.new)
         changes.append(FieldChange(change.field, _label(model, change.field), old, new))

@@ -4,11 +4,13 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from agreements import demo as agreements_demo
+from audit import demo as audit_demo
 
 # Each step receives a shared dict and adds what later steps need. Later features append here.
 STEPS = [
     agreements_demo.seed,
     accounts_demo.seed,
+    audit_demo.seed,  # last: it logs what the earlier steps created
 ]
 
 
