@@ -8,6 +8,7 @@ Rows are only ever inserted; on PostgreSQL triggers refuse UPDATE and DELETE (au
 
 from django.contrib.auth.models import Group
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history import register
@@ -83,6 +84,8 @@ class Event(models.Model):
             models.Index(fields=["institution_id", "occurred_at", "id"], name="audit_event_inst"),
             models.Index(fields=["category", "action", "occurred_at"], name="audit_event_action"),
             models.Index(fields=["target_type", "target_id", "occurred_at"], name="audit_event_target"),
+            # Failed logins have no actor: the timeline's user filter finds them by name, any case.
+            models.Index(Upper("username"), name="audit_event_username_ci"),
         ]
 
     def __str__(self):

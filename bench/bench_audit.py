@@ -1,0 +1,151 @@
+"""History-log benchmark: timeline speed over 1M access events and access-logging overhead."""
+
+import datetime as dt
+import os
+import statistics
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+from django.utils import timezone
+
+EVENTS = int(os.environ.get("BENCH_AUDIT_EVENTS", "1000000"))
+SPAN_DAYS = 365
+REPEAT = int(os.environ.get("BENCH_AUDIT_REPEAT", "40"))
+OVERHEAD_SAMPLES = int(os.environ.get("BENCH_AUDIT_OVERHEAD_SAMPLES", "300"))
+
+
+def _ms(seconds):
+    return seconds * 1000
+
+
+def _summary(samples):
+    ordered = sorted(samples)
+    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    return statistics.median(ordered), p95
+
+
+def _time(client, url, params, n):
+    for _ in range(3):  # warm caches and the connection
+        assert client.get(url, params).status_code == 200
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        response = client.get(url, params)
+        samples.append(_ms(time.perf_counter() - start))
+        assert response.status_code == 200
+    return _summary(samples)
+
+
+def _seed(target_user, institution_id):
+    """1M access events over a year, 1,000 users (one of them real), 40 institutions."""
+    seconds_apart = SPAN_DAYS * 86400 / EVENTS
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO audit_accessevent (occurred_at, user_id, username, institution_id, ip, user_agent,
+                method, path, view_name, object_type, object_id, query, status, duration_ms)
+            SELECT now() - make_interval(secs => g * %(gap)s),
+                   CASE WHEN g %% 1000 = 0 THEN %(uid)s ELSE 1000000 + g %% 1000 END,
+                   CASE WHEN g %% 1000 = 0 THEN %(uname)s ELSE 'usuario' || (g %% 1000) END,
+                   CASE WHEN g %% 1000 = 0 THEN %(inst)s ELSE 1000000 + g %% 40 END,
+                   ('10.' || (g %% 40) || '.' || (g %% 250) || '.' || (1 + g %% 200))::inet,
+                   'Mozilla/5.0 (bench)',
+                   CASE WHEN g %% 10 = 0 THEN 'POST' ELSE 'GET' END,
+                   '/convenios/' || (g %% 5000) || '/',
+                   'agreements:detail',
+                   'agreements.agreement',
+                   (g %% 5000)::text,
+                   CASE WHEN g %% 7 = 0 THEN '{"q": "convenio"}'::jsonb ELSE '{}'::jsonb END,
+                   CASE WHEN g %% 50 = 0 THEN 403 ELSE 200 END,
+                   5 + g %% 60
+            FROM generate_series(1, %(n)s) AS g
+            """,
+            {
+                "gap": seconds_apart,
+                "uid": target_user.pk,
+                "uname": target_user.username,
+                "inst": institution_id,
+                "n": EVENTS,
+            },
+        )
+        cursor.execute(
+            """
+            INSERT INTO audit_event (occurred_at, category, action, actor_id, username, institution_id,
+                target_type, target_id, target_repr, detail, ip, user_agent, path)
+            SELECT now() - make_interval(secs => g * %(gap)s), 'auth',
+                   CASE WHEN g %% 9 = 0 THEN 'login_failure' ELSE 'login_success' END,
+                   CASE WHEN g %% 1000 = 0 THEN %(uid)s ELSE 1000000 + g %% 1000 END,
+                   'usuario' || (g %% 1000), 1000000 + g %% 40, '', '', '', '{}'::jsonb,
+                   '10.1.1.1'::inet, 'Mozilla/5.0 (bench)', '/cuenta/entrar/'
+            FROM generate_series(1, %(n)s) AS g
+            """,
+            {"gap": SPAN_DAYS * 86400 / (EVENTS // 10), "uid": target_user.pk, "n": EVENTS // 10},
+        )
+        cursor.execute("ANALYZE audit_accessevent")
+        cursor.execute("ANALYZE audit_event")
+    return time.perf_counter() - started
+
+
+@pytest.mark.django_db(transaction=True)
+def bench_history_log(capsys):
+    from accounts.tests.factories import UserFactory, profile
+    from agreements.tests.factories import CommissionFactory
+
+    commission = CommissionFactory()
+    auditor = UserFactory(institution=commission, profile=profile("auditor"), username="auditora.bench")
+    target = UserFactory(username="analista.bench")
+    seed_seconds = _seed(target, target.institution_id)
+
+    client = Client()
+    client.force_login(auditor)
+    # Like production (DB_CONN_MAX_AGE=60): keep the connection between requests.
+    connection.settings_dict["CONN_MAX_AGE"] = 600
+
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(5):
+            client.get("/bitacora/", {"user": "analista.bench"})
+            client.get("/")
+        profiler.disable()
+        with capsys.disabled():
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+
+    middle = timezone.localdate() - dt.timedelta(days=180)
+    week = {"date_from": (middle - dt.timedelta(days=6)).isoformat(), "date_to": middle.isoformat()}
+    user_med, user_p95 = _time(client, "/bitacora/", {"user": "analista.bench"}, REPEAT)
+    range_med, range_p95 = _time(client, "/bitacora/", week, REPEAT)
+    deep_med, deep_p95 = _time(client, "/bitacora/", {"kind": "access", "ip": "10.3.3.4"}, REPEAT // 2)
+
+    # Logging overhead: the same page (the auditor's dashboard), on and off, interleaved.
+    on, off = [], []
+    for _ in range(10):
+        client.get("/")
+    for i in range(OVERHEAD_SAMPLES * 2):
+        enabled = i % 2 == 0
+        with override_settings(AUDIT_ACCESS_LOG_ENABLED=enabled):
+            start = time.perf_counter()
+            assert client.get("/").status_code == 200
+            (on if enabled else off).append(_ms(time.perf_counter() - start))
+    on_med, off_med = statistics.median(on), statistics.median(off)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM audit_accessevent")
+        total = cursor.fetchone()[0]
+    with capsys.disabled():
+        print()
+        print("== History log (audit) ==")
+        print(f"access events in table:              {total:>12,}  (seeded in {seed_seconds:.1f} s)")
+        print(f"timeline, user filter:     median {user_med:7.1f} ms   p95 {user_p95:7.1f} ms   (n={REPEAT})")
+        print(f"timeline, 7-day range:     median {range_med:7.1f} ms   p95 {range_p95:7.1f} ms   (n={REPEAT})")
+        print(f"timeline, IP + kind:       median {deep_med:7.1f} ms   p95 {deep_p95:7.1f} ms   (n={REPEAT // 2})")
+        print(
+            f"access logging overhead:   on {on_med:.2f} ms / off {off_med:.2f} ms = ratio {on_med / off_med:.3f}"
+            f"   (n={OVERHEAD_SAMPLES} each)"
+        )
