@@ -15,11 +15,25 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from .history import ACTIONS, diff, historical_models, summary
 from .models import AccessEvent, Event
 
 KINDS = ("access", "auth", "business", "change")
+EVENT_LABELS = {
+    "login_success": _("inicio de sesión"),
+    "login_failure": _("intento fallido de inicio de sesión"),
+    "lock": _("bloqueo de cuenta"),
+    "suspension": _("suspensión de cuenta"),
+    "reactivation": _("reactivación de cuenta"),
+    "logout": _("cierre de sesión"),
+    "password_change": _("cambio de contraseña"),
+    "password_reset": _("restablecimiento de contraseña"),
+    "password_reset_requested": _("solicitud de restablecimiento de contraseña"),
+    "session_expired": _("sesión expirada"),
+    "session_replaced": _("sesión reemplazada por otra"),
+}
 
 
 @dataclass
@@ -207,7 +221,7 @@ class _EventSource(_Source):
             source=self.name,
             id=e.id,
             kind=e.category,
-            action=e.action,
+            action=str(EVENT_LABELS.get(e.action, e.action)),
             user_id=e.actor_id,
             username=e.username,
             institution_id=e.institution_id,

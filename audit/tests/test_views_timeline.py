@@ -77,7 +77,7 @@ def test_filters_by_date_kind_ip_institution_and_object():
     assert paths(ip="10.9.9.9") == ["GET /vieja/"]
     assert paths(institution_id=inst.pk, kind="access") == ["GET /vieja/"]
     assert paths(object_type="agreements.institution", object_id="7", kind="access") == ["GET /nueva/"]
-    assert paths(kind="auth", text="bloq") == ["lock"]
+    assert paths(kind="auth", text="bloq") == ["bloqueo de cuenta"]
 
 
 def test_keyset_pages_cover_every_row_once_across_sources():
