@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from .models import AccessEvent
 from .requestinfo import client_ip, safe_params, user_agent
+from .services import flush_auth_defaults
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ class AccessLogMiddleware:
         if not getattr(settings, "AUDIT_ACCESS_LOG_ENABLED", True) or _skipped(request.path):
             return self.get_response(request)
         started_at = timezone.now()
+        request._audit_auth = {"recorded": set(), "pending": []}
         user = request.user
         authenticated = user.is_authenticated
         started = time.perf_counter()
@@ -63,6 +65,10 @@ class AccessLogMiddleware:
             self._record(request, response, user if authenticated else None, started_at, duration_ms)
         except Exception:  # noqa: BLE001 - logging must never turn a response into an error
             logger.exception("Could not record the access event for %s", request.path)
+        try:
+            flush_auth_defaults(request)
+        except Exception:  # noqa: BLE001
+            logger.exception("Could not record the authentication event for %s", request.path)
         return response
 
     def _record(self, request, response, user, started_at, duration_ms):

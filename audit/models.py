@@ -6,15 +6,13 @@ app adds what those do not hold. None of these tables has a foreign key: a log r
 Rows are only ever inserted; on PostgreSQL triggers refuse UPDATE and DELETE (audit.triggers).
 """
 
-from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history import register
 
-# Groups back the profile catalog: who holds which permission is itself a recorded change.
-register(Group, app="audit", m2m_fields=["permissions"], table_name="audit_historicalgroup")
+# Group history (a profile's permissions) is registered by the accounts app, which owns the
+# profile catalog; this app finds it, like every historical model, through the app registry.
 
 
 class AccessEvent(models.Model):

@@ -92,3 +92,30 @@ def record_event(
         event.path = request.path[:500]
     with transaction.atomic():
         event.save()
+    tracker = getattr(request, "_audit_auth", None) if request is not None else None
+    if tracker is not None and category == Event.Category.AUTH:
+        tracker["recorded"].add(action)
+
+
+def record_auth_default(*, action, request=None, **kwargs):
+    """Record an auth event from Django's signals unless the portal's own code records it.
+
+    Inside a request seen by the access-log middleware the event waits for the end of the
+    request and is dropped if another receiver (the lockout policy, say, with a richer detail)
+    recorded the same action meanwhile: one login, one login_success row.
+    """
+    tracker = getattr(request, "_audit_auth", None) if request is not None else None
+    if tracker is None:
+        record_event(category="auth", action=action, request=request, **kwargs)
+    else:
+        tracker["pending"].append((action, kwargs))
+
+
+def flush_auth_defaults(request):
+    tracker = getattr(request, "_audit_auth", None)
+    if not tracker:
+        return
+    pending, tracker["pending"] = tracker["pending"], []
+    for action, kwargs in pending:
+        if action not in tracker["recorded"]:
+            record_event(category="auth", action=action, request=request, **kwargs)

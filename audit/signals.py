@@ -4,30 +4,26 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from .context import ACTOR_HEADER, acting_as, current_actor
-from .services import record_event
+from .services import record_auth_default
 
 
 @receiver(user_logged_in, dispatch_uid="audit_login_success")
 def _logged_in(sender, request, user, **kwargs):
-    record_event(category="auth", action="login_success", actor=user, request=request)
+    record_auth_default(action="login_success", actor=user, target=user, request=request)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        record_event(category="auth", action="logout", actor=user, request=request)
+        record_auth_default(action="logout", actor=user, target=user, request=request)
 
 
 @receiver(user_login_failed, dispatch_uid="audit_login_failure")
 def _login_failed(sender, credentials, request=None, **kwargs):
     # credentials arrive with the password already masked; only the username is kept.
     username = str(credentials.get("username", ""))[:150]
-    record_event(
-        category="auth",
-        action="login_failure",
-        username=username,
-        detail={"reason": "invalid_credentials"},
-        request=request,
+    record_auth_default(
+        action="login_failure", username=username, detail={"reason": "invalid_credentials"}, request=request
     )
 
 

@@ -211,3 +211,28 @@ def test_reset_token_never_reaches_the_log(signed_in):
     signed_in.get("/cuenta/contrasena/restablecer/MQ/abc-secret-token/")
     assert "abc-secret-token" not in last_access().path
     assert last_access().path == "/cuenta/contrasena/restablecer/MQ/***/"
+
+
+def test_an_auth_event_recorded_by_other_code_is_not_duplicated(client, admin_user):
+    from django.contrib.auth.signals import user_logged_in
+
+    from audit.services import record_event
+
+    def richer(sender, request, user, **kwargs):
+        record_event(category="auth", action="login_success", actor=user, detail={"source": "lockout"}, request=request)
+
+    user_logged_in.connect(richer, dispatch_uid="test_richer_login")
+    try:
+        before = counts()
+        client.post("/cuenta/entrar/", {"username": "comision.prueba", "password": PASSWORD})
+    finally:
+        user_logged_in.disconnect(dispatch_uid="test_richer_login")
+    assert delta(before) == (1, 1, 0)
+    assert Event.objects.latest("id").detail == {"source": "lockout"}
+
+
+def test_login_outside_the_middleware_is_recorded_at_once(client, admin_user):
+    before = counts()
+    client.login(username="comision.prueba", password=PASSWORD)
+    assert delta(before) == (0, 1, 0)
+    assert Event.objects.latest("id").action == "login_success"

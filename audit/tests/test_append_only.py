@@ -47,7 +47,7 @@ def test_events_and_historical_rows_cannot_be_updated_or_deleted():
 def test_every_log_table_has_the_trigger():
     tables = set(triggers.log_tables())
     assert {"audit_accessevent", "audit_event", "audit_seal", "agreements_historicalinstitution"} <= tables
-    assert {"accounts_historicaluser", "accounts_historicaluser_groups", "audit_historicalgroup"} <= tables
+    assert {"accounts_historicaluser", "accounts_historicaluser_groups", "accounts_historicalprofile"} <= tables
     assert tables <= triggers.tables_with_trigger()
 
 

@@ -3,7 +3,6 @@
 import pytest
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 
 from accounts.services import user_set_profile
 from accounts.tests.factories import UserFactory, profile
@@ -72,18 +71,6 @@ def test_user_group_changes_are_tracked_with_a_diff():
     assert {c.field: (c.old, c.new) for c in diff(latest, emptied)}["groups"] == ("—", "Auditoría")
     changes = {c.field: (c.old, c.new) for c in diff(latest, profile_saved)}
     assert changes["groups"] == (profile("analyst").group.name, profile("auditor").group.name)
-
-
-def test_group_permission_changes_are_tracked():
-    group = Group.objects.create(name="Grupo de prueba")
-    permission = Permission.objects.get(codename="view_history_log")
-    actor = UserFactory()
-    with acting_as(actor):
-        group.permissions.add(permission)
-    record = group.history.latest()
-    assert record.history_user_id == actor.pk
-    changes = {c.field: (c.old, c.new) for c in diff(record, record.prev_record)}
-    assert changes["permissions"] == ("—", str(permission))
 
 
 def test_history_entries_show_creation_values_and_field_changes():
