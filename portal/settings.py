@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "guardian",
     "audit",
     "agreements",
     "accounts",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     # One access event per request of a signed-in user and per login attempt (history log).
     "audit.middleware.AccessLogMiddleware",
     # Deny by default: every view needs a signed-in user unless marked login_not_required.
+    # A suspended or cancelled account, or one whose profile changed, loses its session here.
+    "portal.middleware.AccountStateMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -91,7 +94,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Object-level grants for profiles whose scope is "assigned" (accounts.services.grant_assignment).
+    "guardian.backends.ObjectPermissionBackend",
+]
+# django-guardian: no anonymous user row (every account needs a profile and an institution).
+ANONYMOUS_USER_NAME = None
+GUARDIAN_MONKEY_PATCH_USER = False
+GUARDIAN_MONKEY_PATCH_GROUP = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -27,7 +27,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("audit", "0001_history_log"),
-        ("accounts", "0003_track_user_groups"),
+        ("accounts", "0005_track_user_groups"),
     ]
 
     operations = [migrations.RunPython(install, uninstall)]

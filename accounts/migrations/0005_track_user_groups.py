@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_initial"),
+        ("accounts", "0004_builtin_profiles"),
         ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
