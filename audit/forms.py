@@ -36,10 +36,13 @@ class TimelineFilterForm(forms.Form):
         help_text=_("Busca en la ruta, la vista, la acción o el nombre de usuario."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         institution_model = get_user_model()._meta.get_field("institution").related_model
-        self.fields["institution"].queryset = institution_model._default_manager.order_by("acronym")
+        institutions = institution_model._default_manager.all()
+        if user is not None and hasattr(institutions, "visible_to"):
+            institutions = institutions.visible_to(user)
+        self.fields["institution"].queryset = institutions.order_by("acronym")
         self.fields["institution"].label_from_instance = lambda obj: getattr(obj, "acronym", str(obj))
         self.fields["object_type"].choices = [("", _("Todos"))] + [(label, label) for label in object_types()]
 

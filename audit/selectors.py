@@ -9,7 +9,7 @@ row and at the millionth: keyset pagination, never OFFSET.
 import base64
 import datetime as dt
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -293,12 +293,27 @@ def object_types() -> list[str]:
 
 
 # --- the timeline ----------------------------------------------------------------------------
+def scoped_filters(user, filters: TimelineFilters):
+    """The filters narrowed to what ``user`` may see, or None when nothing could match."""
+    if user is None or getattr(user, "has_platform_scope", False):
+        return filters
+    own = getattr(user, "institution_id", None)
+    if own is None or (filters.institution_id and filters.institution_id != own):
+        return None
+    return replace(filters, institution_id=own)
+
+
 def timeline_page(*, user, filters: TimelineFilters, cursor=None, limit=50, with_diffs=True, descending=True):
     """One page of the timeline, newest first (or oldest first): (rows, next_cursor or None).
 
-    ``user`` must hold portal.view_history_log (the view checks it); the auditor's scope is the
-    whole platform, so no row is hidden from them.
+    ``user`` must hold portal.view_history_log (the view checks it). Platform-wide profiles
+    (auditors, the commission) see every row; anyone else only the rows of their own institution
+    (accesses and events of its people, changes its people made). ``user=None``: the operator's
+    command line (audit_export), unscoped.
     """
+    filters = scoped_filters(user, filters)
+    if filters is None:
+        return [], None
     user_ids = _user_ids(filters)
     per_source = [src.fetch(filters, user_ids, cursor, limit + 1, descending) for src in sources()]
     merged = heapq.merge(*per_source, key=lambda r: r.key, reverse=descending)

@@ -27,7 +27,7 @@ CSV_HEADER = [
 
 
 def _filters(request):
-    form = TimelineFilterForm(request.GET or None)
+    form = TimelineFilterForm(request.GET or None, user=request.user)
     if form.is_bound and form.is_valid():
         return form, form.filters()
     return form, None if form.is_bound else TimelineFilters()

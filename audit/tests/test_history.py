@@ -61,9 +61,9 @@ def test_acting_as_attributes_changes_in_commands_and_restores_the_context():
     assert institution.history.get().history_user_id == actor.pk
 
 
-def test_user_group_changes_are_tracked_with_a_diff():
-    admin = UserFactory(profile=profile("institution_admin"))
-    user = UserFactory()
+def test_user_group_changes_are_tracked_with_a_diff(commission):
+    admin = UserFactory(profile=profile("commission_admin"), institution=commission)
+    user = UserFactory(institution=commission)
     user_set_profile(user=user, profile=profile("auditor"), actor=admin)
     # save(profile), then groups.set(): one record after the removal, one after the addition
     latest, emptied, profile_saved = user.history.order_by("-history_id")[:3]

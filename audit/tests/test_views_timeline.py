@@ -125,3 +125,28 @@ def test_object_history_include_shows_who_and_what_changed(client, commission):
     assert "Historial de cambios" in body
     assert "Calle Uno 1 → Avenida Dos 2" in body
     assert admin.username in body
+
+
+def test_an_institution_scoped_holder_sees_only_their_institution(client):
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import Profile
+    from accounts.services import profile_create
+
+    own, other = InstitutionFactory(), InstitutionFactory()
+    scoped = profile_create(
+        actor=None,
+        code="bitacora_institucional",
+        name="Bitácora de su institución",
+        scope=Profile.Scope.INSTITUTION,
+        permissions=[Permission.objects.get(codename="view_history_log")],
+    )
+    reader = UserFactory(institution=own, profile=scoped)
+    AccessEventFactory(institution_id=own.pk, path="/propia/")
+    AccessEventFactory(institution_id=other.pk, path="/ajena/")
+    client.force_login(reader)
+    body = client.get("/bitacora/").content.decode()
+    assert "/propia/" in body and "/ajena/" not in body
+    assert "/ajena/" not in client.get("/bitacora/", {"institution": other.pk}).content.decode()
+    csv_body = b"".join(client.get("/bitacora/exportar.csv").streaming_content).decode()
+    assert "/propia/" in csv_body and "/ajena/" not in csv_body
