@@ -66,6 +66,7 @@ class AccessLogMiddleware:
         except Exception:  # noqa: BLE001 - logging must never turn a response into an error
             logger.exception("Could not record the access event for %s", request.path)
         try:
+            _password_events(request, response, getattr(request, "resolver_match", None))
             flush_auth_defaults(request)
         except Exception:  # noqa: BLE001
             logger.exception("Could not record the authentication event for %s", request.path)
@@ -107,7 +108,6 @@ class AccessLogMiddleware:
                 event.save(force_insert=True)
         else:
             event.save(force_insert=True)
-        _password_events(request, response, match)
 
 
 def _safe_path(path, match):

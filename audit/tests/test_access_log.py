@@ -236,3 +236,23 @@ def test_login_outside_the_middleware_is_recorded_at_once(client, admin_user):
     client.login(username="comision.prueba", password=PASSWORD)
     assert delta(before) == (0, 1, 0)
     assert Event.objects.latest("id").action == "login_success"
+
+
+def test_password_reset_request_and_reset_are_auth_events(client, admin_user):
+    import re
+
+    from django.core import mail
+
+    client.post("/cuenta/contrasena/restablecer/", {"email": admin_user.email})
+    requested = Event.objects.latest("id")
+    assert (requested.action, requested.username) == ("password_reset_requested", admin_user.email)
+    link = re.search(r"/cuenta/contrasena/restablecer/\S+/\S+/", mail.outbox[-1].body).group(0)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    form_url = client.get(link)["Location"]  # Django swaps the token for a session marker
+    new = "Otra-Clave-Segura-2027"
+    response = client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    reset = Event.objects.latest("id")
+    assert (reset.category, reset.action, reset.actor_id) == ("auth", "password_reset", admin_user.pk)
+    assert not AccessEvent.objects.filter(path__contains=token).exists()
+    assert not Event.objects.filter(path__contains=token).exists()
