@@ -9,6 +9,7 @@ values listed in docs/operations.md; ``manage.py check --deploy`` must then pass
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -179,6 +180,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Scheduled jobs (celery beat). Times are America/Mexico_City.
+CELERY_BEAT_SCHEDULE = {
+    "agreements-daily": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
+}
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -214,9 +219,7 @@ AUDIT_PASSWORD_VIEWS = {
     "password_reset_confirm": "password_reset",
     "password_reset": "password_reset_requested",
 }
-CELERY_BEAT_SCHEDULE = {
-    "audit-seal": {"task": "audit.tasks.seal_logs", "schedule": 300.0},
-}
+CELERY_BEAT_SCHEDULE["audit-seal"] = {"task": "audit.tasks.seal_logs", "schedule": 300.0}
 
 # --- Demo -----------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Portal-Demo-2026")

@@ -10,6 +10,7 @@ from audit import demo as audit_demo
 STEPS = [
     agreements_demo.seed,
     accounts_demo.seed,
+    agreements_demo.seed_agreements,
     audit_demo.seed,  # last: it logs what the earlier steps created
 ]
 
