@@ -1,5 +1,6 @@
 """Field-level diffs over simple-history records (who, when, field: old -> new)."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -32,13 +33,14 @@ class HistoryEntry:
         return self.record.history_user
 
 
+@functools.cache
 def historical_models():
     """Every simple-history model (not the many-to-many snapshots), from the app registry."""
     found = []
     for model in apps.get_models():
         if hasattr(model, "instance_type") and model._meta.pk.column == "history_id":
             found.append(model)
-    return sorted(found, key=lambda m: m._meta.db_table)
+    return tuple(sorted(found, key=lambda m: m._meta.db_table))
 
 
 def _display(model, name, value):
@@ -62,7 +64,10 @@ def _m2m_display(model, name, old, new):
     other = utils.get_m2m_reverse_field_name(model_field)
     old_ids = {row.get(other) for row in old or [] if isinstance(row, dict)}
     new_ids = {row.get(other) for row in new or [] if isinstance(row, dict)}
-    related = model_field.related_model._default_manager.in_bulk([i for i in old_ids | new_ids if i is not None])
+    # select_related(): a permission's name shows its content type; one query, not one per row.
+    related = model_field.related_model._default_manager.select_related().in_bulk(
+        [i for i in old_ids | new_ids if i is not None]
+    )
 
     def show(ids):
         return ", ".join(sorted(str(related.get(i, i)) for i in ids if i is not None)) or "—"
