@@ -43,7 +43,7 @@ test: deps-test .venv/.installed-dev node_modules/.package-lock.json locale/en/L
 	.venv/bin/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 ## Benchmarks on a throwaway PostgreSQL (started like the tests): prints figures, asserts nothing.
-bench: deps-test .venv/.installed-dev node_modules/.package-lock.json
+bench: deps-test .venv/.installed-dev
 	.venv/bin/pytest bench -q -s -o python_files="bench_*.py" -o python_functions="bench_*" $(PYTEST_ARGS)
 
 lint: .venv/.installed-dev
