@@ -409,3 +409,56 @@ def _decorate(rows, *, with_diffs):
         row.institution = names.get(row.institution_id, "")
         if with_diffs and row.kind == "change":
             row.detail = summary(diff(row.record, row.record.prev_record))
+
+
+# --- figures for the dashboards ----------------------------------------------------------------
+
+
+def _events_in_scope(user):
+    qs = Event.objects.all()
+    if not getattr(user, "has_platform_scope", False):
+        qs = qs.filter(institution_id=getattr(user, "institution_id", None))
+    return qs
+
+
+def event_counts_by_week(*, user, actions, since, actor_ids=None, distinct_actors=False):
+    """{(action, local date of the week's Monday): count} of events with ``actions`` since ``since``.
+
+    Scoped like the timeline: platform profiles count every institution's, anyone else their own.
+    ``actor_ids`` (a queryset of user ids) narrows to those people; ``distinct_actors`` counts
+    people instead of events. One query, served by the (category, action, occurred_at) index.
+    """
+    from django.db.models import Count
+    from django.db.models.functions import TruncWeek
+
+    qs = _events_in_scope(user).filter(action__in=list(actions), occurred_at__gte=since)
+    if actor_ids is not None:
+        qs = qs.filter(actor_id__in=actor_ids)
+    counted = Count("actor_id", distinct=True) if distinct_actors else Count("id")
+    rows = qs.annotate(week=TruncWeek("occurred_at")).values("action", "week").annotate(n=counted).order_by()
+    found = defaultdict(int)
+    for row in rows:
+        week = row["week"]
+        week = timezone.localtime(week).date() if isinstance(week, dt.datetime) else week
+        found[(row["action"], week)] += row["n"]
+    return dict(found)
+
+
+def usage_by_institution(*, user, since, login_actions=("login_success",), search_actions=(), limit=10):
+    """Per institution id since ``since``: sign-ins, people who signed in, searches; busiest first."""
+    from django.db.models import Count
+
+    qs = _events_in_scope(user).filter(
+        occurred_at__gte=since, action__in=[*login_actions, *search_actions], institution_id__isnull=False
+    )
+    logins = Q(action__in=list(login_actions))
+    rows = (
+        qs.values("institution_id")
+        .annotate(
+            logins=Count("id", filter=logins),
+            people=Count("actor_id", filter=logins, distinct=True),
+            searches=Count("id", filter=Q(action__in=list(search_actions))),
+        )
+        .order_by("-logins", "institution_id")[:limit]
+    )
+    return list(rows)

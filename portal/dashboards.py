@@ -268,6 +268,90 @@ def obligations_due(user):
     )
 
 
+# --- History log: sign-ins, locks, searches -------------------------------------------------
+
+SEARCH_ACTIONS = ("agreement_search", "user_search")
+
+
+def _analyst_ids(user):
+    return account_selectors.user_list(user=user).filter(profile__code="analyst").values("pk")
+
+
+@figure(audiences=(PLATFORM,), order=50)
+def locks_and_suspensions(user):
+    from audit import selectors as audit_selectors
+
+    mondays = week_starts()
+    counts = audit_selectors.event_counts_by_week(user=user, actions=("lock", "suspension"), since=since())
+    return Figure(
+        key="bloqueos",
+        title=_("Bloqueos y suspensiones de cuentas por semana"),
+        chart="bar",
+        row_header=_("Semana que inicia"),
+        labels=[week_label(m) for m in mondays],
+        series=[
+            Series(_("Bloqueos (60 minutos)"), [counts.get(("lock", m), 0) for m in mondays]),
+            Series(_("Suspensiones"), [counts.get(("suspension", m), 0) for m in mondays]),
+        ],
+        description=_("Cuentas bloqueadas por intentos fallidos y cuentas suspendidas, en las últimas 12 semanas."),
+    )
+
+
+@figure(audiences=(PLATFORM,), order=51)
+def usage_per_week(user):
+    from audit import selectors as audit_selectors
+
+    mondays, start = week_starts(), since()
+    logins = audit_selectors.event_counts_by_week(user=user, actions=("login_success",), since=start)
+    people = audit_selectors.event_counts_by_week(
+        user=user, actions=("login_success",), since=start, distinct_actors=True
+    )
+    searches = audit_selectors.event_counts_by_week(
+        user=user, actions=SEARCH_ACTIONS, since=start, actor_ids=_analyst_ids(user)
+    )
+    return Figure(
+        key="uso-semanal",
+        title=_("Uso del portal por semana"),
+        chart="line",
+        row_header=_("Semana que inicia"),
+        labels=[week_label(m) for m in mondays],
+        series=[
+            Series(_("Inicios de sesión"), [logins.get(("login_success", m), 0) for m in mondays]),
+            Series(_("Personas que entraron"), [people.get(("login_success", m), 0) for m in mondays]),
+            Series(
+                _("Búsquedas de analistas"), [sum(searches.get((a, m), 0) for a in SEARCH_ACTIONS) for m in mondays]
+            ),
+        ],
+        description=_("Inicios de sesión, personas distintas que entraron y búsquedas hechas por analistas."),
+    )
+
+
+@figure(audiences=(PLATFORM,), order=52)
+def usage_per_institution(user):
+    from audit import selectors as audit_selectors
+
+    rows = audit_selectors.usage_by_institution(user=user, since=since(4), search_actions=SEARCH_ACTIONS, limit=10)
+    names = dict(
+        agreement_selectors.institution_list(user=user)
+        .filter(pk__in=[r["institution_id"] for r in rows])
+        .values_list("pk", "acronym")
+    )
+    return Figure(
+        key="uso-instituciones",
+        title=_("Uso por institución en las últimas 4 semanas"),
+        chart="bar",
+        row_header=_("Institución"),
+        labels=[names.get(r["institution_id"], "—") for r in rows],
+        series=[
+            Series(_("Inicios de sesión"), [r["logins"] for r in rows]),
+            Series(_("Personas que entraron"), [r["people"] for r in rows]),
+            Series(_("Búsquedas"), [r["searches"] for r in rows]),
+        ],
+        description=_("Las diez instituciones con más inicios de sesión en las últimas cuatro semanas."),
+        horizontal=True,
+    )
+
+
 # --- Context for the dashboard view ------------------------------------------------------------
 
 

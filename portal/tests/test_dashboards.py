@@ -73,3 +73,33 @@ def test_week_starts_are_mondays_oldest_first():
 
     mondays = dashboards.week_starts(4, today=dt.date(2026, 11, 19))
     assert mondays == [dt.date(2026, 10, 26), dt.date(2026, 11, 2), dt.date(2026, 11, 9), dt.date(2026, 11, 16)]
+
+
+def test_commission_sees_locks_usage_and_institutions_from_the_history_log(two_institutions, login):
+    from audit.services import record_event
+
+    admin, boss = two_institutions
+    analyst = UserFactory(institution=admin.institution, username="analista.uso")
+    for _ in range(3):
+        record_event(category="auth", action="login_success", actor=analyst)
+    record_event(category="auth", action="lock", actor=analyst)
+    record_event(category="auth", action="suspension", actor=analyst)
+    record_event(category="business", action="agreement_search", actor=analyst)
+    record_event(category="business", action="agreement_search", actor=admin)  # not an analyst
+
+    html = login(boss).get("/").content.decode()
+    locks = chart_data(html, "bloqueos")
+    assert [s["values"][-1] for s in locks["series"]] == [1, 1]
+    usage = chart_data(html, "uso-semanal")
+    # Sign-ins this week: the analyst's three and the commission admin's own through the login form.
+    logins, people, searches = (s["values"][-1] for s in usage["series"])
+    assert (logins, people, searches) == (4, 2, 1)
+    per_institution = chart_data(html, "uso-instituciones")
+    row = per_institution["labels"].index(admin.institution.acronym)
+    assert [s["values"][row] for s in per_institution["series"]] == [3, 1, 2]
+
+
+def test_institution_admin_gets_no_platform_usage_figures(two_institutions, login):
+    admin, _ = two_institutions
+    html = login(admin).get("/").content.decode()
+    assert "bloqueos-datos" not in html and "uso-instituciones-datos" not in html

@@ -102,7 +102,20 @@ def grow_notifications(world, n):
         notify(recipients=list(world.viewers.values()), template="bienvenida", context={})
 
 
-GROWERS = [grow_accounts, grow_agreements, grow_notifications]
+def grow_events(world, n):
+    """Sign-ins, locks, suspensions and searches of both institutions' people (dashboards, timeline)."""
+    from audit.services import record_event
+
+    people = list(User.objects.filter(institution__in=[world.mine, world.other]).order_by("-pk")[: 2 * n])
+    actions = [("auth", "login_success"), ("auth", "lock"), ("auth", "suspension"), ("business", "agreement_search")]
+    for i, person in enumerate(people):
+        for category, action in actions[: 1 + i % len(actions)]:
+            record_event(category=category, action=action, actor=person)
+    for _ in range(n):
+        record_event(category="auth", action="login_success", actor=world.sample_user)
+
+
+GROWERS = [grow_accounts, grow_agreements, grow_notifications, grow_events]
 
 
 @dataclass(frozen=True)
@@ -137,6 +150,8 @@ PAGES = [
         "institution_admin",
         lambda w: reverse("agreements:list") + f"?status=in_force&institution={w.mine.pk}",
     ),
+    Page("bitácora con filtro de usuario", "auditor", lambda w: reverse("audit:timeline") + "?user=muestra"),
+    Page("bitácora con filtro de tipo", "auditor", lambda w: reverse("audit:timeline") + "?kind=auth"),
     Page("bandeja de notificaciones", "institution_admin", lambda w: reverse("notifications:inbox")),
     Page("envíos de notificaciones", "commission_admin", lambda w: reverse("notifications:outbox")),
     Page(
