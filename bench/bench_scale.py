@@ -36,6 +36,9 @@ SIZES = {
     "events": int(os.environ.get("BENCH_EVENTS", "5000000")),
 }
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "12"))
+# Pause between one person's clicks (uniform between half and one and a half times this); 0 for
+# a stress run where every person clicks again the moment a page arrives.
+THINK = float(os.environ.get("BENCH_THINK_SECONDS", "1.0"))
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 PASSWORD = "Clave-De-Carga-2026"
 TARGET_MS = 300
@@ -416,6 +419,8 @@ def work(code, user, port, recorder, rounds, extra):
             pages = PAGES_BY_PROFILE[code](rnd, agreements, extra)
             for label, path in pages:
                 timed_get(person, recorder, label, path)
+                if THINK:
+                    time.sleep(rnd.uniform(THINK / 2, THINK * 1.5))
 
     return plan
 
@@ -450,7 +455,7 @@ PAGES_BY_PROFILE = {
         ("user list", "/usuarios/"),
         ("agreement list, filter (portal)", "/convenios/?status=in_force"),
         ("agreement detail", f"/convenios/{rnd.choice(agr)}/"),
-        *([("review queue", "/solicitudes/")] if extra.get("review_queue") else []),
+        *([("account request list", "/solicitudes/")] if extra.get("review_queue") else []),
     ],
     "analyst": lambda rnd, agr, extra: [
         ("dashboard: analyst", "/"),
@@ -499,6 +504,7 @@ def bench_portal_at_scale(capsys, tmp_path):
         for _ in range(WORKERS * 3):
             warm.get("/")
         plans = [work(code, user, port, recorder, ROUNDS, extra) for code, user in people]
+        load_before = os.getloadavg()[0]
         wall = run_people(plans, recorder)
     finally:
         stop(process)
@@ -513,8 +519,9 @@ def bench_portal_at_scale(capsys, tmp_path):
             if seconds is None:
                 print(f"  {name}: feature not installed, not seeded")
         print(
-            f"gunicorn: {WORKERS} sync workers, {os.cpu_count()} CPUs; {len(people)} people x {ROUNDS} rounds; "
-            f"{requests} timed requests in {wall:.1f} s ({requests / wall:.1f} req/s)"
+            f"gunicorn: {WORKERS} sync workers, {os.cpu_count()} CPUs (load average before the run "
+            f"{load_before:.1f}); {len(people)} people x {ROUNDS} rounds, {THINK:g} s mean pause between "
+            f"clicks; {requests} timed requests in {wall:.1f} s ({requests / wall:.1f} req/s)"
         )
         print(f"{'page':<52} {'n':>5} {'median ms':>10} {'p95 ms':>9}  target p95 < {TARGET_MS} ms")
         for label, n, median, p95 in rows:
