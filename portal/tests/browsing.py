@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from django.conf import settings
+from playwright.sync_api import Error as PlaywrightError
 
 AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -28,6 +29,8 @@ SKIP_PATTERNS = [
         r"exportar",
         r"export",
         r"\.(csv|pdf|zip|xlsx|json|txt|png|jpg)$",
+        r"/pdf/?$",
+        r"/curu/?$",
         r"[?&]format=",
         r"/static/",
         r"/healthz",
@@ -123,8 +126,15 @@ class Crawler:
             if shape(url) in seen:
                 continue
             seen.add(shape(url))
-            response = self.page.goto(url)
+            try:
+                response = self.page.goto(url)
+            except PlaywrightError as error:
+                if "Download is starting" in str(error):
+                    continue  # a file, not a page
+                raise
             if response is None or not self.page.url.startswith(self.base_url):
+                continue
+            if "text/html" not in (response.header_value("content-type") or ""):
                 continue
             if response.status >= 400:
                 self.errors.append((url, response.status))
