@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, permission needed or None for any signed-in user). Later features add rows.
 NAVIGATION = [
     (_("Inicio"), "dashboard", None),
+    (_("Cuentas suspendidas"), "accounts:suspended_list", "accounts.reactivate_user"),
 ]
 
 

@@ -37,7 +37,7 @@ auth_patterns = [
     ),
     path(
         "contrasena/restablecer/<uidb64>/<token>/",
-        access.public(auth_views.PasswordResetConfirmView.as_view()),
+        access.public(views.PortalPasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
@@ -52,5 +52,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("idioma/", access.public(set_language), name="set_language"),
     path("cuenta/", include(auth_patterns)),
+    path("cuentas/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
