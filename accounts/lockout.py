@@ -67,21 +67,22 @@ def normalize(username) -> str:
 # --- Messages -------------------------------------------------------------------------------
 
 
-def local_unlock_time(until: datetime) -> str:
+def local_unlock_time(until: datetime) -> datetime:
     """When a lock ends, in Mexico City time, rounded up to the minute (never earlier than true)."""
     local = timezone.localtime(until, LOCAL_TZ)
     if local.second or local.microsecond:
         local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    return date_format(local, "j/m/Y H:i")
+    return local
 
 
 def refusal_message(refusal: LoginRefused) -> str:
     if refusal.kind == LoginRefused.LOCKED:
+        unlock = local_unlock_time(refusal.until)
         return _(
             "La cuenta está bloqueada por demasiados intentos fallidos. Podrá intentarlo de nuevo "
-            "a partir de las %(time)s (hora del centro de México). Si el siguiente intento también "
-            "falla, la cuenta quedará suspendida."
-        ) % {"time": local_unlock_time(refusal.until)}
+            "a partir de las %(time)s del %(date)s (hora del centro de México). Si el siguiente "
+            "intento también falla, la cuenta quedará suspendida."
+        ) % {"time": date_format(unlock, "H:i"), "date": date_format(unlock, "j/m/Y")}
     if refusal.kind == LoginRefused.SUSPENDED:
         return _(
             "La cuenta está suspendida. Para reactivarla, la institución debe solicitarlo a la "
