@@ -134,8 +134,8 @@ def attempt_login(*, request, username, password) -> User:
 
     name = normalize(username)
     user = User.objects.filter(username=name).first() if name else None
-    if user is not None:
-        password_ok = bool(password) and user.check_password(password)
+    if user is not None and user.has_usable_password():
+        password_ok = user.check_password(password or "")
     else:
         make_password(password or "")  # the same work as a real check: no enumeration by timing
         password_ok = False

@@ -122,7 +122,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # PORTAL_LOCKOUT_FAILURES failures within PORTAL_LOCKOUT_MINUTES the account is locked that long;
 # the first failure after a lock suspends it. Decimals allowed (0.05 = three seconds).
 PORTAL_LOCKOUT_FAILURES = env.int("PORTAL_LOCKOUT_FAILURES", default=3)
-PORTAL_LOCKOUT_MINUTES = env.float("PORTAL_LOCKOUT_MINUTES", default=60)
+PORTAL_LOCKOUT_MINUTES = env.float("PORTAL_LOCKOUT_MINUTES", default=60.0)
 
 # django-axes records every counted failure per username (database handler, AccessAttempt and
 # AccessFailureLog). The decision to lock or suspend is taken by accounts.lockout under a row
