@@ -104,10 +104,17 @@ def lock_help_text() -> str:
 
 
 def _locked_row(username: str) -> LoginThrottle:
-    """The username's state row, created if missing, locked until the transaction ends."""
-    # LoginThrottle is not history-tracked; ignore_conflicts makes concurrent creation safe.
-    LoginThrottle.objects.bulk_create([LoginThrottle(username=username)], ignore_conflicts=True)
-    return LoginThrottle.objects.select_for_update().get(username=username)
+    """The username's state row, created if missing, locked until the transaction ends.
+
+    A success or a reactivation deletes the row; an attempt that was waiting for its lock then
+    finds nothing (READ COMMITTED), so it creates the row again and locks the new one.
+    """
+    while True:
+        # LoginThrottle is not history-tracked; ignore_conflicts makes concurrent creation safe.
+        LoginThrottle.objects.bulk_create([LoginThrottle(username=username)], ignore_conflicts=True)
+        row = LoginThrottle.objects.select_for_update().filter(username=username).first()
+        if row is not None:
+            return row
 
 
 def _event(action, *, request, username, user, detail):

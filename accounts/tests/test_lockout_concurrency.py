@@ -5,11 +5,12 @@ together so the attempts overlap inside the database.
 """
 
 import threading
+import time
 
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import Sum
 from django.test import Client
 
@@ -113,3 +114,28 @@ def test_a_correct_password_racing_wrong_ones_after_the_lock_has_one_consistent_
         # A wrong one was decided first: suspended, and the correct password was refused.
         assert user.status == User.Status.SUSPENDED
         assert results == ["suspended"] * 11
+
+
+def test_an_attempt_waiting_on_a_row_that_a_success_deletes_is_still_decided():
+    UserFactory(username="ana.lopez")
+    Client().post(LOGIN, {"username": "ana.lopez", "password": WRONG})
+    locked = threading.Event()
+    results = []
+
+    def waiting_attempt():
+        try:
+            locked.wait(timeout=30)
+            results.append(seen(Client().post(LOGIN, {"username": "ana.lopez", "password": WRONG})))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=waiting_attempt)
+    thread.start()
+    with transaction.atomic():  # what a success does: lock the row, then delete it
+        LoginThrottle.objects.select_for_update().get(username="ana.lopez")
+        locked.set()
+        time.sleep(0.5)  # let the other attempt queue behind this lock
+        LoginThrottle.objects.filter(username="ana.lopez").delete()
+    thread.join(timeout=60)
+    assert results == ["invalid"]
+    assert LoginThrottle.objects.get(username="ana.lopez").failures == 1
