@@ -86,3 +86,10 @@ def test_logout_forgets_the_tracked_session(client, auth_events):
     client.post("/cuenta/salir/")
     assert not UserSession.objects.filter(user=user).exists()
     assert auth_events.count("logout") == 1
+
+
+def test_force_login_in_tests_is_tracked_like_a_real_login(client):
+    user = UserFactory()
+    client.force_login(user)
+    assert client.get("/").status_code == 200
+    assert UserSession.objects.filter(user=user, session_key=client.session.session_key).exists()
