@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, permission needed or None for any signed-in user). Later features add rows.
 NAVIGATION = [
     (_("Inicio"), "dashboard", None),
+    (_("Usuarios"), "accounts:user_list", "accounts.view_user"),
+    (_("Perfiles"), "accounts:profile_list", "accounts.view_profile"),
     (_("Cuentas suspendidas"), "accounts:suspended_list", "accounts.reactivate_user"),
 ]
 
@@ -17,5 +19,5 @@ def navigation(request):
     for label, url_name, perm in NAVIGATION:
         if perm is None or user.has_perm(perm):
             url = reverse(url_name)
-            items.append({"label": label, "url": url, "current": path == url})
+            items.append({"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))})
     return {"nav_items": items}

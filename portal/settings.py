@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "guardian",
     "audit",
     "agreements",
     "accounts",
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a signed-in user unless marked login_not_required.
+    # A suspended or cancelled account, or one whose profile changed, loses its session here.
+    "portal.middleware.AccountStateMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and absolute lifetime of signed-in sessions (ends them and records why).
@@ -95,9 +98,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-# The only backend: every authenticate() call (portal login, Django admin login, test client)
-# goes through the lockout policy in accounts/lockout.py.
-AUTHENTICATION_BACKENDS = ["accounts.backends.PortalAuthBackend"]
+AUTHENTICATION_BACKENDS = [
+    # The only backend that signs anyone in: every authenticate() call (portal login, Django
+    # admin login, test client) goes through the lockout policy in accounts/lockout.py.
+    "accounts.backends.PortalAuthBackend",
+    # Object-level grants for profiles whose scope is "assigned" (accounts.services.grant_assignment).
+    "guardian.backends.ObjectPermissionBackend",
+]
+# django-guardian: no anonymous user row (every account needs a profile and an institution).
+ANONYMOUS_USER_NAME = None
+GUARDIAN_MONKEY_PATCH_USER = False
+GUARDIAN_MONKEY_PATCH_GROUP = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

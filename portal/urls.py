@@ -52,6 +52,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("idioma/", access.public(set_language), name="set_language"),
     path("cuenta/", include(auth_patterns)),
-    path("cuentas/", include("accounts.urls")),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

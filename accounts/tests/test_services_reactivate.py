@@ -69,10 +69,10 @@ def test_reactivation_needs_a_reason_and_a_suspended_account(suspended, commissi
 def test_the_commission_reactivates_through_its_page(client, suspended, commission_admin, login):
     UserFactory(username="otra.suspendida", status=User.Status.SUSPENDED)
     login(commission_admin)
-    listing = client.get("/cuentas/suspendidas/")
+    listing = client.get("/suspendidas/")
     assert listing.status_code == 200
     assert "ana.lopez" in listing.content.decode() and "otra.suspendida" in listing.content.decode()
-    url = f"/cuentas/{suspended.pk}/reactivar/"
+    url = f"/suspendidas/{suspended.pk}/reactivar/"
     confirm = client.get(url)
     assert confirm.status_code == 200 and "Confirmar reactivación" in confirm.content.decode()
     # No reason: nothing changes and the page says why.
@@ -84,14 +84,17 @@ def test_the_commission_reactivates_through_its_page(client, suspended, commissi
     assert response.status_code == 302
     suspended.refresh_from_db()
     assert suspended.status == User.Status.ACTIVE
-    assert client.get(url).status_code == 404  # no longer suspended
+    again = client.get(url)  # no longer suspended: nothing to confirm
+    assert again.status_code == 200 and "no está suspendida" in again.content.decode()
+    assert "Confirmar reactivación" not in again.content.decode()
+    assert client.post(url, {"reason": "Otra vez"}).status_code == 200
 
 
-def test_others_cannot_reach_the_reactivation_pages(client, suspended, login):
+def test_an_account_out_of_scope_answers_404_and_others_get_403(client, suspended, login):
     institution_admin = UserFactory(institution=suspended.institution, profile=profile("institution_admin"))
     login(institution_admin)
-    assert client.get("/cuentas/suspendidas/").status_code == 403
-    assert client.post(f"/cuentas/{suspended.pk}/reactivar/", {"reason": "x"}).status_code == 403
+    assert client.get("/suspendidas/").status_code == 403
+    assert client.post(f"/suspendidas/{suspended.pk}/reactivar/", {"reason": "x"}).status_code == 403
     suspended.refresh_from_db()
     assert suspended.status == User.Status.SUSPENDED
 
