@@ -130,6 +130,11 @@ def _event(action, *, request, username, user, detail):
     )
 
 
+def _uncounted(reason):
+    """Detail of a refusal during a lock or suspension: in the log, but not a counted failure."""
+    return {"reason": reason, "counted": False}
+
+
 def attempt_login(*, request, username, password) -> User:
     """Decide one login attempt. Return the user on success; raise ``LoginRefused`` otherwise.
 
@@ -163,13 +168,13 @@ def attempt_login(*, request, username, password) -> User:
 
         if state.suspended_at is not None:
             refusal = LoginRefused(LoginRefused.SUSPENDED)
-            _event("login_refused", request=request, username=name, user=user, detail={"reason": "suspended"})
+            _event("login_failure", request=request, username=name, user=user, detail=_uncounted("suspended"))
         elif state.locked_until is not None and now < state.locked_until:
             refusal = LoginRefused(LoginRefused.LOCKED, until=state.locked_until)
-            _event("login_refused", request=request, username=name, user=user, detail={"reason": "locked"})
+            _event("login_failure", request=request, username=name, user=user, detail=_uncounted("locked"))
         elif password_ok and user.status == User.Status.SUSPENDED:
             refusal = LoginRefused(LoginRefused.SUSPENDED)
-            _event("login_refused", request=request, username=name, user=user, detail={"reason": "suspended"})
+            _event("login_failure", request=request, username=name, user=user, detail=_uncounted("suspended"))
         elif password_ok and user.is_active:
             state.delete()  # a success resets the counters and the lock history
             return user
@@ -181,7 +186,8 @@ def attempt_login(*, request, username, password) -> User:
             state.locked_until = None
             state.suspended_at = now
             state.save()
-            _event("login_failure", request=request, username=name, user=user, detail={"after_lock": True})
+            detail = {"reason": "invalid_credentials", "counted": True, "after_lock": True}
+            _event("login_failure", request=request, username=name, user=user, detail=detail)
             if user is not None and user.status in User.LIVE_STATUSES:
                 account_suspend_for_lockout(user=user)  # records the suspension and notifies
             else:
@@ -193,7 +199,8 @@ def attempt_login(*, request, username, password) -> User:
                 state.failures = 0  # earlier failures fell out of the window
             state.failures += 1
             state.last_failure_at = now
-            _event("login_failure", request=request, username=name, user=user, detail={"failures": state.failures})
+            detail = {"reason": "invalid_credentials", "counted": True, "failures": state.failures}
+            _event("login_failure", request=request, username=name, user=user, detail=detail)
             if state.failures >= failure_limit():
                 state.locked_until = now + lock_duration()
                 state.lock_count += 1

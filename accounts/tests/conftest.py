@@ -17,6 +17,9 @@ class EventLog:
     def of(self, action):
         return [c for c in self.calls if c["action"] == action]
 
+    def failures(self, *, counted):
+        return [c for c in self.of("login_failure") if (c.get("detail") or {}).get("counted") is counted]
+
 
 @pytest.fixture
 def auth_events(monkeypatch):
