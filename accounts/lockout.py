@@ -238,6 +238,15 @@ def clear(*, username) -> None:
     axes_reset(username=name)
 
 
+def clear_lockout(*, user, actor=None) -> None:
+    """``clear`` for a user object (for callers that change the status themselves).
+
+    Prefer ``accounts.services.account_reactivate``, which also checks the actor and records the
+    reactivation.
+    """
+    clear(username=user.username)
+
+
 # --- django-axes hooks (settings.AXES_USERNAME_CALLABLE, AXES_LOCKOUT_CALLABLE) ---------------
 
 

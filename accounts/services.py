@@ -329,14 +329,17 @@ def account_suspend_for_lockout(*, user) -> User:
     return user
 
 
-def account_reactivate(*, user, actor, reason: str) -> User:
+def account_reactivate(*, user, actor, reason: str, status=User.Status.ACTIVE) -> User:
     """Lift a suspension: only a commission administrator, with a reason.
 
     Clears the failed-login counters and the lock history (the portal's and django-axes'), so
-    the user starts afresh. Also called when the commission approves a reactivation request.
+    the user starts afresh. Also called when the commission approves a reactivation request;
+    ``status`` may then be ``pending_letter`` for an account that still owes its letter.
     """
     if not can_reactivate(actor):
         raise PermissionDenied
+    if status not in User.LIVE_STATUSES:
+        raise ValueError(f"A reactivated account must be live, not {status!r}")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Indique el motivo de la reactivación."), code="reason_required")
@@ -346,7 +349,7 @@ def account_reactivate(*, user, actor, reason: str) -> User:
         user = User.objects.select_for_update().get(pk=user.pk)
         if user.status != User.Status.SUSPENDED:
             raise ValidationError(_("Solo se puede reactivar una cuenta suspendida."), code="not_suspended")
-        user.status = User.Status.ACTIVE
+        user.status = status
         user.status_changed_at = timezone.now()
         user._history_user = actor
         user._change_reason = reason[:100]

@@ -131,3 +131,20 @@ def test_a_suspended_account_cannot_reset_and_a_reset_does_not_lift_the_suspensi
     response = client.get(early_link, follow=True)
     assert not response.context["validlink"]
     assert outcome(attempt(client, "ana.lopez", PASSWORD)) == "suspended"
+
+
+def test_reactivation_may_return_to_pending_letter_and_clear_lockout_serves_other_callers(
+    client, suspended, commission_admin
+):
+    from accounts import lockout
+
+    account_reactivate(user=suspended, actor=commission_admin, reason="Solicitud 7", status=User.Status.PENDING_LETTER)
+    suspended.refresh_from_db()
+    assert suspended.status == User.Status.PENDING_LETTER and suspended.is_active
+    with pytest.raises(ValueError):
+        account_reactivate(user=suspended, actor=commission_admin, reason="x", status=User.Status.CANCELLED)
+
+    lock(client, "ana.lopez")
+    lockout.clear_lockout(user=suspended, actor=commission_admin)
+    assert not LoginThrottle.objects.filter(username="ana.lopez").exists()
+    assert outcome(attempt(client, "ana.lopez", PASSWORD)) == "in"
