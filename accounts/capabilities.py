@@ -27,6 +27,16 @@ SCOPE_README = {
 ALL_PORTAL_PERMISSIONS = "__all__"
 PORTAL_APPS = ("accounts", "agreements", "audit", "portal")
 
+# Reading agreements and what hangs on them (rows still limited by the profile's scope).
+AGREEMENT_READ = [
+    "agreements.view_agreement",
+    "agreements.view_document",
+    "agreements.view_linkofficer",
+    "agreements.view_obligation",
+    "agreements.view_compliancerecord",
+    "agreements.view_signatory",
+]
+
 BUILTIN_PROFILES = {
     "commission_admin": {
         "name": "Administración de la Comisión",
@@ -44,6 +54,9 @@ BUILTIN_PROFILES = {
             "accounts.view_user",
             "accounts.view_profile",
             "portal.review_requests",
+            *AGREEMENT_READ,
+            "agreements.view_membership",
+            "agreements.view_membernotice",
         ],
         "readme": "review and decide account requests and changes; read agreements and institutions",
     },
@@ -55,6 +68,16 @@ BUILTIN_PROFILES = {
             "agreements.view_institution",
             "accounts.view_user",
             "portal.manage_institution",
+            *AGREEMENT_READ,
+            # Link officers and signatories of its own institution (scope checked in the views).
+            "agreements.add_linkofficer",
+            "agreements.add_signatory",
+            "agreements.add_document",
+            "agreements.add_compliancerecord",
+            "agreements.view_membership",
+            "agreements.add_membership",
+            "agreements.change_membership",
+            "agreements.view_membernotice",
         ],
         "readme": "its institution's users, requests, link officers, signatories and agreements",
     },
@@ -64,6 +87,7 @@ BUILTIN_PROFILES = {
         "scope": INSTITUTION,
         "permissions": [
             "agreements.view_institution",
+            *AGREEMENT_READ,
         ],
         "readme": "read-only consultation of the records in its scope; every search is logged",
     },
@@ -76,6 +100,9 @@ BUILTIN_PROFILES = {
             "accounts.view_user",
             "accounts.view_profile",
             "portal.view_history_log",
+            *AGREEMENT_READ,
+            "agreements.view_membership",
+            "agreements.view_membernotice",
         ],
         "readme": "read-only history log and reports across the platform",
     },
