@@ -52,6 +52,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("idioma/", access.public(set_language), name="set_language"),
     path("cuenta/", include(auth_patterns)),
+    path("notificaciones/", include("portal.notifications.urls")),
     path("convenios/", include("agreements.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
