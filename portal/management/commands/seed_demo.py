@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from agreements import demo as agreements_demo
+from audit import demo as audit_demo
 from portal.notifications import demo as notifications_demo
 
 # Each step receives a shared dict and adds what later steps need. Later features append here.
@@ -12,6 +13,7 @@ STEPS = [
     accounts_demo.seed,
     agreements_demo.seed_agreements,
     notifications_demo.seed,
+    audit_demo.seed,  # last: it logs what the earlier steps created
 ]
 
 
