@@ -238,12 +238,13 @@ def test_login_outside_the_middleware_is_recorded_at_once(client, admin_user):
     assert Event.objects.latest("id").action == "login_success"
 
 
-def test_password_reset_request_and_reset_are_auth_events(client, admin_user):
+def test_password_reset_request_and_reset_are_auth_events(client, admin_user, django_capture_on_commit_callbacks):
     import re
 
     from django.core import mail
 
-    client.post("/cuenta/contrasena/restablecer/", {"email": admin_user.email})
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox mails after commit
+        client.post("/cuenta/contrasena/restablecer/", {"email": admin_user.email})
     requested = Event.objects.latest("id")
     assert (requested.action, requested.username) == ("password_reset_requested", admin_user.email)
     link = re.search(r"/cuenta/contrasena/restablecer/\S+/\S+/", mail.outbox[-1].body).group(0)
