@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def rows(username):
-    return list(Event.objects.filter(category="auth", username=username).order_by("id").values_list("action", "detail"))
+    events = Event.objects.filter(category="auth", username__iexact=username).order_by("id")
+    return list(events.values_list("action", "detail"))
 
 
 def test_failures_lock_suspension_and_reactivation_are_stored_once_each(client, commission):
@@ -40,7 +41,7 @@ def test_failures_lock_suspension_and_reactivation_are_stored_once_each(client, 
     assert [d.get("counted") for d in details[:5]] == [True, True, True, None, False]
     assert details[6] == {"reason": "lockout", "logins_ended": 0}
     assert details[7] == {"reason": "Oficio 9"}
-    failure = Event.objects.filter(action="login_failure", username="ana.lopez").first()
+    failure = Event.objects.filter(action="login_failure", username__iexact="ana.lopez").first()
     assert failure.ip == "127.0.0.1" and failure.target_id == str(user.pk)
     assert Event.objects.get(action="reactivation").actor_id == admin.pk
     assert "password" not in str(list(Event.objects.values_list("detail", flat=True)))
