@@ -11,3 +11,5 @@ class AccountsConfig(AppConfig):
         from .sessions import remember_rights
 
         user_logged_in.connect(remember_rights, dispatch_uid="accounts_remember_rights")
+
+        from . import signals  # noqa: F401 - connects the login/logout receivers

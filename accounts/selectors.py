@@ -113,3 +113,13 @@ def institution_admins(*, institution):
 def commission_admins():
     """Live commission administrators."""
     return User.objects.filter(status=User.Status.ACTIVE, profile__code="commission_admin")
+
+
+def suspended_accounts(*, user):
+    """Suspended accounts the asking user may see, newest suspension first."""
+    return (
+        user_visible_queryset(user)
+        .filter(status=User.Status.SUSPENDED)
+        .select_related("institution", "profile")
+        .order_by("-status_changed_at", "username")
+    )

@@ -12,6 +12,7 @@ NAVIGATION = [
     (_("Días inhábiles"), "agreements:non_working_days", "agreements.add_nonworkingday"),
     (_("Usuarios"), "accounts:user_list", "accounts.view_user"),
     (_("Perfiles"), "accounts:profile_list", "accounts.view_profile"),
+    (_("Cuentas suspendidas"), "accounts:suspended_list", "accounts.reactivate_user"),
     (_("Correos del portal"), "notifications:outbox", "notifications.manage_outbox"),
     (_("Bitácora"), "audit:timeline", "portal.view_history_log"),
 ]
