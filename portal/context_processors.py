@@ -4,6 +4,11 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, permission needed or None for any signed-in user). Later features add rows.
 NAVIGATION = [
     (_("Inicio"), "dashboard", None),
+    (_("Solicitudes de cuenta"), "account_request_list", "portal.manage_institution"),
+    (_("Cambios de cuenta"), "account_change_list", "portal.manage_institution"),
+    (_("Usuarios"), "institution_user_list", "portal.manage_institution"),
+    (_("Revisión"), "review_queue", "portal.review_requests"),
+    (_("Documentos requeridos"), "required_document_list", "accounts.change_requireddocument"),
 ]
 
 

@@ -52,5 +52,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("idioma/", access.public(set_language), name="set_language"),
     path("cuenta/", include(auth_patterns)),
+    path("cuentas/", include("accounts.urls_onboarding")),
     path("admin/", admin.site.urls),
 ]
