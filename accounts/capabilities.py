@@ -18,6 +18,16 @@ ASSIGNED = Profile.Scope.ASSIGNED
 ALL_PORTAL_PERMISSIONS = "__all__"
 PORTAL_APPS = ("accounts", "agreements", "audit", "portal")
 
+# Reading agreements and what hangs on them (rows still limited by the profile's scope).
+AGREEMENT_READ = [
+    "agreements.view_agreement",
+    "agreements.view_document",
+    "agreements.view_linkofficer",
+    "agreements.view_obligation",
+    "agreements.view_compliancerecord",
+    "agreements.view_signatory",
+]
+
 BUILTIN_PROFILES = {
     "commission_admin": {
         "name": "Administración de la Comisión",
@@ -33,6 +43,9 @@ BUILTIN_PROFILES = {
             "agreements.view_institution",
             "accounts.view_user",
             "portal.review_requests",
+            *AGREEMENT_READ,
+            "agreements.view_membership",
+            "agreements.view_membernotice",
         ],
     },
     "institution_admin": {
@@ -43,6 +56,16 @@ BUILTIN_PROFILES = {
             "agreements.view_institution",
             "accounts.view_user",
             "portal.manage_institution",
+            *AGREEMENT_READ,
+            # Link officers and signatories of its own institution (scope checked in the views).
+            "agreements.add_linkofficer",
+            "agreements.add_signatory",
+            "agreements.add_document",
+            "agreements.add_compliancerecord",
+            "agreements.view_membership",
+            "agreements.add_membership",
+            "agreements.change_membership",
+            "agreements.view_membernotice",
         ],
     },
     "analyst": {
@@ -51,6 +74,7 @@ BUILTIN_PROFILES = {
         "scope": INSTITUTION,
         "permissions": [
             "agreements.view_institution",
+            *AGREEMENT_READ,
         ],
     },
     "auditor": {
@@ -61,6 +85,9 @@ BUILTIN_PROFILES = {
             "agreements.view_institution",
             "accounts.view_user",
             "portal.view_history_log",
+            *AGREEMENT_READ,
+            "agreements.view_membership",
+            "agreements.view_membernotice",
         ],
     },
 }

@@ -1,7 +1,139 @@
 """Reads on institutions and agreements, always scoped to what the asking user may see."""
 
-from .models import Institution
+from collections import defaultdict
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import (
+    Agreement,
+    AgreementParty,
+    ComplianceRecord,
+    Document,
+    Institution,
+    LinkOfficer,
+    MemberNotice,
+    Membership,
+    Obligation,
+    Signatory,
+)
 
 
 def institution_list(*, user):
     return Institution.objects.visible_to(user)
+
+
+def agreement_list(*, user, filters=None):
+    """Agreements in the user's scope, optionally through an AgreementFilter's data."""
+    from .filters import AgreementFilter
+
+    qs = Agreement.objects.visible_to(user).prefetch_related(
+        Prefetch("parties", queryset=AgreementParty.objects.select_related("institution"))
+    )
+    if filters is None:
+        return qs
+    return AgreementFilter(filters, queryset=qs, user=user)
+
+
+def agreement_get(*, user, pk) -> Agreement:
+    return get_object_or_404(Agreement.objects.visible_to(user), pk=pk)
+
+
+def party_get(*, user, agreement, pk, own_only=False) -> AgreementParty:
+    """A party of a visible agreement; with ``own_only`` an institution user gets only its own."""
+    qs = agreement.parties.select_related("institution", "agreement")
+    if own_only and not user.has_platform_scope:
+        qs = qs.filter(institution_id=user.institution_id)
+    return get_object_or_404(qs, pk=pk)
+
+
+def document_get(*, user, pk) -> Document:
+    return get_object_or_404(Document.objects.visible_to(user), pk=pk)
+
+
+def officers_of(agreement):
+    return LinkOfficer.objects.filter(party__agreement=agreement).select_related("party__institution")
+
+
+def obligation_get(*, user, pk) -> Obligation:
+    visible = Agreement.objects.visible_to(user).values("pk")
+    return get_object_or_404(
+        Obligation.objects.filter(agreement__in=visible).select_related("agreement", "party__institution"), pk=pk
+    )
+
+
+def obligations_with_next_due(*, obligations, today=None):
+    from .services import obligation_next_due
+
+    today = today or timezone.localdate()
+    rows = []
+    for obligation in obligations:
+        found = obligation_next_due(obligation, today=today)
+        rows.append(
+            {
+                "obligation": obligation,
+                "next_period": found[0] if found else None,
+                "next_due": found[1] if found else None,
+                "overdue": bool(found and found[1] < today),
+            }
+        )
+    return rows
+
+
+def compliance_records(*, user, agreement=None):
+    visible = Agreement.objects.visible_to(user).values("pk")
+    qs = ComplianceRecord.objects.filter(obligation__agreement__in=visible).select_related(
+        "obligation__agreement", "obligation__party__institution", "evidence"
+    )
+    if agreement is not None:
+        qs = qs.filter(obligation__agreement=agreement)
+    return qs
+
+
+def compliance_table(*, user, agreement=None):
+    """Per-institution (and per-agreement when given) totals of the three evaluation marks."""
+    table = defaultdict(lambda: {"records": 0, "supply": 0, "timeliness": 0, "quality": 0})
+    for record in compliance_records(user=user, agreement=agreement):
+        key = (record.obligation.party.institution, record.obligation.agreement)
+        row = table[key]
+        row["records"] += 1
+        row["supply"] += record.supply_ok
+        row["timeliness"] += record.timeliness_ok
+        row["quality"] += record.quality_ok
+    rows = []
+    for (institution, agr), row in sorted(table.items(), key=lambda kv: (kv[0][0].acronym, kv[0][1].folio)):
+        n = row["records"]
+        rows.append(
+            {
+                "institution": institution,
+                "agreement": agr,
+                **row,
+                "supply_pct": round(100 * row["supply"] / n),
+                "timeliness_pct": round(100 * row["timeliness"] / n),
+                "quality_pct": round(100 * row["quality"] / n),
+            }
+        )
+    return rows
+
+
+def signatory_list(*, user):
+    return Signatory.objects.visible_to(user).select_related("institution", "specimen")
+
+
+def signatory_get(*, user, pk) -> Signatory:
+    return get_object_or_404(signatory_list(user=user), pk=pk)
+
+
+def membership_list(*, user):
+    return Membership.objects.visible_to(user).select_related("institution")
+
+
+def membership_get(*, user, pk) -> Membership:
+    return get_object_or_404(membership_list(user=user), pk=pk)
+
+
+def member_notice_list(*, user):
+    if not user.is_authenticated:
+        return MemberNotice.objects.none()
+    return MemberNotice.objects.all()  # notices go to every member institution

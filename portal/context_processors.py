@@ -9,6 +9,11 @@ NAVIGATION = [
     (_("Usuarios"), "institution_user_list", "portal.manage_institution"),
     (_("Revisión"), "review_queue", "portal.review_requests"),
     (_("Documentos requeridos"), "required_document_list", "accounts.change_requireddocument"),
+    (_("Convenios"), "agreements:list", "agreements.view_agreement"),
+    (_("Cumplimiento"), "agreements:compliance", "agreements.view_compliancerecord"),
+    (_("Firmas autorizadas"), "agreements:signatory_list", "agreements.view_signatory"),
+    (_("Membresías"), "agreements:membership_list", "agreements.view_membership"),
+    (_("Avisos a integrantes"), "agreements:member_notice_list", "agreements.view_membernotice"),
 ]
 
 

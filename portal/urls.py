@@ -53,5 +53,6 @@ urlpatterns = [
     path("idioma/", access.public(set_language), name="set_language"),
     path("cuenta/", include(auth_patterns)),
     path("cuentas/", include("accounts.urls_onboarding")),
+    path("convenios/", include("agreements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from agreements import demo as agreements_demo
 STEPS = [
     agreements_demo.seed,
     accounts_demo.seed,
+    agreements_demo.seed_agreements,
 ]
 
 

@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Agreement, Institution, Signatory
+
+
+class AgreementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Buscar (folio o título)"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Estado"), choices=Agreement.Status.choices)
+    kind = django_filters.ChoiceFilter(label=_("Tipo"), choices=Agreement.Kind.choices)
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Institución parte"),
+        queryset=Institution.objects.all(),
+        field_name="parties__institution",
+        distinct=True,
+    )
+    expiring_soon = django_filters.BooleanFilter(label=_("Por vencer (90 días)"), method="filter_expiring")
+    ending_after = django_filters.DateFilter(label=_("Termina desde"), field_name="end_date", lookup_expr="gte")
+    ending_before = django_filters.DateFilter(label=_("Termina hasta"), field_name="end_date", lookup_expr="lte")
+    order = django_filters.OrderingFilter(
+        label=_("Ordenar por"),
+        fields=(
+            ("folio", "folio"),
+            ("title", "title"),
+            ("signed_on", "signed_on"),
+            ("end_date", "end_date"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "folio": _("Folio"),
+            "title": _("Título"),
+            "signed_on": _("Fecha de firma"),
+            "end_date": _("Fecha de término"),
+            "status": _("Estado"),
+        },
+    )
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.filters["institution"].queryset = (
+                Institution.objects.visible_to(user) if not user.has_platform_scope else Institution.objects.all()
+            )
+        for name in ("ending_after", "ending_before"):
+            self.filters[name].field.widget.input_type = "date"
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(folio__icontains=value) | Q(title__icontains=value))
+
+    def filter_expiring(self, queryset, name, value):
+        today = timezone.localdate()
+        soon = Q(
+            status=Agreement.Status.IN_FORCE,
+            end_date__gte=today,
+            end_date__lte=today + timedelta(days=Agreement.EXPIRING_SOON_DAYS),
+        )
+        return queryset.filter(soon) if value else queryset.exclude(soon)
+
+
+class SignatoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Nombre"), field_name="full_name", lookup_expr="icontains")
+    status = django_filters.ChoiceFilter(label=_("Estado"), choices=Signatory.Status.choices)
+    institution = django_filters.ModelChoiceFilter(label=_("Institución"), queryset=Institution.objects.all())
+    order = django_filters.OrderingFilter(
+        label=_("Ordenar por"),
+        fields=(("full_name", "full_name"), ("valid_from", "valid_from"), ("submitted_at", "submitted_at")),
+        field_labels={"full_name": _("Nombre"), "valid_from": _("Vigente desde"), "submitted_at": _("Envío")},
+    )
+
+    class Meta:
+        model = Signatory
+        fields = []

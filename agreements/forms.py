@@ -1,0 +1,250 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal import documents
+
+from .models import (
+    Agreement,
+    AgreementParty,
+    Document,
+    Institution,
+    LinkOfficer,
+    MemberNotice,
+    Membership,
+    Obligation,
+    TerminationNotice,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _dates(form):
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField):
+            field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DateForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)
+
+
+class AgreementForm(forms.ModelForm):
+    members = forms.ModelMultipleChoiceField(
+        label=_("Instituciones integrantes que firman"),
+        queryset=Institution.objects.filter(kind=Institution.Kind.MEMBER),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("La Comisión se agrega como parte en todos los convenios."),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "folio",
+            "title",
+            "kind",
+            "purpose",
+            "signing_place",
+            "signed_on",
+            "term_kind",
+            "term_years",
+            "term_until",
+            "notice_days",
+            "notice_day_kind",
+            "rescission_answer_days",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("term_kind")
+        if kind == Agreement.TermKind.YEARS and not data.get("term_years"):
+            self.add_error("term_years", _("Indique cuántos años dura el convenio."))
+        if kind in (Agreement.TermKind.UNTIL_DATE, Agreement.TermKind.ADMINISTRATION) and not data.get("term_until"):
+            self.add_error("term_until", _("Indique la fecha en que termina la vigencia."))
+        return data
+
+
+class DocumentForm(DateForm):
+    kind = forms.ChoiceField(
+        label=_("Tipo de documento"),
+        choices=[
+            (k, v)
+            for k, v in Document.Kind.choices
+            if k in ("signed", "annex", "specification", "amendment", "notice", "evidence")
+        ],
+    )
+    title = forms.CharField(label=_("Título"), max_length=200)
+    file = forms.FileField(
+        label=_("Archivo"),
+        help_text=_("PDF, PNG o JPEG; el tipo se comprueba por su contenido."),
+        validators=[documents.document_validator()],
+    )
+
+
+class OfficerForm(forms.ModelForm):
+    class Meta:
+        model = LinkOfficer
+        fields = [
+            "role",
+            "full_name",
+            "position",
+            "phone",
+            "email",
+            "address",
+            "functions",
+            "notified_on",
+            "effective_from",
+        ]
+        help_texts = {
+            "effective_from": _("Déjelo vacío para que surta efectos al día siguiente de la notificación."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)
+        self.fields["effective_from"].required = False
+        self.fields["address"].widget.attrs["rows"] = 2
+        self.fields["functions"].widget.attrs["rows"] = 3
+
+    def _post_clean(self):  # validation of the record happens in the service
+        pass
+
+
+class TerminationNoticeForm(DateForm):
+    kind = forms.ChoiceField(label=_("Tipo de aviso"), choices=TerminationNotice.Kind.choices)
+    notifying_party = forms.ModelChoiceField(label=_("Parte que notifica"), queryset=AgreementParty.objects.none())
+    notified_on = forms.DateField(label=_("Fecha de notificación"))
+    reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}))
+    pending_matters = forms.CharField(
+        label=_("Asuntos pendientes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["notifying_party"].queryset = agreement.parties.select_related("institution")
+
+
+class AmendmentForm(DateForm):
+    signed_on = forms.DateField(label=_("Fecha de firma de la adenda"))
+    summary = forms.CharField(label=_("Resumen"), widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("Adenda firmada"), validators=[documents.document_validator()])
+    title = forms.CharField(label=_("Nuevo título"), required=False, max_length=255)
+    term_kind = forms.ChoiceField(
+        label=_("Nueva vigencia"), required=False, choices=[("", "—"), *Agreement.TermKind.choices]
+    )
+    term_years = forms.IntegerField(label=_("Nuevos años de vigencia"), required=False, min_value=1)
+    term_until = forms.DateField(label=_("Nueva fecha límite de vigencia"), required=False)
+
+    def new_terms(self):
+        return {
+            f: self.cleaned_data[f]
+            for f in ("title", "term_kind", "term_years", "term_until")
+            if self.cleaned_data.get(f)
+        }
+
+
+class ObligationForm(forms.ModelForm):
+    class Meta:
+        model = Obligation
+        fields = ["party", "description", "schedule", "starts_on", "due_on", "business_days", "ends_on"]
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)
+        self.fields["party"].queryset = agreement.parties.select_related("institution")
+        self.fields["description"].widget.attrs["rows"] = 2
+
+    def _post_clean(self):
+        pass
+
+
+class ComplianceForm(DateForm):
+    period_start = forms.ChoiceField(label=_("Periodo"))
+    delivered_on = forms.DateField(label=_("Fecha de entrega"))
+    delivered_by = forms.CharField(label=_("Entregó (nombre y cargo)"), max_length=200)
+    evidence = forms.FileField(label=_("Evidencia"), required=False, validators=[documents.document_validator()])
+    supply_ok = forms.BooleanField(label=_("Acopio y suministro satisfactorios"), required=False)
+    quality_ok = forms.BooleanField(label=_("Calidad: campos obligatorios completos"), required=False)
+    notes = forms.CharField(label=_("Observaciones"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period_start"].choices = [(p.isoformat(), label) for p, label in periods]
+
+
+class SignatoryForm(DateForm):
+    full_name = forms.CharField(label=_("Nombre completo"), max_length=200)
+    position = forms.CharField(label=_("Cargo"), max_length=200)
+    rank = forms.CharField(label=_("Nivel jerárquico"), max_length=100)
+    specimen = forms.FileField(
+        label=_("Muestra de firma (imagen)"),
+        help_text=_("PNG o JPEG."),
+        validators=[documents.document_validator(kinds=documents.IMAGE_KINDS)],
+    )
+    valid_from = forms.DateField(label=_("Vigente desde"))
+    valid_until = forms.DateField(label=_("Vigente hasta"), required=False)
+    attested = forms.BooleanField(
+        label=_("Declaro que mi institución verificó la autenticidad de esta firma."),
+        error_messages={"required": _("Sin esta declaración la Comisión no puede registrar la firma.")},
+    )
+
+
+class DecisionNoteForm(forms.Form):
+    note = forms.CharField(label=_("Observaciones"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequiredNoteForm(forms.Form):
+    note = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MembershipRequestForm(forms.Form):
+    responsible_name = forms.CharField(label=_("Persona responsable"), max_length=200)
+    agreement_proof = forms.FileField(
+        label=_("Constancia del convenio firmado"), validators=[documents.document_validator()]
+    )
+    responsible_letter = forms.FileField(
+        label=_("Oficio que designa a la persona responsable"), validators=[documents.document_validator()]
+    )
+    security_statement = forms.FileField(
+        label=_("Manifiesto de medidas de seguridad"), validators=[documents.document_validator()]
+    )
+
+
+class MembershipDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Resolución"), choices=[("accept", _("Aceptar")), ("deny", _("Negar"))], widget=forms.RadioSelect
+    )
+    reason = forms.ChoiceField(
+        label=_("Causa de la negativa"), required=False, choices=[("", "—"), *Membership.DenyReason.choices]
+    )
+    note = forms.CharField(label=_("Observaciones"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "deny" and not data.get("reason"):
+            self.add_error("reason", _("Para negar, elija una de las causas previstas."))
+        return data
+
+
+class MembershipExitForm(DateForm):
+    ends_on = forms.DateField(
+        label=_("Fecha de baja"),
+        required=False,
+        help_text=_("Si la deja vacía, la baja surte efectos el siguiente día hábil."),
+    )
+    reason = forms.CharField(label=_("Motivo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MemberNoticeForm(forms.ModelForm):
+    class Meta:
+        model = MemberNotice
+        fields = ["kind", "subject", "body", "change_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)

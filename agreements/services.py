@@ -1,0 +1,841 @@
+"""Writes on agreements, officers, signatories, memberships and notices.
+
+Every function takes keyword-only arguments and an explicit ``actor`` (None for the system),
+runs in one transaction, checks the source state of a transition, writes through models that
+keep history, records a business event and notifies inside the same transaction.
+"""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record_event
+from portal import documents
+from portal.notifications.services import notify
+
+from . import rules
+from .models import (
+    Agreement,
+    AgreementParty,
+    Amendment,
+    ComplianceRecord,
+    Document,
+    Institution,
+    LinkOfficer,
+    MemberNotice,
+    Membership,
+    Obligation,
+    SentAlert,
+    Signatory,
+    TerminationNotice,
+)
+
+
+def _save(instance, actor, **kwargs):
+    if actor is not None:
+        instance._history_user = actor
+    instance.save(**kwargs)
+    return instance
+
+
+def _event(action, *, actor, target, institution=None, **detail):
+    record_event(
+        category="business",
+        action=action,
+        actor=actor,
+        institution=institution,
+        target=target,
+        detail={k: (v.isoformat() if isinstance(v, date) else v) for k, v in detail.items()},
+    )
+
+
+def _recipients(institutions):
+    from accounts.selectors import commission_admins, institution_admins
+
+    people = {u.pk: u for u in commission_admins()}
+    for institution in institutions:
+        if institution.is_commission:
+            continue
+        for user in institution_admins(institution=institution):
+            people[user.pk] = user
+    return list(people.values())
+
+
+def _party_institutions(agreement):
+    return [p.institution for p in agreement.parties.select_related("institution")]
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_upload(*, actor, institution, kind, title, file, agreement=None, image_only=False) -> Document:
+    """Validate by content, store privately under a random name and record the SHA-256."""
+    kinds = documents.IMAGE_KINDS if image_only else documents.DOCUMENT_KINDS
+    folder = f"agreements/{agreement.pk}" if agreement else f"institutions/{institution.pk}"
+    stored = documents.store_private(file, folder=folder, kinds=kinds)
+    document = Document(
+        institution=institution,
+        agreement=agreement,
+        kind=kind,
+        title=title or stored.original_name,
+        file=stored.name,
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=actor,
+    )
+    _save(document, actor)
+    _event("document_upload", actor=actor, target=document, institution=institution, sha256=stored.sha256)
+    return document
+
+
+# --- Agreements ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_create(
+    *,
+    actor,
+    folio,
+    title,
+    kind,
+    purpose,
+    term_kind,
+    parties,
+    signed_on=None,
+    signing_place="",
+    term_years=None,
+    term_until=None,
+    notice_days=30,
+    notice_day_kind=Agreement.DayKind.NATURAL,
+    rescission_answer_days=10,
+    previous=None,
+) -> Agreement:
+    """Create a draft agreement; ``parties`` is a list of (institution, role); two or more."""
+    institutions = [inst for inst, _role in parties]
+    if len(set(i.pk for i in institutions)) < 2:
+        raise ValidationError(_("Un convenio necesita al menos dos instituciones distintas como partes."))
+    if not any(inst.is_commission for inst in institutions):
+        raise ValidationError(_("La Comisión debe ser parte del convenio."))
+    agreement = Agreement(
+        folio=folio,
+        title=title,
+        kind=kind,
+        purpose=purpose,
+        signing_place=signing_place,
+        signed_on=signed_on,
+        term_kind=term_kind,
+        term_years=term_years,
+        term_until=term_until,
+        notice_days=notice_days,
+        notice_day_kind=notice_day_kind,
+        rescission_answer_days=rescission_answer_days,
+        previous=previous,
+    )
+    agreement.full_clean()
+    _save(agreement, actor)
+    for institution, role in parties:
+        _save(AgreementParty(agreement=agreement, institution=institution, role=role), actor)
+    _event("agreement_create", actor=actor, target=agreement, folio=folio)
+    return agreement
+
+
+@transaction.atomic
+def agreement_activate(*, agreement, actor, today=None) -> Agreement:
+    """Draft -> in force, once signed and not already past its end date."""
+    today = today or timezone.localdate()
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != Agreement.Status.DRAFT:
+        raise ValidationError(_("Solo un convenio en borrador puede entrar en vigor."))
+    if agreement.signed_on is None:
+        raise ValidationError(_("Registre la fecha de firma antes de declarar el convenio vigente."))
+    if agreement.end_date is not None and agreement.end_date < today:
+        raise ValidationError(_("La vigencia de este convenio ya terminó."))
+    agreement.status = Agreement.Status.IN_FORCE
+    _save(agreement, actor, update_fields=["status"])
+    _event("agreement_activate", actor=actor, target=agreement)
+    return agreement
+
+
+@transaction.atomic
+def agreement_renew(*, agreement, actor, folio, signed_on, term_kind=None, term_years=None, term_until=None):
+    """A renewal is a new period linked to the previous one, with the same parties."""
+    if agreement.status not in (Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED):
+        raise ValidationError(_("Solo se renueva un convenio vigente o vencido."))
+    if hasattr(agreement, "renewal"):
+        raise ValidationError(_("Este convenio ya fue renovado."))
+    renewal = agreement_create(
+        actor=actor,
+        folio=folio,
+        title=agreement.title,
+        kind=agreement.kind,
+        purpose=agreement.purpose,
+        signing_place=agreement.signing_place,
+        signed_on=signed_on,
+        term_kind=term_kind or agreement.term_kind,
+        term_years=term_years if term_years is not None else agreement.term_years,
+        term_until=term_until,
+        notice_days=agreement.notice_days,
+        notice_day_kind=agreement.notice_day_kind,
+        rescission_answer_days=agreement.rescission_answer_days,
+        parties=[(p.institution, p.role) for p in agreement.parties.select_related("institution")],
+        previous=agreement,
+    )
+    _event("agreement_renew", actor=actor, target=agreement, renewal=renewal.folio)
+    return renewal
+
+
+@transaction.atomic
+def agreements_expire_due(*, today=None) -> int:
+    """System: agreements in force whose end date has passed become expired."""
+    today = today or timezone.localdate()
+    count = 0
+    for agreement in Agreement.objects.select_for_update().filter(status=Agreement.Status.IN_FORCE, end_date__lt=today):
+        agreement.status = Agreement.Status.EXPIRED
+        _save(agreement, None, update_fields=["status"])
+        _event("agreement_expire", actor=None, target=agreement)
+        count += 1
+    return count
+
+
+AMENDABLE_FIELDS = ("title", "purpose", "term_kind", "term_years", "term_until", "notice_days", "notice_day_kind")
+
+
+@transaction.atomic
+def amendment_register(*, agreement, actor, signed_on, summary, document, new_terms: dict) -> Amendment:
+    """Record a signed addendum and apply the terms it changes; the amendment keeps old -> new."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != Agreement.Status.IN_FORCE:
+        raise ValidationError(_("Solo se modifica un convenio vigente."))
+    if agreement.signed_on and signed_on < agreement.signed_on:
+        raise ValidationError(_("La modificación no puede ser anterior a la firma del convenio."))
+    unknown = set(new_terms) - set(AMENDABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Estos términos no se modifican por adenda: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    old_end = agreement.end_date
+    changes = {}
+    for field, value in new_terms.items():
+        old = getattr(agreement, field)
+        if old != value:
+            changes[field] = [str(old) if old is not None else "", str(value) if value is not None else ""]
+            setattr(agreement, field, value)
+    if not changes:
+        raise ValidationError(_("La modificación no cambia ningún término del convenio."))
+    agreement.full_clean()
+    _save(agreement, actor)
+    if agreement.end_date != old_end:
+        changes["end_date"] = [str(old_end or ""), str(agreement.end_date or "")]
+    number = agreement.amendments.count() + 1
+    amendment = _save(
+        Amendment(
+            agreement=agreement,
+            number=number,
+            signed_on=signed_on,
+            summary=summary,
+            document=document,
+            changes=changes,
+            created_by=actor,
+        ),
+        actor,
+    )
+    _event("agreement_amend", actor=actor, target=agreement, number=number, fields=sorted(changes))
+    return amendment
+
+
+# --- Early termination and rescission --------------------------------------------------------
+
+
+@transaction.atomic
+def termination_notice_create(
+    *, agreement, actor, kind, notifying_party, notified_on, reason, pending_matters="", document=None
+) -> TerminationNotice:
+    """A written notice of early termination or rescission, with its dates computed."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != Agreement.Status.IN_FORCE:
+        raise ValidationError(_("Solo se puede dar aviso sobre un convenio vigente."))
+    if notifying_party.agreement_id != agreement.pk:
+        raise ValidationError(_("La parte que notifica debe ser parte del convenio."))
+    if agreement.termination_notices.filter(status__in=["pending", "answered"]).exists():
+        raise ValidationError(_("Ya hay un aviso en trámite para este convenio."))
+    notice = TerminationNotice(
+        agreement=agreement,
+        kind=kind,
+        notifying_party=notifying_party,
+        notified_on=notified_on,
+        reason=reason,
+        pending_matters=pending_matters,
+        document=document,
+        created_by=actor,
+    )
+    if kind == TerminationNotice.Kind.EARLY_TERMINATION:
+        notice.effective_on = rules.termination_effective_date(
+            notified_on=notified_on, notice_days=agreement.notice_days, day_kind=agreement.notice_day_kind
+        )
+    else:
+        notice.answer_due_on = rules.rescission_answer_deadline(
+            notified_on=notified_on, answer_days=agreement.rescission_answer_days
+        )
+    _save(notice, actor)
+    _event("agreement_notice", actor=actor, target=agreement, kind=kind, notified_on=notified_on)
+    notify(
+        recipients=_recipients(_party_institutions(agreement)),
+        template="agreement_termination_notice",
+        context={"agreement": agreement, "notice": notice},
+        related=notice,
+    )
+    return notice
+
+
+@transaction.atomic
+def rescission_answer(*, notice, actor, answer, answered_on) -> TerminationNotice:
+    notice = TerminationNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.kind != TerminationNotice.Kind.RESCISSION or notice.status != TerminationNotice.Status.PENDING:
+        raise ValidationError(_("Solo se responde un aviso de rescisión en plazo."))
+    if answered_on > notice.answer_due_on:
+        raise ValidationError(_("El plazo para responder venció el %(d)s.") % {"d": f"{notice.answer_due_on:%d/%m/%Y}"})
+    notice.answer, notice.answered_on, notice.status = answer, answered_on, TerminationNotice.Status.ANSWERED
+    _save(notice, actor)
+    _event("rescission_answer", actor=actor, target=notice.agreement)
+    return notice
+
+
+@transaction.atomic
+def termination_finalize(*, notice, actor, today=None) -> Agreement:
+    """Make a notice final once its period has run: the agreement ends terminated or rescinded."""
+    today = today or timezone.localdate()
+    notice = TerminationNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status not in (TerminationNotice.Status.PENDING, TerminationNotice.Status.ANSWERED):
+        raise ValidationError(_("Este aviso ya no está en trámite."))
+    agreement = Agreement.objects.select_for_update().get(pk=notice.agreement_id)
+    if notice.kind == TerminationNotice.Kind.EARLY_TERMINATION:
+        if today < notice.effective_on:
+            raise ValidationError(
+                _("La terminación surte efectos el %(d)s; aún no es definitiva.")
+                % {"d": f"{notice.effective_on:%d/%m/%Y}"}
+            )
+        agreement.status = Agreement.Status.TERMINATED
+    else:
+        if notice.status == TerminationNotice.Status.PENDING and today <= notice.answer_due_on:
+            raise ValidationError(
+                _("La otra parte puede responder hasta el %(d)s.") % {"d": f"{notice.answer_due_on:%d/%m/%Y}"}
+            )
+        notice.effective_on = today
+        agreement.status = Agreement.Status.RESCINDED
+    notice.status = TerminationNotice.Status.FINAL
+    _save(notice, actor)
+    _save(agreement, actor, update_fields=["status"])
+    _event("agreement_end", actor=actor, target=agreement, kind=notice.kind)
+    return agreement
+
+
+@transaction.atomic
+def termination_withdraw(*, notice, actor) -> TerminationNotice:
+    notice = TerminationNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status not in (TerminationNotice.Status.PENDING, TerminationNotice.Status.ANSWERED):
+        raise ValidationError(_("Este aviso ya no está en trámite."))
+    notice.status = TerminationNotice.Status.WITHDRAWN
+    _save(notice, actor)
+    _event("agreement_notice_withdraw", actor=actor, target=notice.agreement)
+    return notice
+
+
+@transaction.atomic
+def terminations_apply_due(*, today=None) -> int:
+    """System: early terminations whose effective date has arrived become final."""
+    today = today or timezone.localdate()
+    count = 0
+    for notice in TerminationNotice.objects.filter(
+        kind=TerminationNotice.Kind.EARLY_TERMINATION, status=TerminationNotice.Status.PENDING, effective_on__lte=today
+    ):
+        termination_finalize(notice=notice, actor=None, today=today)
+        count += 1
+    return count
+
+
+# --- Obligations and compliance --------------------------------------------------------------
+
+
+@transaction.atomic
+def obligation_create(
+    *, agreement, actor, party, description, schedule, starts_on, due_on=None, business_days=None, ends_on=None
+):
+    if party.agreement_id != agreement.pk:
+        raise ValidationError(_("La parte obligada debe ser parte del convenio."))
+    obligation = Obligation(
+        agreement=agreement,
+        party=party,
+        description=description,
+        schedule=schedule,
+        starts_on=starts_on,
+        due_on=due_on,
+        business_days=business_days,
+        ends_on=ends_on,
+    )
+    obligation.full_clean()
+    _save(obligation, actor)
+    _event("obligation_create", actor=actor, target=agreement)
+    return obligation
+
+
+def obligation_next_due(obligation, *, today=None):
+    """(period_start, due date) of the earliest unfulfilled period, or None."""
+    today = today or timezone.localdate()
+    done = set(obligation.records.values_list("period_start", flat=True))
+    return rules.next_due(
+        schedule=obligation.schedule,
+        starts_on=obligation.starts_on,
+        due_on=obligation.due_on,
+        business_days=obligation.business_days,
+        ends_on=obligation.ends_on,
+        done=done,
+        today=today,
+    )
+
+
+@transaction.atomic
+def compliance_record(
+    *,
+    obligation,
+    actor,
+    period_start,
+    delivered_on,
+    delivered_by,
+    supply_ok,
+    quality_ok,
+    timeliness_ok=None,
+    evidence=None,
+    notes="",
+) -> ComplianceRecord:
+    """Record one period's delivery and its three marks; timeliness defaults to 'on or before due'."""
+    due = rules.period_due_date(
+        schedule=obligation.schedule, period_start=period_start, business_days=obligation.business_days
+    )
+    valid_periods = {
+        p
+        for p, _d in rules.obligation_periods(
+            schedule=obligation.schedule,
+            starts_on=obligation.starts_on,
+            due_on=obligation.due_on,
+            business_days=obligation.business_days,
+            ends_on=obligation.ends_on,
+            until=max(delivered_on, period_start) + timedelta(days=400),
+        )
+    }
+    if period_start not in valid_periods:
+        raise ValidationError(_("Ese periodo no corresponde al calendario de la obligación."))
+    if obligation.records.filter(period_start=period_start).exists():
+        raise ValidationError(_("Ya se registró el cumplimiento de ese periodo."))
+    record = ComplianceRecord(
+        obligation=obligation,
+        period_start=period_start,
+        due_on=due,
+        delivered_on=delivered_on,
+        delivered_by=delivered_by,
+        evidence=evidence,
+        supply_ok=supply_ok,
+        timeliness_ok=(delivered_on <= due) if timeliness_ok is None else timeliness_ok,
+        quality_ok=quality_ok,
+        notes=notes,
+        recorded_by=actor,
+    )
+    _save(record, actor)
+    _event("compliance_record", actor=actor, target=obligation.agreement, period=period_start)
+    return record
+
+
+# --- Link officers ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def officer_designate(
+    *, party, actor, role, full_name, position, phone, email, address, functions, notified_on, effective_from=None
+) -> LinkOfficer:
+    """Designate a party's link officer; if one is in office for that role, this is a substitution:
+    the new one takes effect the next calendar day (or the later date given) and the previous one
+    ends the day before. The previous record stays as history."""
+    starts = rules.officer_effective_from(notified_on=notified_on, requested=effective_from)
+    previous = (
+        LinkOfficer.objects.select_for_update().filter(party=party, role=role, effective_until__isnull=True).first()
+    )
+    if previous is not None:
+        if starts <= previous.effective_from:
+            raise ValidationError(_("La sustitución debe surtir efectos después del inicio del enlace actual."))
+        previous.effective_until = starts - timedelta(days=1)
+        _save(previous, actor)
+    officer = LinkOfficer(
+        party=party,
+        role=role,
+        full_name=full_name,
+        position=position,
+        phone=phone,
+        email=email,
+        address=address,
+        functions=functions,
+        notified_on=notified_on,
+        effective_from=starts,
+        replaces=previous,
+        created_by=actor,
+    )
+    officer.full_clean(exclude=["replaces"])
+    _save(officer, actor)
+    _event(
+        "officer_substitute" if previous else "officer_designate",
+        actor=actor,
+        target=party.agreement,
+        institution=party.institution,
+        effective_from=starts,
+    )
+    notify(
+        recipients=_recipients(_party_institutions(party.agreement)),
+        template="agreement_officer_designated",
+        context={"agreement": party.agreement, "party": party, "officer": officer, "previous": previous},
+        related=officer,
+    )
+    return officer
+
+
+# --- Signature catalog -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def signatory_submit(
+    *, institution, actor, full_name, position, rank, specimen_file, valid_from, valid_until=None, attested
+) -> Signatory:
+    """The institution administrator sends an authorized signature, attesting its authenticity."""
+    if not attested:
+        raise ValidationError(_("Confirme que su institución verificó la autenticidad de la firma."))
+    if institution.is_commission is False and actor is not None and actor.institution_id != institution.pk:
+        raise ValidationError(_("Solo puede enviar firmas de su propia institución."))
+    if valid_until is not None and valid_until < valid_from:
+        raise ValidationError(_("La vigencia no puede terminar antes de empezar."))
+    specimen = document_upload(
+        actor=actor,
+        institution=institution,
+        kind=Document.Kind.SPECIMEN,
+        title=f"Firma de {full_name}",
+        file=specimen_file,
+        image_only=True,
+    )
+    signatory = Signatory(
+        institution=institution,
+        full_name=full_name,
+        position=position,
+        rank=rank,
+        specimen=specimen,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        attested=True,
+        submitted_by=actor,
+    )
+    _save(signatory, actor)
+    _event("signatory_submit", actor=actor, target=signatory, institution=institution)
+    notify(
+        recipients=_recipients([]),
+        template="agreement_signatory_submitted",
+        context={"signatory": signatory},
+        related=signatory,
+    )
+    return signatory
+
+
+def _signatory_decide(*, signatory, actor, source, target, note, action):
+    signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
+    if signatory.status != source:
+        raise ValidationError(
+            _("La firma está «%(s)s»; no se puede hacer esto.") % {"s": signatory.get_status_display()}
+        )
+    signatory.status = target
+    signatory.decided_by = actor
+    signatory.decided_at = timezone.now()
+    signatory.decision_note = note
+    _save(signatory, actor)
+    _event(action, actor=actor, target=signatory, institution=signatory.institution)
+    notify(
+        recipients=_recipients([signatory.institution]),
+        template="agreement_signatory_decided",
+        context={"signatory": signatory},
+        related=signatory,
+    )
+    return signatory
+
+
+@transaction.atomic
+def signatory_register(*, signatory, actor, note="") -> Signatory:
+    return _signatory_decide(
+        signatory=signatory,
+        actor=actor,
+        source=Signatory.Status.SUBMITTED,
+        target=Signatory.Status.REGISTERED,
+        note=note,
+        action="signatory_register",
+    )
+
+
+@transaction.atomic
+def signatory_reject(*, signatory, actor, note) -> Signatory:
+    if not note.strip():
+        raise ValidationError(_("Indique el motivo del rechazo."))
+    return _signatory_decide(
+        signatory=signatory,
+        actor=actor,
+        source=Signatory.Status.SUBMITTED,
+        target=Signatory.Status.REJECTED,
+        note=note,
+        action="signatory_reject",
+    )
+
+
+@transaction.atomic
+def signatory_revoke(*, signatory, actor, note) -> Signatory:
+    if not note.strip():
+        raise ValidationError(_("Indique el motivo de la revocación."))
+    return _signatory_decide(
+        signatory=signatory,
+        actor=actor,
+        source=Signatory.Status.REGISTERED,
+        target=Signatory.Status.REVOKED,
+        note=note,
+        action="signatory_revoke",
+    )
+
+
+def signatory_can_sign(signatory, *, on=None) -> bool:
+    """Only registered, current signatories may sign requests (used by the onboarding issue)."""
+    return Signatory.objects.current(on=on).filter(pk=signatory.pk).exists()
+
+
+# --- Memberships -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_request(
+    *, institution, actor, responsible_name, agreement_proof, responsible_letter, security_statement
+) -> Membership:
+    """An institution asks to be registered as a member, with the three documents of 001."""
+    if institution.is_commission:
+        raise ValidationError(_("La Comisión no se registra como integrante."))
+    if Membership.objects.filter(
+        institution=institution, status__in=["requested", "accepted", "leaving", "terminating"]
+    ).exists():
+        raise ValidationError(_("La institución ya tiene una membresía vigente o en trámite."))
+    docs = {}
+    for field, file, title in (
+        ("agreement_proof", agreement_proof, _("Constancia del convenio firmado")),
+        ("responsible_letter", responsible_letter, _("Oficio de designación del responsable")),
+        ("security_statement", security_statement, _("Manifiesto de medidas de seguridad")),
+    ):
+        docs[field] = document_upload(
+            actor=actor, institution=institution, kind=Document.Kind.MEMBERSHIP, title=str(title), file=file
+        )
+    membership = _save(
+        Membership(institution=institution, responsible_name=responsible_name, requested_by=actor, **docs), actor
+    )
+    _event("membership_request", actor=actor, target=membership, institution=institution)
+    notify(recipients=_recipients([]), template="agreement_membership_requested", context={"membership": membership})
+    return membership
+
+
+def _membership_locked(membership, allowed, message):
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.status not in allowed:
+        raise ValidationError(message)
+    return membership
+
+
+@transaction.atomic
+def membership_accept(*, membership, actor, note="") -> Membership:
+    membership = _membership_locked(membership, ["requested"], _("Solo se resuelve una solicitud pendiente."))
+    membership.status = Membership.Status.ACCEPTED
+    membership.decided_by, membership.decided_at, membership.decision_note = actor, timezone.now(), note
+    _save(membership, actor)
+    _event("membership_accept", actor=actor, target=membership, institution=membership.institution)
+    notify(
+        recipients=_recipients([membership.institution]),
+        template="agreement_membership_decided",
+        context={"membership": membership},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_deny(*, membership, actor, reason, note="") -> Membership:
+    if reason not in Membership.DenyReason.values:
+        raise ValidationError(_("Elija una de las causas de negativa previstas."))
+    membership = _membership_locked(membership, ["requested"], _("Solo se resuelve una solicitud pendiente."))
+    membership.status = Membership.Status.DENIED
+    membership.deny_reason = reason
+    membership.decided_by, membership.decided_at, membership.decision_note = actor, timezone.now(), note
+    _save(membership, actor)
+    _event("membership_deny", actor=actor, target=membership, institution=membership.institution, reason=reason)
+    notify(
+        recipients=_recipients([membership.institution]),
+        template="agreement_membership_decided",
+        context={"membership": membership},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_exit(*, membership, actor, requested_on=None, ends_on=None, reason="") -> Membership:
+    """The member leaves at any time: on the date given, or else the next business day."""
+    requested_on = requested_on or timezone.localdate()
+    if ends_on is not None and ends_on < requested_on:
+        raise ValidationError(_("La fecha de baja no puede ser anterior a hoy."))
+    membership = _membership_locked(membership, ["accepted"], _("Solo una membresía aceptada puede darse de baja."))
+    membership.status = Membership.Status.LEAVING
+    membership.ends_on = rules.member_exit_date(requested_on=requested_on, given=ends_on)
+    membership.end_reason = reason
+    _save(membership, actor)
+    _event(
+        "membership_exit",
+        actor=actor,
+        target=membership,
+        institution=membership.institution,
+        ends_on=membership.ends_on,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_terminate(*, membership, actor, reason, notified_on=None) -> Membership:
+    """The commission ends a membership with 5 calendar days' notice."""
+    if not reason.strip():
+        raise ValidationError(_("Indique el motivo de la terminación."))
+    notified_on = notified_on or timezone.localdate()
+    membership = _membership_locked(membership, ["accepted"], _("Solo se termina una membresía aceptada."))
+    membership.status = Membership.Status.TERMINATING
+    membership.ends_on = rules.membership_termination_date(
+        notified_on=notified_on, days=Membership.TERMINATION_NOTICE_DAYS
+    )
+    membership.end_reason = reason
+    _save(membership, actor)
+    _event("membership_terminate", actor=actor, target=membership, institution=membership.institution)
+    notify(
+        recipients=_recipients([membership.institution]),
+        template="agreement_membership_terminated",
+        context={"membership": membership},
+    )
+    return membership
+
+
+@transaction.atomic
+def memberships_close_due(*, today=None) -> int:
+    today = today or timezone.localdate()
+    count = 0
+    for membership in Membership.objects.select_for_update().filter(
+        status__in=["leaving", "terminating"], ends_on__lte=today
+    ):
+        membership.status = Membership.Status.ENDED
+        _save(membership, None)
+        count += 1
+    return count
+
+
+# --- Notices to members ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_notice_send(*, actor, kind, subject, body, change_on, sent_on=None) -> MemberNotice:
+    """Send a notice to every member institution, checking the lead time of its kind (001)."""
+    sent_on = sent_on or timezone.localdate()
+    earliest = rules.notice_earliest_change(kind=kind, sent_on=sent_on)
+    if change_on < earliest:
+        raise ValidationError(
+            _("Con este tipo de aviso, el cambio no puede ocurrir antes del %(d)s.") % {"d": f"{earliest:%d/%m/%Y}"}
+        )
+    notice = _save(
+        MemberNotice(kind=kind, subject=subject, body=body, sent_on=sent_on, change_on=change_on, created_by=actor),
+        actor,
+    )
+    members = Institution.objects.filter(kind=Institution.Kind.MEMBER, status=Institution.Status.ACTIVE)
+    _event("member_notice", actor=actor, target=notice, kind=kind, change_on=change_on)
+    notify(
+        recipients=_recipients(members), template="agreement_member_notice", context={"notice": notice}, related=notice
+    )
+    return notice
+
+
+# --- Daily job -------------------------------------------------------------------------------
+
+ENDING_WINDOWS = (90, 30, 7)
+DUE_SOON_BUSINESS_DAYS = 5
+
+
+def _alert_once(key) -> bool:
+    """True the first time ``key`` is seen; the row makes every later run skip it."""
+    if SentAlert.objects.filter(key=key).exists():
+        return False
+    _save(SentAlert(key=key), None)
+    return True
+
+
+@transaction.atomic
+def agreements_daily(*, today=None) -> dict:
+    """The daily beat: move dates forward, then announce each event once."""
+    from portal import calendar
+
+    today = today or timezone.localdate()
+    sent = {"ending": 0, "due_soon": 0, "overdue": 0, "officer_overdue": 0}
+    agreements_expire_due(today=today)
+    terminations_apply_due(today=today)
+    memberships_close_due(today=today)
+
+    for agreement in Agreement.objects.filter(
+        status=Agreement.Status.IN_FORCE, end_date__gte=today, end_date__lte=today + timedelta(days=max(ENDING_WINDOWS))
+    ).prefetch_related("parties__institution"):
+        days_left = (agreement.end_date - today).days
+        window = min(w for w in ENDING_WINDOWS if days_left <= w)
+        if _alert_once(f"ending:{window}:{agreement.pk}:{agreement.end_date.isoformat()}"):
+            notify(
+                recipients=_recipients(_party_institutions(agreement)),
+                template="agreement_ending",
+                context={"agreement": agreement, "days_left": days_left, "window": window},
+                related=agreement,
+            )
+            sent["ending"] += 1
+
+    horizon = calendar.add_business_days(today, DUE_SOON_BUSINESS_DAYS)
+    obligations = Obligation.objects.filter(is_active=True, agreement__status=Agreement.Status.IN_FORCE).select_related(
+        "agreement", "party__institution"
+    )
+    for obligation in obligations:
+        found = obligation_next_due(obligation, today=today)
+        if found is None:
+            continue
+        period, due = found
+        if due < today:
+            key, template, bucket = (
+                f"overdue:{obligation.pk}:{period.isoformat()}",
+                "agreement_obligation_overdue",
+                "overdue",
+            )
+        elif due <= horizon:
+            key, template, bucket = f"due:{obligation.pk}:{period.isoformat()}", "agreement_obligation_due", "due_soon"
+        else:
+            continue
+        if _alert_once(key):
+            notify(
+                recipients=_recipients([obligation.party.institution]),
+                template=template,
+                context={"obligation": obligation, "agreement": obligation.agreement, "due": due},
+                related=obligation,
+            )
+            sent[bucket] += 1
+
+    for party in AgreementParty.objects.filter(
+        officer_designation_due__lt=today, officers__isnull=True, agreement__status__in=["draft", "in_force"]
+    ).select_related("agreement", "institution"):
+        if _alert_once(f"officer-overdue:{party.pk}:{party.officer_designation_due.isoformat()}"):
+            notify(
+                recipients=_recipients([party.institution]),
+                template="agreement_officer_overdue",
+                context={"party": party, "agreement": party.agreement},
+                related=party,
+            )
+            sent["officer_overdue"] += 1
+    return sent
