@@ -9,8 +9,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import formats, timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
@@ -83,24 +81,16 @@ def letter_template_save(*, template: LetterTemplate, actor, title: str, body: s
 
 
 def render_letter_paragraphs(body: str, values: dict) -> list[str]:
-    """The template's paragraphs with every placeholder replaced by its escaped value (HTML-safe)."""
+    """The template's paragraphs with every placeholder replaced by its value.
+
+    Plain text: the HTML and PDF templates escape it when they render it.
+    """
 
     def fill(match):
-        return escape(values.get(match.group(1), ""))
+        return str(values.get(match.group(1), ""))
 
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body.replace("\r\n", "\n")) if p.strip()]
-    return [mark_safe(PLACEHOLDER.sub(fill, escape_outside(p))) for p in paragraphs]
-
-
-def escape_outside(text: str) -> str:
-    """Escape the template text itself while leaving its placeholders intact."""
-    parts, last = [], 0
-    for match in PLACEHOLDER.finditer(text):
-        parts.append(escape(text[last : match.start()]))
-        parts.append(match.group(0))
-        last = match.end()
-    parts.append(escape(text[last:]))
-    return "".join(parts)
+    return [PLACEHOLDER.sub(fill, p) for p in paragraphs]
 
 
 def letter_values(*, user, address, phone, id_document, id_folio, folio, when, kind=LetterKind.USER) -> dict:
@@ -296,4 +286,3 @@ def pending_letter_step(user):
     if letter is None:
         return "accept"
     return "scan"
-

@@ -176,8 +176,8 @@ def _check_curp_free(req):
 
 
 def _save_checked(req, actor):
-    req.full_clean(exclude=["folio", "created_by", "institution"])
     _check_curp_free(req)
+    req.full_clean(exclude=["folio", "created_by", "institution"])
     try:
         with transaction.atomic():
             _saved(req, actor)
@@ -193,7 +193,9 @@ def account_request_create(*, institution, actor, data: dict) -> AccountRequest:
     req = AccountRequest(institution=institution, created_by=actor)
     _apply_fields(req, data)
     _save_checked(req, actor)
-    record_event(category="business", action="account_request_created", actor=actor, institution=institution, target=req)
+    record_event(
+        category="business", action="account_request_created", actor=actor, institution=institution, target=req
+    )
     return req
 
 
@@ -257,8 +259,12 @@ def account_request_upload_document(
 # --- Submission ------------------------------------------------------------------------------
 
 
-def submission_problems(req: AccountRequest, *, today=None) -> list[str]:
-    """Everything that stops ``req`` from being submitted, in Spanish; empty when ready."""
+def submission_problems(req: AccountRequest, *, today=None, documents=True) -> list[str]:
+    """Everything that stops ``req`` from being submitted, in Spanish; empty when ready.
+
+    ``documents=False`` leaves out the catalog: a request already submitted keeps the documents
+    it was submitted with even if the commission changes the catalog afterwards.
+    """
     today = today or timezone.localdate()
     problems = []
     labels = {f.name: f.verbose_name for f in AccountRequest._meta.fields}
@@ -297,6 +303,8 @@ def submission_problems(req: AccountRequest, *, today=None) -> list[str]:
                 _("%(name)s no es una firma autorizada registrada y vigente de su institución.")
                 % {"name": signatory.full_name}
             )
+    if not documents:
+        return problems
     documents = {d.requirement_id: d for d in req.documents.select_related("requirement")}
     for requirement in RequiredDocument.objects.filter(active=True):
         doc = documents.get(requirement.pk)
@@ -456,7 +464,7 @@ def account_request_approve(*, request: AccountRequest, actor, note: str = "") -
             % {"docs": ", ".join(unchecked)},
             "documents_not_valid",
         )
-    problems = submission_problems(req, today=timezone.localdate(req.submitted_at))
+    problems = submission_problems(req, documents=False)
     if problems:
         raise ValidationError(problems, code="incomplete")
     _check_curp_free(req)
@@ -561,9 +569,9 @@ def overdue_alert_send(*, today=None) -> int:
     today = today or timezone.localdate()
     requests = list(AccountRequest.objects.filter(status=Status.SUBMITTED, due_date__lt=today).order_by("due_date"))
     changes = list(
-        AccountChangeRequest.objects.filter(
-            status=AccountChangeRequest.Status.SUBMITTED, due_date__lt=today
-        ).order_by("due_date")
+        AccountChangeRequest.objects.filter(status=AccountChangeRequest.Status.SUBMITTED, due_date__lt=today).order_by(
+            "due_date"
+        )
     )
     if not requests and not changes:
         return 0
@@ -587,4 +595,3 @@ def overdue_alert_send(*, today=None) -> int:
 def curu_pdf(*, request: AccountRequest) -> bytes:
     """The CURU pre-filled with the request's data, to print, stamp, sign and scan."""
     return render_pdf("pdf/curu.html", {"req": request, "generated_at": timezone.localtime()})
-

@@ -608,9 +608,7 @@ def account_change_detail(request, pk):
 
 @access.permission("accounts.change_requireddocument")
 def required_document_list(request):
-    return render(
-        request, "accounts/catalog/list.html", {"page": _page(request, RequiredDocument.objects.all())}
-    )
+    return render(request, "accounts/catalog/list.html", {"page": _page(request, RequiredDocument.objects.all())})
 
 
 @access.permission("accounts.change_requireddocument")

@@ -141,7 +141,10 @@ class AccountRequest(models.Model):
 
     folio = models.CharField(_("folio"), max_length=30, unique=True, editable=False)
     institution = models.ForeignKey(
-        "agreements.Institution", on_delete=models.PROTECT, related_name="account_requests", verbose_name=_("institución")
+        "agreements.Institution",
+        on_delete=models.PROTECT,
+        related_name="account_requests",
+        verbose_name=_("institución"),
     )
     status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     agreement = models.ForeignKey(
