@@ -9,6 +9,7 @@ values listed in docs/operations.md; ``manage.py check --deploy`` must then pass
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -170,6 +171,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Daily jobs (celery beat). Each feature adds its entry here.
+CELERY_BEAT_SCHEDULE = {
+    "accounts-overdue-requests": {
+        "task": "accounts.alert_overdue_requests",
+        "schedule": crontab(hour=7, minute=30),  # every day, Mexico City time
+    },
+}
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
