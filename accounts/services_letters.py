@@ -103,7 +103,7 @@ def letter_values(*, user, address, phone, id_document, id_folio, folio, when, k
         "folio_identificacion": id_folio,
         "area_adscripcion": user.area,
         "institucion": user.institution.legal_name if user.institution_id else "",
-        "fecha": formats.date_format(timezone.localtime(when), "j \\d\\e F \\d\\e Y"),
+        "fecha": formats.date_format(timezone.localtime(when), "j \\d\\e E \\d\\e Y"),
         "folio": folio,
     }
 
