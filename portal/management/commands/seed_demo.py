@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from accounts import demo_onboarding
 from agreements import demo as agreements_demo
 
 # Each step receives a shared dict and adds what later steps need. Later features append here.
@@ -10,6 +11,7 @@ STEPS = [
     agreements_demo.seed,
     accounts_demo.seed,
     agreements_demo.seed_agreements,
+    demo_onboarding.seed,
 ]
 
 
