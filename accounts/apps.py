@@ -7,6 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Cuentas"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .sessions import remember_rights
+
+        user_logged_in.connect(remember_rights, dispatch_uid="accounts_remember_rights")
+
         from .catalog_defaults import ensure_default_documents
 
         post_migrate.connect(ensure_default_documents, sender=self, dispatch_uid="accounts_default_documents")

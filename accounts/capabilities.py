@@ -1,18 +1,27 @@
 """The capability table: what each built-in profile may do. The one place it is written down.
 
 Each built-in profile maps to a scope and to the model-level permissions its group holds. The
-README reproduces this table; ``accounts.services.profile_sync_builtin`` applies it after every
-migration, so a permission named here that does not exist is an error, not a silent gap.
+data migration ``accounts.0004_builtin_profiles`` creates the profiles from this table and
+``accounts.services.profile_sync_builtin`` re-applies it after every migration, so a permission
+named here that does not exist is an error, not a silent gap. The README reproduces the table
+(``readme_table()``); ``accounts/tests/test_capabilities.py`` fails when the two drift apart.
 
 Capabilities (``portal.<codename>``, declared on ``portal.models.Capability``) name what has no
 single model behind it, such as reading the history log.
+
+This module imports no model on purpose: migrations read it.
 """
 
-from .models import Profile
+# The values of accounts.models.Profile.Scope.
+PLATFORM = "platform"
+INSTITUTION = "institution"
+ASSIGNED = "assigned"
 
-PLATFORM = Profile.Scope.PLATFORM
-INSTITUTION = Profile.Scope.INSTITUTION
-ASSIGNED = Profile.Scope.ASSIGNED
+SCOPE_README = {
+    PLATFORM: "whole platform",
+    INSTITUTION: "own institution",
+    ASSIGNED: "assigned objects only (django-guardian grants)",
+}
 
 # The commission administrator holds every permission of the portal's own apps.
 ALL_PORTAL_PERMISSIONS = "__all__"
@@ -34,6 +43,7 @@ BUILTIN_PROFILES = {
         "description": "Administra la plataforma completa, incluido el catálogo de perfiles.",
         "scope": PLATFORM,
         "permissions": ALL_PORTAL_PERMISSIONS,
+        "readme": "everything, including the profile catalog and assigning profiles",
     },
     "commission_reviewer": {
         "name": "Revisión de la Comisión",
@@ -42,11 +52,13 @@ BUILTIN_PROFILES = {
         "permissions": [
             "agreements.view_institution",
             "accounts.view_user",
+            "accounts.view_profile",
             "portal.review_requests",
             *AGREEMENT_READ,
             "agreements.view_membership",
             "agreements.view_membernotice",
         ],
+        "readme": "review and decide account requests and changes; read agreements and institutions",
     },
     "institution_admin": {
         "name": "Administración de institución",
@@ -67,6 +79,7 @@ BUILTIN_PROFILES = {
             "agreements.change_membership",
             "agreements.view_membernotice",
         ],
+        "readme": "its institution's users, requests, link officers, signatories and agreements",
     },
     "analyst": {
         "name": "Analista",
@@ -76,6 +89,7 @@ BUILTIN_PROFILES = {
             "agreements.view_institution",
             *AGREEMENT_READ,
         ],
+        "readme": "read-only consultation of the records in its scope; every search is logged",
     },
     "auditor": {
         "name": "Auditoría",
@@ -84,10 +98,35 @@ BUILTIN_PROFILES = {
         "permissions": [
             "agreements.view_institution",
             "accounts.view_user",
+            "accounts.view_profile",
             "portal.view_history_log",
             *AGREEMENT_READ,
             "agreements.view_membership",
             "agreements.view_membernotice",
         ],
+        "readme": "read-only history log and reports across the platform",
     },
 }
+
+
+def permission_names(spec, all_permissions):
+    """The dotted permission names a spec grants; ``all_permissions`` lists every portal permission."""
+    if spec == ALL_PORTAL_PERMISSIONS:
+        return set(all_permissions)
+    return set(spec)
+
+
+def readme_table() -> str:
+    """The Markdown table the README carries between its capability-table markers."""
+    lines = [
+        "| profile | scope | may | permissions |",
+        "|---|---|---|---|",
+    ]
+    for code, spec in BUILTIN_PROFILES.items():
+        perms = (
+            "every permission of " + ", ".join(f"`{app}`" for app in PORTAL_APPS)
+            if spec["permissions"] == ALL_PORTAL_PERMISSIONS
+            else ", ".join(f"`{p}`" for p in spec["permissions"])
+        )
+        lines.append(f"| {spec['name']} (`{code}`) | {SCOPE_README[spec['scope']]} | {spec['readme']} | {perms} |")
+    return "\n".join(lines) + "\n"

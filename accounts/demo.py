@@ -3,7 +3,16 @@
 from django.conf import settings
 
 from .models import Profile, User
-from .services import user_create
+from .services import profile_create, user_create
+
+# A profile created "in the portal" (not built in), to show the catalog beyond the built-in five.
+DEMO_PROFILE = {
+    "code": "consulta_asignada",
+    "name": "Consulta de convenios asignados",
+    "description": "Consulta solo los convenios que la Comisión le asigna uno por uno.",
+    "scope": Profile.Scope.ASSIGNED,
+    "permissions": ["agreements.view_institution"],
+}
 
 # username, institution key in ctx, profile code, given names, surnames, CURP, position
 DEMO_USERS = [
@@ -95,3 +104,19 @@ def seed(ctx):
             )
         users[username] = user
     ctx["users"] = users
+
+    if not Profile.objects.filter(code=DEMO_PROFILE["code"]).exists():
+        from django.contrib.auth.models import Permission
+
+        perms = [
+            Permission.objects.get(content_type__app_label=p.split(".")[0], codename=p.split(".")[1])
+            for p in DEMO_PROFILE["permissions"]
+        ]
+        profile_create(
+            actor=users["comision.admin"],
+            code=DEMO_PROFILE["code"],
+            name=DEMO_PROFILE["name"],
+            description=DEMO_PROFILE["description"],
+            scope=DEMO_PROFILE["scope"],
+            permissions=perms,
+        )

@@ -1,22 +1,103 @@
 """Reads on accounts, always scoped to what the asking user may see."""
 
-from django.db.models import Q
+from django.contrib.auth.models import Permission
+from django.db.models import Count, Q
 
-from .models import User
+from .capabilities import PORTAL_APPS
+from .models import Profile, User
 
 
 def user_visible_queryset(user):
+    return User.objects.visible_to(user)
+
+
+def user_list(*, user, search: str = "", institution_id=None, profile_id=None):
+    qs = user_visible_queryset(user).select_related("institution", "profile")
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(
+            Q(username__icontains=search)
+            | Q(given_names__icontains=search)
+            | Q(paternal_surname__icontains=search)
+            | Q(maternal_surname__icontains=search)
+            | Q(email__icontains=search)
+        )
+    if institution_id:
+        qs = qs.filter(institution_id=institution_id)
+    if profile_id:
+        qs = qs.filter(profile_id=profile_id)
+    return qs
+
+
+def user_get(*, user, pk):
+    """One account within ``user``'s scope; raises User.DoesNotExist (a 404) otherwise."""
+    return user_list(user=user).get(pk=pk)
+
+
+def profile_list(*, user, include_inactive: bool = True):
+    """The catalog. It is platform-wide reference data: no tenant owns a profile."""
     if not user.is_authenticated:
-        return User.objects.none()
-    if user.has_platform_scope:
-        return User.objects.all()
-    if user.has_perm("accounts.view_user"):
-        return User.objects.filter(institution_id=user.institution_id)
-    return User.objects.filter(pk=user.pk)
+        return Profile.objects.none()
+    qs = Profile.objects.select_related("group").annotate(
+        holders=Count("users", filter=Q(users__status__in=User.LIVE_STATUSES))
+    )
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("-is_builtin", "name")
 
 
-def user_list(*, user):
-    return user_visible_queryset(user).select_related("institution", "profile")
+def profile_get(*, user, pk):
+    return profile_list(user=user).get(pk=pk)
+
+
+def profile_permissions(*, profile):
+    return profile.group.permissions.select_related("content_type").order_by(
+        "content_type__app_label", "content_type__model", "codename"
+    )
+
+
+def assignable_permissions():
+    """Permissions a custom profile may hold: those of the portal's own apps, history tables aside."""
+    return (
+        Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
+        .exclude(content_type__model__startswith="historical")
+        .select_related("content_type")
+        .order_by("content_type__app_label", "content_type__model", "codename")
+    )
+
+
+def assignable_profiles(*, for_user):
+    """Active profiles that may be given to ``for_user`` (platform ones only to commission staff)."""
+    qs = Profile.objects.filter(is_active=True)
+    if not (for_user.institution_id and for_user.institution.is_commission):
+        qs = qs.exclude(scope=Profile.Scope.PLATFORM)
+    return qs.order_by("name")
+
+
+def profile_history(*, profile):
+    """Versions of the profile and of its group's permissions, newest first."""
+    return {
+        "profile_versions": profile.history.select_related("history_user").order_by("-history_date")[:50],
+        "permission_versions": profile.group.history.select_related("history_user").order_by("-history_date")[:50],
+    }
+
+
+def user_profile_history(*, user):
+    return user.history.select_related("history_user", "profile").order_by("-history_date")[:50]
+
+
+def user_assignments(*, user):
+    """The objects granted one by one to ``user`` (profiles with the "assigned" scope)."""
+    from guardian.models import UserObjectPermission
+
+    grants = UserObjectPermission.objects.filter(user=user).select_related("content_type", "permission")
+    found = []
+    for grant in grants.order_by("content_type__app_label", "content_type__model", "object_pk"):
+        model = grant.content_type.model_class()
+        obj = model._default_manager.filter(pk=grant.object_pk).first() if model else None
+        if obj is not None:
+            found.append({"kind": model._meta.verbose_name, "object": obj})
+    return found
 
 
 def institution_admins(*, institution):
@@ -133,8 +214,3 @@ def letters_pending_scan_review(*, user):
     from .models import ConfidentialityLetter
 
     return letter_visible_queryset(user).filter(scan_status=ConfidentialityLetter.ScanStatus.PENDING_REVIEW)
-
-
-def institution_users(*, user):
-    """The accounts an institution administrator manages (commission: all)."""
-    return user_list(user=user).filter(is_superuser=False)

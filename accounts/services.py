@@ -1,10 +1,16 @@
 """Writes on accounts and profiles. Views and tasks call these; these never read ``request``."""
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from audit.services import record_event
 
 from .capabilities import ALL_PORTAL_PERMISSIONS, BUILTIN_PROFILES, PORTAL_APPS
 from .models import Profile, User
+from .sessions import end_user_sessions
 
 
 def _permissions_for(spec):
@@ -29,15 +35,133 @@ def profile_sync_builtin():
     for code, spec in BUILTIN_PROFILES.items():
         profile = Profile.objects.filter(code=code).select_related("group").first()
         if profile is None:
-            group, _ = Group.objects.get_or_create(name=spec["name"])
+            group, _created = Group.objects.get_or_create(name=spec["name"])
             profile = Profile(code=code, group=group, is_builtin=True)
+        changed = profile.pk is None or any(
+            getattr(profile, field) != spec[field] for field in ("name", "description", "scope")
+        )
         for field in ("name", "description", "scope"):
             setattr(profile, field, spec[field])
         profile.is_builtin = True
-        profile.save()
+        if changed or not profile.is_active:
+            profile.is_active = True
+            profile.save()
         wanted = set(_permissions_for(spec["permissions"]))
         if set(profile.group.permissions.all()) != wanted:
             profile.group.permissions.set(wanted)
+
+
+def _unique_group_name(name, exclude_pk=None):
+    """Groups are named after their profile; a stale group of the same name gets a suffix."""
+    candidate, n = name, 1
+    while Group.objects.filter(name=candidate).exclude(pk=exclude_pk).exists():
+        n += 1
+        candidate = f"{name} ({n})"
+    return candidate
+
+
+def _check_permissions(permissions):
+    allowed = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
+    outside = set(permissions) - set(allowed)
+    if outside:
+        raise ValidationError(_("Solo se pueden elegir permisos de las aplicaciones del portal."))
+
+
+@transaction.atomic
+def profile_create(*, actor, code, name, scope, permissions, description="") -> Profile:
+    """Add a profile to the catalog, backed by a new group holding ``permissions``."""
+    _check_permissions(permissions)
+    group = Group(name=_unique_group_name(name))
+    group._history_user = actor
+    group.save()
+    profile = Profile(code=code, name=name, description=description, scope=scope, group=group, is_active=True)
+    profile.full_clean()
+    profile._history_user = actor
+    profile.save()
+    group.permissions.set(permissions)
+    record_event(
+        category="business",
+        action="profile_created",
+        actor=actor,
+        target=profile,
+        detail={"code": code, "scope": scope, "permissions": sorted(_dotted(permissions))},
+    )
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, actor, profile, name, scope, permissions, description="") -> Profile:
+    """Change a custom profile. Its users get the new rights at their next request."""
+    profile = Profile.objects.select_for_update().get(pk=profile.pk)
+    if profile.is_builtin:
+        raise ValidationError(_("Los perfiles predefinidos se definen en la tabla de capacidades y no se editan aquí."))
+    _check_permissions(permissions)
+    old_scope = profile.scope
+    profile.name, profile.scope, profile.description = name, scope, description
+    profile.full_clean()
+    profile._history_user = actor
+    profile.save()
+    group = profile.group
+    if group.name != name:
+        group.name = _unique_group_name(name, exclude_pk=group.pk)
+        group._history_user = actor
+        group.save()
+    before = set(group.permissions.all())
+    if before != set(permissions):
+        group._history_user = actor
+        group.permissions.set(permissions)
+    if scope != old_scope:
+        # A scope change can widen or narrow every holder's reach: they sign in again.
+        for user in profile.users.all():
+            end_user_sessions(user=user)
+    record_event(
+        category="business",
+        action="profile_updated",
+        actor=actor,
+        target=profile,
+        detail={
+            "scope": [old_scope, scope],
+            "added": sorted(_dotted(set(permissions) - before)),
+            "removed": sorted(_dotted(before - set(permissions))),
+        },
+    )
+    return profile
+
+
+@transaction.atomic
+def profile_deactivate(*, actor, profile) -> Profile:
+    """Withdraw a custom profile from the catalog; refused while live accounts still hold it."""
+    profile = Profile.objects.select_for_update().get(pk=profile.pk)
+    if profile.is_builtin:
+        raise ValidationError(_("Los perfiles predefinidos no se pueden desactivar."))
+    if not profile.is_active:
+        raise ValidationError(_("El perfil ya está desactivado."))
+    holders = profile.users.filter(status__in=User.LIVE_STATUSES).count()
+    if holders:
+        raise ValidationError(
+            _("%(n)s cuenta(s) vigente(s) tienen este perfil: asígneles otro antes de desactivarlo.") % {"n": holders}
+        )
+    profile.is_active = False
+    profile._history_user = actor
+    profile.save(update_fields=["is_active"])
+    record_event(category="business", action="profile_deactivated", actor=actor, target=profile)
+    return profile
+
+
+@transaction.atomic
+def profile_activate(*, actor, profile) -> Profile:
+    profile = Profile.objects.select_for_update().get(pk=profile.pk)
+    if profile.is_active:
+        raise ValidationError(_("El perfil ya está activo."))
+    profile.is_active = True
+    profile._history_user = actor
+    profile.save(update_fields=["is_active"])
+    record_event(category="business", action="profile_activated", actor=actor, target=profile)
+    return profile
+
+
+def _dotted(permissions):
+    return {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
 
 
 @transaction.atomic
@@ -56,11 +180,94 @@ def user_create(*, username, institution, profile, password=None, actor=None, **
     return user
 
 
+def check_profile_assignable(*, user, profile, actor=None):
+    """Raise ValidationError (Spanish) when ``profile`` cannot be given to ``user``."""
+    if not profile.is_active:
+        raise ValidationError(_("El perfil está desactivado y no se puede asignar."))
+    if profile.scope == Profile.Scope.PLATFORM and not (user.institution_id and user.institution.is_commission):
+        raise ValidationError(_("Un perfil de alcance de toda la plataforma solo se asigna a personal de la Comisión."))
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError(_("Nadie puede cambiar su propio perfil; pídalo a otra persona administradora."))
+
+
 @transaction.atomic
 def user_set_profile(*, user, profile, actor) -> User:
-    """Swap a user's profile and group in one transaction."""
+    """Swap a user's profile and group in one transaction and end their sessions.
+
+    The user keeps no right of the old profile past their next request: the sessions are deleted
+    here, and ``portal.middleware.AccountStateMiddleware`` refuses any session whose recorded
+    profile differs from the current one.
+    """
+    if actor is not None and not actor.has_perm("accounts.change_user"):
+        raise PermissionDenied
+    user = User.objects.select_for_update(of=("self",)).select_related("institution", "profile").get(pk=user.pk)
+    profile = Profile.objects.select_related("group").get(pk=profile.pk)  # its current state, not a stale copy
+    check_profile_assignable(user=user, profile=profile, actor=actor)
+    old = user.profile
+    if old is not None and old.pk == profile.pk:
+        return user
     user.profile = profile
     user._history_user = actor
     user.save(update_fields=["profile"])
     user.groups.set([profile.group])
+    if old is not None and old.scope == Profile.Scope.ASSIGNED and profile.scope != Profile.Scope.ASSIGNED:
+        _revoke_all_assignments(user)
+    ended = end_user_sessions(user=user)
+    record_event(
+        category="business",
+        action="profile_changed",
+        actor=actor,
+        institution=user.institution,
+        target=user,
+        detail={"from": old.code if old else None, "to": profile.code, "sessions_ended": ended},
+    )
     return user
+
+
+# --- Object-level grants (profiles whose scope is "assigned") -------------------------------
+
+
+def assignment_permission(obj) -> str:
+    """The object permission an assignment grants: ``<app>.view_<model>``."""
+    meta = obj._meta
+    return f"{meta.app_label}.view_{meta.model_name}"
+
+
+@transaction.atomic
+def grant_assignment(*, user, obj, actor):
+    """Let ``user`` (a profile with the "assigned" scope) see ``obj``, e.g. one agreement.
+
+    Stored as a django-guardian object permission; read back by ``portal.scoping``.
+    """
+    if user.profile is None or user.profile.scope != Profile.Scope.ASSIGNED:
+        raise ValidationError(_("Solo los perfiles con alcance de convenios asignados reciben asignaciones."))
+    perm = assignment_permission(obj)
+    assign_perm(perm, user, obj)
+    record_event(
+        category="business",
+        action="assignment_granted",
+        actor=actor,
+        institution=user.institution,
+        target=user,
+        detail={"object": f"{obj._meta.label}:{obj.pk}", "permission": perm},
+    )
+
+
+@transaction.atomic
+def revoke_assignment(*, user, obj, actor):
+    perm = assignment_permission(obj)
+    remove_perm(perm, user, obj)
+    record_event(
+        category="business",
+        action="assignment_revoked",
+        actor=actor,
+        institution=user.institution,
+        target=user,
+        detail={"object": f"{obj._meta.label}:{obj.pk}", "permission": perm},
+    )
+
+
+def _revoke_all_assignments(user):
+    from guardian.models import UserObjectPermission
+
+    UserObjectPermission.objects.filter(user=user).delete()

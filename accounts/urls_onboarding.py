@@ -29,7 +29,6 @@ urlpatterns = [
     path("cartas/<int:pk>/firmada/", views.letter_scan_upload, name="letter_scan_upload"),
     path("cartas/<int:pk>/firmada/descargar/", views.letter_scan_download, name="letter_scan_download"),
     path("cartas/<int:pk>/validar/", views.letter_scan_review, name="letter_scan_review"),
-    path("usuarios/", views.institution_user_list, name="institution_user_list"),
     path("cambios/", views.account_change_list, name="account_change_list"),
     path("cambios/nuevo/", views.account_change_create, name="account_change_create"),
     path("cambios/<int:pk>/", views.account_change_detail, name="account_change_detail"),

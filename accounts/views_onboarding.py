@@ -492,22 +492,6 @@ def letter_scan_review(request, pk):
 
 
 @access.signed_in
-def institution_user_list(request):
-    user = request.user
-    if not (_is_reviewer(user) or user.has_perm("portal.manage_institution")):
-        raise PermissionDenied
-    qs = selectors.institution_users(user=user).order_by("institution__acronym", "paternal_surname")
-    status = request.GET.get("estado")
-    if status in User.Status.values:
-        qs = qs.filter(status=status)
-    return render(
-        request,
-        "accounts/users/list.html",
-        {"page": _page(request, qs), "statuses": User.Status.choices, "status": status},
-    )
-
-
-@access.signed_in
 def account_change_list(request):
     user = request.user
     if not (_is_reviewer(user) or user.has_perm("portal.manage_institution")):

@@ -6,7 +6,6 @@ NAVIGATION = [
     (_("Inicio"), "dashboard", None),
     (_("Solicitudes de cuenta"), "account_request_list", "portal.manage_institution"),
     (_("Cambios de cuenta"), "account_change_list", "portal.manage_institution"),
-    (_("Usuarios"), "institution_user_list", "portal.manage_institution"),
     (_("Revisión"), "review_queue", "portal.review_requests"),
     (_("Documentos requeridos"), "required_document_list", "accounts.change_requireddocument"),
     (_("Convenios"), "agreements:list", "agreements.view_agreement"),
@@ -14,6 +13,8 @@ NAVIGATION = [
     (_("Firmas autorizadas"), "agreements:signatory_list", "agreements.view_signatory"),
     (_("Membresías"), "agreements:membership_list", "agreements.view_membership"),
     (_("Avisos a integrantes"), "agreements:member_notice_list", "agreements.view_membernotice"),
+    (_("Usuarios"), "accounts:user_list", "accounts.view_user"),
+    (_("Perfiles"), "accounts:profile_list", "accounts.view_profile"),
 ]
 
 
@@ -26,5 +27,5 @@ def navigation(request):
     for label, url_name, perm in NAVIGATION:
         if perm is None or user.has_perm(perm):
             url = reverse(url_name)
-            items.append({"label": label, "url": url, "current": path == url})
+            items.append({"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))})
     return {"nav_items": items}

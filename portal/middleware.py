@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import logout
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 
@@ -24,3 +25,29 @@ class SpanishFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+class AccountStateMiddleware:
+    """A session opened under another profile or account status ends at its next request.
+
+    Django's ModelBackend already drops accounts that may not sign in (suspended, cancelled);
+    this also catches a profile change, so the old rights never outlive the change, even for a
+    session the profile-change service could not delete. Runs after AuthenticationMiddleware and
+    before LoginRequiredMiddleware, which then sends the visitor to the login page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from accounts.sessions import RIGHTS_SESSION_KEY, rights_stamp
+
+        user = request.user
+        if user.is_authenticated:
+            stamp = rights_stamp(user)
+            stored = request.session.get(RIGHTS_SESSION_KEY)
+            if user.status not in user.LIVE_STATUSES or (stored is not None and stored != stamp):
+                logout(request)
+            elif stored is None:
+                request.session[RIGHTS_SESSION_KEY] = stamp
+        return self.get_response(request)

@@ -54,5 +54,6 @@ urlpatterns = [
     path("cuenta/", include(auth_patterns)),
     path("cuentas/", include("accounts.urls_onboarding")),
     path("convenios/", include("agreements.urls")),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

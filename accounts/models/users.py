@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
 from portal.identifiers import validate_curp
@@ -41,7 +42,25 @@ class Profile(models.Model):
         return self.name
 
 
-class UserManager(DjangoUserManager):
+# A profile's permissions live on its group: every change to them is kept in the history log
+# (accounts.HistoricalGroup, with the permission set of each version).
+register_history(Group, app="accounts", m2m_fields=["permissions"])
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Accounts a user may see: all (platform scope), their institution's (institution scope
+        with ``accounts.view_user``), otherwise only their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_platform_scope:
+            return self
+        if user.profile_id and user.profile.scope == Profile.Scope.INSTITUTION and user.has_perm("accounts.view_user"):
+            return self.filter(institution_id=user.institution_id)
+        return self.filter(pk=user.pk)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     def get_by_natural_key(self, username):
         # Usernames are case-insensitive: "Inst1.Admin" and "inst1.admin" are one account.
         return self.get(username__iexact=username)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("perfiles/", views.profile_list, name="profile_list"),
+    path("perfiles/nuevo/", views.profile_create, name="profile_create"),
+    path("perfiles/<int:profile_pk>/", views.profile_detail, name="profile_detail"),
+    path("perfiles/<int:profile_pk>/editar/", views.profile_update, name="profile_update"),
+    path("perfiles/<int:profile_pk>/desactivar/", views.profile_deactivate, name="profile_deactivate"),
+    path("perfiles/<int:profile_pk>/activar/", views.profile_activate, name="profile_activate"),
+    path("usuarios/", views.user_list, name="user_list"),
+    path("usuarios/<int:user_pk>/", views.user_detail, name="user_detail"),
+    path("usuarios/<int:user_pk>/perfil/", views.user_profile_change, name="user_profile_change"),
+]

@@ -1,0 +1,197 @@
+"""Profile catalog (commission) and user pages (scoped). Every view declares its access rule."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from audit.services import record_event
+from portal import access
+
+from . import selectors, services
+from .forms import ProfileAssignForm, ProfileForm, UserFilterForm, permission_group_label, permission_label
+from .models import Profile, User
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _profile_or_404(request, pk):
+    try:
+        return selectors.profile_get(user=request.user, pk=pk)
+    except Profile.DoesNotExist:
+        raise Http404 from None
+
+
+def _user_or_404(request, pk):
+    try:
+        return selectors.user_get(user=request.user, pk=pk)
+    except User.DoesNotExist:
+        raise Http404 from None
+
+
+def _add_errors(form, error):
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+# --- Profile catalog ----------------------------------------------------------------------
+
+
+@access.permission("accounts.view_profile")
+def profile_list(request):
+    page = _page(request, selectors.profile_list(user=request.user))
+    return render(request, "accounts/profile_list.html", {"page": page})
+
+
+@access.permission("accounts.view_profile")
+def profile_detail(request, profile_pk):
+    profile = _profile_or_404(request, profile_pk)
+    grouped = []
+    for permission in selectors.profile_permissions(profile=profile):
+        label = permission_group_label(permission.content_type)
+        if not grouped or grouped[-1][0] != label:
+            grouped.append((label, []))
+        grouped[-1][1].append(permission_label(permission))
+    history = selectors.profile_history(profile=profile)
+    return render(
+        request,
+        "accounts/profile_detail.html",
+        {"profile": profile, "permission_groups": grouped, **history},
+    )
+
+
+@access.permission("accounts.add_profile")
+def profile_create(request):
+    form = ProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.profile_create(
+                actor=request.user,
+                code=form.code,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                scope=form.cleaned_data["scope"],
+                permissions=list(form.cleaned_data["permissions"]),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Perfil «%(name)s» creado.") % {"name": profile.name})
+            return redirect("accounts:profile_detail", profile_pk=profile.pk)
+    return render(request, "accounts/profile_form.html", {"form": form, "creating": True})
+
+
+@access.permission("accounts.change_profile")
+def profile_update(request, profile_pk):
+    profile = _profile_or_404(request, profile_pk)
+    if profile.is_builtin:
+        messages.error(request, _("Los perfiles predefinidos se definen en la tabla de capacidades y no se editan."))
+        return redirect("accounts:profile_detail", profile_pk=profile.pk)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(
+                actor=request.user,
+                profile=profile,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                scope=form.cleaned_data["scope"],
+                permissions=list(form.cleaned_data["permissions"]),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Perfil actualizado. Sus usuarios tendrán los nuevos permisos al instante."))
+            return redirect("accounts:profile_detail", profile_pk=profile.pk)
+    return render(request, "accounts/profile_form.html", {"form": form, "profile": profile, "creating": False})
+
+
+def _profile_toggle(request, profile_pk, *, activate):
+    profile = _profile_or_404(request, profile_pk)
+    error = None
+    if request.method == "POST":
+        service = services.profile_activate if activate else services.profile_deactivate
+        try:
+            service(actor=request.user, profile=profile)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            done = _("Perfil activado.") if activate else _("Perfil desactivado.")
+            messages.success(request, done)
+            return redirect("accounts:profile_detail", profile_pk=profile.pk)
+    return render(
+        request,
+        "accounts/profile_confirm_toggle.html",
+        {"profile": profile, "activate": activate, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@access.permission("accounts.change_profile")
+def profile_deactivate(request, profile_pk):
+    """GET: the confirmation page; POST: withdraw the profile from the catalog."""
+    return _profile_toggle(request, profile_pk, activate=False)
+
+
+@access.permission("accounts.change_profile")
+def profile_activate(request, profile_pk):
+    return _profile_toggle(request, profile_pk, activate=True)
+
+
+# --- Users -------------------------------------------------------------------------------
+
+
+@access.permission("accounts.view_user")
+def user_list(request):
+    form = UserFilterForm(request.GET or None)
+    search = form.cleaned_data["q"] if form.is_valid() else ""
+    if search:
+        # Every search is kept in the history log (000, DÉCIMA TERCERA).
+        record_event(category="business", action="user_search", actor=request.user, detail={"q": search})
+    page = _page(request, selectors.user_list(user=request.user, search=search))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/user_list.html", {"page": page, "form": form, "query": query.urlencode()})
+
+
+@access.permission("accounts.view_user")
+def user_detail(request, user_pk):
+    account = _user_or_404(request, user_pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "account": account,
+            "history": selectors.user_profile_history(user=account),
+            "assignments": selectors.user_assignments(user=account)
+            if account.profile and account.profile.scope == Profile.Scope.ASSIGNED
+            else None,
+        },
+    )
+
+
+@access.permission("accounts.view_user", "accounts.change_user")
+def user_profile_change(request, user_pk):
+    """Assign another profile from the catalog; the person's sessions end at once."""
+    account = _user_or_404(request, user_pk)
+    profiles = selectors.assignable_profiles(for_user=account)
+    form = ProfileAssignForm(request.POST or None, profiles=profiles, initial={"profile": account.profile_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_profile(user=account, profile=form.cleaned_data["profile"], actor=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s tiene ahora el perfil «%(profile)s»; sus sesiones abiertas se cerraron.")
+                % {"name": account.full_name, "profile": form.cleaned_data["profile"].name},
+            )
+            return redirect("accounts:user_detail", user_pk=account.pk)
+    return render(request, "accounts/user_profile_form.html", {"account": account, "form": form})
