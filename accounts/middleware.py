@@ -8,9 +8,8 @@ from django.urls import Resolver404, resolve
 ALLOWED_WHILE_PENDING = {
     "letter_accept",
     "letter_mine",
-    "letter_download",
+    "letter_own_download",
     "letter_scan_upload",
-    "letter_scan_download",
     "logout",
     "set_language",
     "healthz",

@@ -162,6 +162,15 @@ def account_request_get(*, user, pk):
     return AccountRequest.objects.visible_to(user).select_related("institution", "created_by").get(pk=pk)
 
 
+def request_document_get(*, user, pk):
+    """A document of a request in the user's scope; raises ``RequestDocument.DoesNotExist`` outside it."""
+    from .models import AccountRequest, RequestDocument
+
+    return RequestDocument.objects.select_related("request", "requirement").get(
+        pk=pk, request__in=AccountRequest.objects.visible_to(user)
+    )
+
+
 def review_queue(*, user):
     """Submitted account requests and change requests, soonest due first (reviewers only)."""
     from .models import AccountChangeRequest, AccountRequest
@@ -200,14 +209,7 @@ def letter_visible_queryset(user):
     """Letters a user may download: their own, their institution's (administrators), all (commission)."""
     from .models import ConfidentialityLetter
 
-    if not user.is_authenticated:
-        return ConfidentialityLetter.objects.none()
-    qs = ConfidentialityLetter.objects.select_related("user", "institution")
-    if user.has_platform_scope and (user.has_perm("portal.review_requests") or user.has_perm("accounts.view_user")):
-        return qs
-    if user.has_perm("portal.manage_institution") and user.institution_id:
-        return qs.filter(Q(user=user) | Q(user__institution_id=user.institution_id))
-    return qs.filter(user=user)
+    return ConfidentialityLetter.objects.visible_to(user).select_related("user", "institution")
 
 
 def letters_pending_scan_review(*, user):

@@ -217,8 +217,9 @@ def account_change_approve(*, change, actor, note=""):
     user = User.objects.select_for_update().get(pk=change.user_id)
     _check_target(change.kind, user, change.new_profile, change.left_at, timezone.now())
     if change.kind == Kind.PROFILE_CHANGE:
-        user_set_profile(user=user, profile=change.new_profile, actor=actor)
-        end_user_sessions(user=user)
+        # The reviewer's decision is the authority here (reviewers hold no direct profile-change
+        # permission); the swap ends the user's sessions and the change request records who decided.
+        user_set_profile(user=user, profile=change.new_profile, actor=None)
     elif change.kind == Kind.SUSPENSION:
         _set_status(user, User.Status.SUSPENDED, actor)
         end_user_sessions(user=user)

@@ -3,7 +3,7 @@ through scoped selectors, so another institution's request answers 404."""
 
 from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -75,11 +75,9 @@ def _client_ip(request):
 # --- Account requests: institution administrators --------------------------------------------
 
 
-@access.signed_in
+@access.permission("accounts.view_accountrequest")
 def account_request_list(request):
     user = request.user
-    if not (_is_reviewer(user) or user.has_perm("portal.manage_institution")):
-        raise PermissionDenied
     status = request.GET.get("estado") or None
     if status not in AccountRequest.Status.values:
         status = None
@@ -109,18 +107,18 @@ def account_request_create(request):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Borrador guardado. Ahora cargue los documentos."))
-            return redirect("account_request_detail", pk=req.pk)
+            return redirect("account_request_detail", request_pk=req.pk)
     return render(request, "accounts/requests/form.html", {"form": form, "req": None})
 
 
 @access.permission("portal.manage_institution")
-def account_request_edit(request, pk):
-    req = _get_request(request, pk)
+def account_request_edit(request, request_pk):
+    req = _get_request(request, request_pk)
     if req.institution_id != request.user.institution_id:
         raise Http404
     if not req.is_editable:
         messages.error(request, _("Esta solicitud ya no se puede modificar."))
-        return redirect("account_request_detail", pk=req.pk)
+        return redirect("account_request_detail", request_pk=req.pk)
     form = AccountRequestForm(request.POST or None, instance=req, institution=req.institution)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
@@ -131,13 +129,13 @@ def account_request_edit(request, pk):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Cambios guardados."))
-            return redirect("account_request_detail", pk=req.pk)
+            return redirect("account_request_detail", request_pk=req.pk)
     return render(request, "accounts/requests/form.html", {"form": form, "req": req})
 
 
-@access.signed_in
-def account_request_detail(request, pk):
-    req = _get_request(request, pk)
+@access.permission("accounts.view_accountrequest")
+def account_request_detail(request, request_pk):
+    req = _get_request(request, request_pk)
     user = request.user
     documents = {d.requirement_id: d for d in req.documents.select_related("requirement", "checked_by")}
     requirements = list(RequiredDocument.objects.filter(active=True))
@@ -158,8 +156,8 @@ def account_request_detail(request, pk):
 
 @access.permission("portal.manage_institution")
 @require_POST
-def account_request_upload(request, pk):
-    req = _get_request(request, pk)
+def account_request_upload(request, request_pk):
+    req = _get_request(request, request_pk)
     if req.institution_id != request.user.institution_id:
         raise Http404
     form = DocumentUploadForm(request.POST, request.FILES)
@@ -188,8 +186,8 @@ def account_request_upload(request, pk):
 
 @access.permission("portal.manage_institution")
 @require_POST
-def account_request_submit(request, pk):
-    req = _get_request(request, pk)
+def account_request_submit(request, request_pk):
+    req = _get_request(request, request_pk)
     if req.institution_id != request.user.institution_id:
         raise Http404
     try:
@@ -200,12 +198,12 @@ def account_request_submit(request, pk):
             messages.error(request, message)
     else:
         messages.success(request, _("Solicitud enviada a la Comisión."))
-    return redirect("account_request_detail", pk=req.pk)
+    return redirect("account_request_detail", request_pk=req.pk)
 
 
 @access.permission("portal.manage_institution")
-def account_request_withdraw(request, pk):
-    req = _get_request(request, pk)
+def account_request_withdraw(request, request_pk):
+    req = _get_request(request, request_pk)
     if req.institution_id != request.user.institution_id:
         raise Http404
     if request.method == "POST":
@@ -216,20 +214,22 @@ def account_request_withdraw(request, pk):
                 messages.error(request, message)
         else:
             messages.success(request, _("Solicitud retirada."))
-        return redirect("account_request_detail", pk=req.pk)
+        return redirect("account_request_detail", request_pk=req.pk)
     return render(request, "accounts/requests/withdraw_confirm.html", {"req": req})
 
 
-@access.signed_in
-def account_request_document(request, pk, doc_pk):
-    req = _get_request(request, pk)
-    doc = get_object_or_404(RequestDocument, pk=doc_pk, request=req)
+@access.permission("accounts.view_accountrequest")
+def account_request_document(request, document_pk):
+    try:
+        doc = selectors.request_document_get(user=request.user, pk=document_pk)
+    except RequestDocument.DoesNotExist:
+        raise Http404 from None
     return attachment_response(doc.file.name, filename=doc.original_name, content_type=doc.content_type)
 
 
-@access.signed_in
-def account_request_curu(request, pk):
-    req = _get_request(request, pk)
+@access.permission("accounts.view_accountrequest")
+def account_request_curu(request, request_pk):
+    req = _get_request(request, request_pk)
     data = onboarding.curu_pdf(request=req)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="CURU-{req.folio}.pdf"'
@@ -252,8 +252,8 @@ def review_queue(request):
 
 
 @access.permission("portal.review_requests")
-def account_request_review(request, pk):
-    req = _get_request(request, pk)
+def account_request_review(request, request_pk):
+    req = _get_request(request, request_pk)
     own_institution = request.user.institution_id == req.institution_id
     decision_form = DecisionForm()
     if request.method == "POST" and not own_institution:
@@ -306,9 +306,9 @@ def account_request_review(request, pk):
 
 @access.permission("portal.review_requests")
 @never_cache
-def account_request_specimen(request, pk):
+def account_request_specimen(request, request_pk):
     """The signatory's registered specimen, shown as an image beside the uploaded request letter."""
-    req = _get_request(request, pk)
+    req = _get_request(request, request_pk)
     if req.signatory_id is None:
         raise Http404
     document = req.signatory.specimen
@@ -350,8 +350,7 @@ def letter_accept(request):
     if step is None:
         return redirect("letter_mine")
     if step == "scan":
-        letter = ConfidentialityLetter.objects.filter(user=user, kind=LetterKind.USER).order_by("-accepted_at").first()
-        return redirect("letter_scan_upload", pk=letter.pk)
+        return redirect("letter_scan_upload")
     return _letter_form(request, LetterKind.USER)
 
 
@@ -359,7 +358,8 @@ def letter_accept(request):
 def letter_link_officer(request):
     """Commission link officers sign their own letter for the data the commission receives."""
     if LetterKind.LINK_OFFICER not in letters.letter_kinds_for(request.user):
-        raise PermissionDenied
+        messages.info(request, _("La carta de enlace sólo la firma el personal de la Comisión."))
+        return redirect("letter_mine")
     if ConfidentialityLetter.objects.filter(user=request.user, kind=LetterKind.LINK_OFFICER).exists():
         messages.info(request, _("Ya aceptó la carta de enlace."))
         return redirect("letter_mine")
@@ -389,7 +389,7 @@ def _letter_form(request, kind):
         else:
             if letter.scan_status == ConfidentialityLetter.ScanStatus.PENDING_UPLOAD:
                 messages.info(request, _("Carta aceptada. Ahora cargue la carta impresa y firmada a mano."))
-                return redirect("letter_scan_upload", pk=letter.pk)
+                return redirect("letter_scan_upload")
             messages.success(request, _("Carta aceptada. Su cuenta está activa."))
             return redirect("letter_mine")
     data = form.data if form.is_bound else {}
@@ -429,17 +429,34 @@ def _get_letter(request, pk):
         raise Http404 from None
 
 
+def _own_letter(user, kind=LetterKind.USER):
+    return ConfidentialityLetter.objects.filter(user=user, kind=kind).order_by("-accepted_at").first()
+
+
 @access.signed_in
-def letter_download(request, pk):
-    letter = _get_letter(request, pk)
+def letter_own_download(request, letter_kind):
+    """The signed-in person's own letter of that variant (no id in the URL: nobody else's)."""
+    letter = _own_letter(request.user, letter_kind) if letter_kind in LetterKind.values else None
+    if letter is None:
+        messages.info(request, _("Aún no ha aceptado esa carta."))
+        return redirect("letter_mine")
     return attachment_response(
         letter.pdf.name, filename=f"carta-confidencialidad-{letter.folio}.pdf", content_type="application/pdf"
     )
 
 
-@access.signed_in
-def letter_scan_download(request, pk):
-    letter = _get_letter(request, pk)
+@access.permission("accounts.view_confidentialityletter")
+def letter_download(request, letter_pk):
+    """A letter of the administrator's institution (or any, for the commission)."""
+    letter = _get_letter(request, letter_pk)
+    return attachment_response(
+        letter.pdf.name, filename=f"carta-confidencialidad-{letter.folio}.pdf", content_type="application/pdf"
+    )
+
+
+@access.permission("accounts.view_confidentialityletter")
+def letter_scan_download(request, letter_pk):
+    letter = _get_letter(request, letter_pk)
     if not letter.scan:
         raise Http404
     suffix = letter.scan.name.rsplit(".", 1)[-1]
@@ -450,10 +467,11 @@ def letter_scan_download(request, pk):
 
 
 @access.signed_in
-def letter_scan_upload(request, pk):
-    letter = _get_letter(request, pk)
-    if letter.user_id != request.user.pk:
-        raise Http404
+def letter_scan_upload(request):
+    """The hand-signed scan of the person's own letter, when the commission asks for it."""
+    letter = _own_letter(request.user)
+    if letter is None:
+        return redirect("letter_accept")
     form = ScanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -463,13 +481,13 @@ def letter_scan_upload(request, pk):
                 form.add_error("file", message)
         else:
             messages.success(request, _("Escaneo cargado. La Comisión lo validará para activar su cuenta."))
-            return redirect("letter_scan_upload", pk=letter.pk)
+            return redirect("letter_scan_upload")
     return render(request, "accounts/letters/scan_upload.html", {"letter": letter, "form": form})
 
 
 @access.permission("portal.review_requests")
-def letter_scan_review(request, pk):
-    letter = _get_letter(request, pk)
+def letter_scan_review(request, letter_pk):
+    letter = _get_letter(request, letter_pk)
     form = ScanReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -491,11 +509,9 @@ def letter_scan_review(request, pk):
 # --- Users and account changes ---------------------------------------------------------------
 
 
-@access.signed_in
+@access.permission("accounts.view_accountchangerequest")
 def account_change_list(request):
     user = request.user
-    if not (_is_reviewer(user) or user.has_perm("portal.manage_institution")):
-        raise PermissionDenied
     qs = selectors.account_change_list(user=user).order_by("-created_at")
     return render(
         request,
@@ -535,14 +551,14 @@ def account_change_create(request):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Solicitud de cambio enviada a la Comisión."))
-            return redirect("account_change_detail", pk=change.pk)
+            return redirect("account_change_detail", change_pk=change.pk)
     return render(request, "accounts/changes/form.html", {"form": form})
 
 
-@access.signed_in
-def account_change_detail(request, pk):
+@access.permission("accounts.view_accountchangerequest")
+def account_change_detail(request, change_pk):
     try:
-        change = selectors.account_change_get(user=request.user, pk=pk)
+        change = selectors.account_change_get(user=request.user, pk=change_pk)
     except AccountChangeRequest.DoesNotExist:
         raise Http404 from None
     user = request.user
@@ -570,7 +586,7 @@ def account_change_detail(request, pk):
             if resubmit_form is not None and resubmit_form.is_valid():
                 changes.account_change_resubmit(change=change, actor=user, reason=resubmit_form.cleaned_data["reason"])
                 messages.success(request, _("Solicitud reenviada."))
-                return redirect("account_change_detail", pk=change.pk)
+                return redirect("account_change_detail", change_pk=change.pk)
         except ValidationError as exc:
             for message in _errors(exc):
                 messages.error(request, message)
@@ -596,8 +612,10 @@ def required_document_list(request):
 
 
 @access.permission("accounts.change_requireddocument")
-def required_document_edit(request, pk=None):
-    document = get_object_or_404(RequiredDocument, pk=pk) if pk else RequiredDocument()
+def required_document_edit(request, required_document_pk=None):
+    document = (
+        get_object_or_404(RequiredDocument, pk=required_document_pk) if required_document_pk else RequiredDocument()
+    )
     form = RequiredDocumentForm(request.POST or None, instance=document)
     if request.method == "POST" and form.is_valid():
         try:
@@ -612,7 +630,8 @@ def required_document_edit(request, pk=None):
 
 
 @access.permission("accounts.change_lettertemplate")
-def letter_template_edit(request, kind=LetterKind.USER):
+def letter_template_edit(request, letter_kind=LetterKind.USER):
+    kind = letter_kind
     if kind not in LetterKind.values:
         raise Http404
     template = letters.letter_template_get(kind)
@@ -630,7 +649,7 @@ def letter_template_edit(request, kind=LetterKind.USER):
                 form.add_error("body", message)
         else:
             messages.success(request, _("Plantilla guardada. Las cartas que se acepten desde hoy usan este texto."))
-            return redirect("letter_template_edit", kind=kind)
+            return redirect("letter_template_edit", letter_kind=kind)
     return render(
         request,
         "accounts/letters/template_form.html",

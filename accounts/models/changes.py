@@ -17,13 +17,13 @@ CANCELLATION_GRACE = timedelta(hours=24)
 
 class AccountChangeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
+        if not user.is_authenticated or not user.has_perm("accounts.view_accountchangerequest"):
             return self.none()
-        if user.has_platform_scope and user.has_perm("portal.review_requests"):
+        if user.has_platform_scope:
             return self
-        if user.has_perm("portal.manage_institution") and user.institution_id:
-            return self.filter(institution_id=user.institution_id)
-        return self.none()
+        if user.institution_id is None:
+            return self.none()
+        return self.filter(institution_id=user.institution_id)
 
 
 class AccountChangeRequest(models.Model):

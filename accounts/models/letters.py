@@ -54,6 +54,20 @@ class LetterTemplate(models.Model):
         return self.title
 
 
+class ConfidentialityLetterQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Everyone sees their own letters; holders of ``accounts.view_confidentialityletter`` also
+        their institution's (administrators) or all of them (commission profiles)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("accounts.view_confidentialityletter"):
+            if user.has_platform_scope:
+                return self
+            if user.institution_id is not None:
+                return self.filter(models.Q(user=user) | models.Q(institution_id=user.institution_id))
+        return self.filter(user=user)
+
+
 class ConfidentialityLetter(models.Model):
     """A letter accepted by a user (or a commission link officer)."""
 
@@ -112,6 +126,7 @@ class ConfidentialityLetter(models.Model):
     scan_note = models.TextField(_("observación"), blank=True)
 
     history = HistoricalRecords()
+    objects = ConfidentialityLetterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("carta de confidencialidad")

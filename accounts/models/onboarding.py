@@ -108,14 +108,15 @@ class RequiredDocument(models.Model):
 
 class AccountRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Commission reviewers see every request; institution administrators their own; others none."""
-        if not user.is_authenticated:
+        """Holders of ``accounts.view_accountrequest``: platform profiles see every request, the
+        others their own institution's (institution administrators, reviewers). Nobody else any."""
+        if not user.is_authenticated or not user.has_perm("accounts.view_accountrequest"):
             return self.none()
-        if user.has_platform_scope and user.has_perm("portal.review_requests"):
+        if user.has_platform_scope:
             return self
-        if user.has_perm("portal.manage_institution") and user.institution_id:
-            return self.filter(institution_id=user.institution_id)
-        return self.none()
+        if user.institution_id is None:
+            return self.none()
+        return self.filter(institution_id=user.institution_id)
 
     def open(self):
         return self.filter(status__in=AccountRequest.OPEN_STATUSES)

@@ -49,7 +49,7 @@ def test_profile_change_applies_at_once_and_ends_sessions(target, inst_admin, re
     assert not session_alive(key)
     change.refresh_from_db()
     assert change.status == "approved"
-    assert target.history.filter(history_user=reviewer).exists()
+    assert change.history.filter(history_user=reviewer, status="approved").exists()
 
 
 def test_suspension_and_reactivation(target, inst_admin, reviewer):
