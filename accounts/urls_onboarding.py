@@ -11,7 +11,7 @@ urlpatterns = [
     path("solicitudes/<int:request_pk>/editar/", views.account_request_edit, name="account_request_edit"),
     path("solicitudes/<int:request_pk>/documentos/", views.account_request_upload, name="account_request_upload"),
     path(
-        "solicitudes/documentos/<int:document_pk>/descargar/",
+        "solicitudes/documentos/<int:request_document_pk>/descargar/",
         views.account_request_document,
         name="account_request_document",
     ),

@@ -6,12 +6,11 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from portal import access
 from portal.documents import attachment_response
@@ -155,11 +154,12 @@ def account_request_detail(request, request_pk):
 
 
 @access.permission("portal.manage_institution")
-@require_POST
 def account_request_upload(request, request_pk):
     req = _get_request(request, request_pk)
     if req.institution_id != request.user.institution_id:
         raise Http404
+    if request.method != "POST":  # after the scope check: another tenant's id is a 404 either way
+        return HttpResponseNotAllowed(["POST"])
     form = DocumentUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -185,11 +185,12 @@ def account_request_upload(request, request_pk):
 
 
 @access.permission("portal.manage_institution")
-@require_POST
 def account_request_submit(request, request_pk):
     req = _get_request(request, request_pk)
     if req.institution_id != request.user.institution_id:
         raise Http404
+    if request.method != "POST":  # after the scope check: another tenant's id is a 404 either way
+        return HttpResponseNotAllowed(["POST"])
     try:
         onboarding.account_request_submit(request=req, actor=request.user)
     except ValidationError as exc:
@@ -219,9 +220,9 @@ def account_request_withdraw(request, request_pk):
 
 
 @access.permission("accounts.view_accountrequest")
-def account_request_document(request, document_pk):
+def account_request_document(request, request_document_pk):
     try:
-        doc = selectors.request_document_get(user=request.user, pk=document_pk)
+        doc = selectors.request_document_get(user=request.user, pk=request_document_pk)
     except RequestDocument.DoesNotExist:
         raise Http404 from None
     return attachment_response(doc.file.name, filename=doc.original_name, content_type=doc.content_type)
@@ -330,13 +331,14 @@ def account_request_specimen(request, request_pk):
 def account_activate(request, token):
     found = onboarding.activation_token_find(token)
     if found is None:
-        return render(request, "accounts/activation/invalid.html", status=404)
+        # 200 on purpose: the page explains what to do; nothing tells a used link from a made-up one.
+        return render(request, "accounts/activation/invalid.html")
     form = SetPasswordForm(found.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             onboarding.account_activate(raw_token=token, password=form.cleaned_data["new_password1"])
         except ValidationError:
-            return render(request, "accounts/activation/invalid.html", status=404)
+            return render(request, "accounts/activation/invalid.html")
         messages.success(request, _("Contraseña creada. Entre con su usuario y su nueva contraseña."))
         return redirect("login")
     return render(request, "accounts/activation/set_password.html", {"form": form, "account": found.user})

@@ -142,6 +142,22 @@ def seed_agreements(ctx):
         address="Av. Constitución 100, Monterrey, N.L.",
         functions="Recepción y validación de cargas.",
     )
+    addendum = services.document_upload(
+        actor=admin,
+        institution=cesp,
+        agreement=main,
+        kind="amendment",
+        title="Primera adenda",
+        file=_file("adenda.pdf", pdf_bytes("Primera adenda")),
+    )
+    services.amendment_register(
+        agreement=main,
+        actor=admin,
+        signed_on=today - timedelta(days=200),
+        document=addendum,
+        summary="Amplía la vigencia a seis años para cubrir la migración de la plataforma.",
+        new_terms={"term_years": 6},
+    )
     start = (today.replace(day=1) - timedelta(days=95)).replace(day=1)
     supply = services.obligation_create(
         agreement=main,
@@ -178,6 +194,16 @@ def seed_agreements(ctx):
     ims_party.officer_designation_due = today - timedelta(days=3)
     ims_party._history_user = admin
     ims_party.save()
+
+    # Its renewal is being prepared: a new period linked to the one about to end.
+    services.agreement_renew(
+        agreement=expiring,
+        actor=admin,
+        folio="CESP-IMS-2026-07",
+        signed_on=today + timedelta(days=30),
+        term_kind=Agreement.TermKind.YEARS,
+        term_years=3,
+    )
 
     make(
         "CESP-ISSE-IMS-2026-03",

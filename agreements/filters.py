@@ -45,10 +45,11 @@ class AgreementFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if user is not None:
-            self.filters["institution"].queryset = (
-                Institution.objects.visible_to(user) if not user.has_platform_scope else Institution.objects.all()
-            )
+        if user is not None and not user.has_platform_scope:
+            visible = Agreement.objects.visible_to(user).values("pk")
+            self.filters["institution"].queryset = Institution.objects.filter(
+                agreement_parties__agreement__in=visible
+            ).distinct()
         for name in ("ending_after", "ending_before"):
             self.filters[name].field.widget.input_type = "date"
 
@@ -78,3 +79,7 @@ class SignatoryFilter(django_filters.FilterSet):
     class Meta:
         model = Signatory
         fields = []
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["institution"].queryset = Institution.objects.visible_to(user)

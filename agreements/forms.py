@@ -11,11 +11,10 @@ from .models import (
     LinkOfficer,
     MemberNotice,
     Membership,
+    NonWorkingDay,
     Obligation,
     TerminationNotice,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _dates(form):
@@ -55,9 +54,11 @@ class AgreementForm(forms.ModelForm):
             "rescission_answer_days",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _dates(self)
+        # Only institutions the user may see are offered (the commission sees every member).
+        self.fields["members"].queryset = Institution.objects.visible_to(user).filter(kind=Institution.Kind.MEMBER)
 
     def clean(self):
         data = super().clean()
@@ -248,3 +249,36 @@ class MemberNoticeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _dates(self)
+
+
+class RenewalForm(DateForm):
+    folio = forms.CharField(label=_("Folio del nuevo periodo"), max_length=40)
+    signed_on = forms.DateField(label=_("Fecha de firma de la renovación"))
+    term_years = forms.IntegerField(
+        label=_("Años de vigencia"),
+        required=False,
+        min_value=1,
+        help_text=_("Vacío: los mismos que el periodo anterior."),
+    )
+    term_until = forms.DateField(label=_("Fecha límite de vigencia"), required=False)
+
+
+class RescissionAnswerForm(DateForm):
+    answered_on = forms.DateField(label=_("Fecha de la respuesta"))
+    answer = forms.CharField(label=_("Respuesta de la otra parte"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class NonWorkingDayForm(forms.ModelForm):
+    class Meta:
+        model = NonWorkingDay
+        fields = ["date", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)
+
+
+class DesignationDeadlineForm(DateForm):
+    due_on = forms.DateField(
+        label=_("Fecha límite para designar enlace"), required=False, help_text=_("Déjela vacía para quitar el plazo.")
+    )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.identifiers import validate_rfc
+from portal.scoping import ASSIGNED, INSTITUTION, PLATFORM, scope_queryset, user_scope
 
 
 class InstitutionQuerySet(models.QuerySet):
@@ -87,13 +88,18 @@ class NonWorkingDay(models.Model):
 
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Documents of agreements the user sees, or of the user's own institution."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_platform_scope:
+        """Documents of agreements the user sees, or owned by the user's own institution."""
+        scope = user_scope(user)
+        if scope == PLATFORM:
             return self
         agreements = Agreement.objects.visible_to(user).values("pk")
-        return self.filter(Q(agreement__in=agreements) | Q(agreement__isnull=True, institution_id=user.institution_id))
+        if scope == INSTITUTION and user.institution_id:
+            return self.filter(
+                Q(agreement__in=agreements) | Q(agreement__isnull=True, institution_id=user.institution_id)
+            )
+        if scope == ASSIGNED:
+            return self.filter(agreement__in=agreements)
+        return self.none()
 
 
 class Document(models.Model):
@@ -147,41 +153,15 @@ class Document(models.Model):
 # --- Agreements ------------------------------------------------------------------------------
 
 
-def _assigned_agreement_ids(user):
-    """Agreements granted to an 'assigned agreements' profile one by one.
-
-    Uses django-guardian's object permissions when it is installed (the permissions issue adds it);
-    otherwise nothing is granted, so the scope fails closed.
-    """
-    from django.apps import apps
-
-    if not apps.is_installed("guardian"):
-        return Agreement.objects.none().values("pk")
-    from guardian.shortcuts import get_objects_for_user
-
-    return get_objects_for_user(user, "agreements.view_agreement", klass=Agreement, accept_global_perms=False).values(
-        "pk"
-    )
-
-
 class AgreementQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The one place of the agreement scope rule.
 
         Commission (platform) profiles see every agreement; institution profiles see the
-        agreements their institution is party to; 'assigned' profiles see the ones granted to them.
+        agreements their institution is party to; 'assigned' profiles see the ones granted to them
+        one by one (django-guardian, ``accounts.services.grant_assignment``).
         """
-        from accounts.models import Profile
-
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_platform_scope:
-            return self
-        if user.profile_id and user.profile.scope == Profile.Scope.ASSIGNED:
-            return self.filter(pk__in=_assigned_agreement_ids(user))
-        if user.institution_id is None:
-            return self.none()
-        return self.filter(parties__institution_id=user.institution_id).distinct()
+        return scope_queryset(self, user, institution_lookup="parties__institution")
 
 
 class Agreement(models.Model):
@@ -277,7 +257,7 @@ class Agreement(models.Model):
     def get_absolute_url(self):
         from django.urls import reverse
 
-        return reverse("agreements:detail", args=[self.pk])
+        return reverse("agreements:detail", kwargs={"agreement_pk": self.pk})
 
     def compute_end_date(self):
         from .rules import agreement_end_date
@@ -302,6 +282,12 @@ class Agreement(models.Model):
         return self.is_expiring_soon()
 
 
+class AgreementPartyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Parties of the agreements the user sees."""
+        return self.filter(agreement__in=Agreement.objects.visible_to(user).values("pk"))
+
+
 class AgreementParty(models.Model):
     class Role(models.TextChoices):
         COMMISSION = "commission", _("La Comisión")
@@ -319,6 +305,7 @@ class AgreementParty(models.Model):
     officer_designation_due = models.DateField(_("fecha límite para designar enlace"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = AgreementPartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("parte del convenio")
@@ -557,11 +544,7 @@ class LinkOfficer(models.Model):
 
 class SignatoryQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_platform_scope:
-            return self
-        return self.filter(institution_id=user.institution_id)
+        return scope_queryset(self, user, institution_lookup="institution")
 
     def current(self, on=None):
         """Registered signatories valid on ``on`` (today by default): the only ones who may sign."""
@@ -628,11 +611,7 @@ class Signatory(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_platform_scope:
-            return self
-        return self.filter(institution_id=user.institution_id)
+        return scope_queryset(self, user, institution_lookup="institution")
 
 
 class Membership(models.Model):

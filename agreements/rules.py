@@ -103,12 +103,16 @@ def _period_starts(schedule: str, starts_on: date, due_on: date | None):
             period = period.replace(day=16) if period.day == 1 else _month_start(period) + relativedelta(months=1)
 
 
-def period_due_date(*, schedule: str, period_start: date, business_days: int | None) -> date:
+def period_due_date(*, schedule: str, period_start: date, business_days: int | None, cal=None) -> date:
     """The due date of one period: the N-th business day of a month or fortnight; dated ones keep
-    their date, moved to the next business day when it falls on a non-working day."""
+    their date, moved to the next business day when it falls on a non-working day.
+
+    ``cal`` is a ``calendar.BusinessCalendar`` already loaded for the range (one query for many
+    periods); without it the module functions load what they need."""
+    cal = cal or calendar
     if schedule in ("monthly", "fortnightly"):
-        return calendar.nth_business_day_from(period_start, business_days)
-    return calendar.next_business_day(period_start, inclusive=True)
+        return cal.nth_business_day_from(period_start, business_days)
+    return cal.next_business_day(period_start, inclusive=True)
 
 
 def obligation_periods(*, schedule, starts_on, due_on, business_days, ends_on=None, until: date):
@@ -116,8 +120,10 @@ def obligation_periods(*, schedule, starts_on, due_on, business_days, ends_on=No
 
     A period is skipped when its due date is before the obligation starts; ``ends_on`` caps them.
     """
+    first = min(starts_on, due_on or starts_on)
+    cal = calendar.BusinessCalendar(start=first - timedelta(days=31), end=max(until, first) + timedelta(days=400))
     for period in _period_starts(schedule, starts_on, due_on):
-        due = period_due_date(schedule=schedule, period_start=period, business_days=business_days)
+        due = period_due_date(schedule=schedule, period_start=period, business_days=business_days, cal=cal)
         if ends_on is not None and period > ends_on:
             return
         if due > until:

@@ -165,6 +165,7 @@ def agreement_activate(*, agreement, actor, today=None) -> Agreement:
 @transaction.atomic
 def agreement_renew(*, agreement, actor, folio, signed_on, term_kind=None, term_years=None, term_until=None):
     """A renewal is a new period linked to the previous one, with the same parties."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.status not in (Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED):
         raise ValidationError(_("Solo se renueva un convenio vigente o vencido."))
     if hasattr(agreement, "renewal"):
@@ -509,7 +510,7 @@ def signatory_submit(
     """The institution administrator sends an authorized signature, attesting its authenticity."""
     if not attested:
         raise ValidationError(_("Confirme que su institución verificó la autenticidad de la firma."))
-    if institution.is_commission is False and actor is not None and actor.institution_id != institution.pk:
+    if actor is not None and not actor.is_superuser and actor.institution_id != institution.pk:
         raise ValidationError(_("Solo puede enviar firmas de su propia institución."))
     if valid_until is not None and valid_until < valid_from:
         raise ValidationError(_("La vigencia no puede terminar antes de empezar."))
@@ -839,3 +840,34 @@ def agreements_daily(*, today=None) -> dict:
             )
             sent["officer_overdue"] += 1
     return sent
+
+
+# --- Commission's non-working days -----------------------------------------------------------
+
+
+@transaction.atomic
+def non_working_day_add(*, actor, day, description):
+    from .models import NonWorkingDay
+
+    if NonWorkingDay.objects.filter(date=day).exists():
+        raise ValidationError(_("Ese día ya está registrado como inhábil."))
+    entry = _save(NonWorkingDay(date=day, description=description), actor)
+    _event("non_working_day_add", actor=actor, target=entry, day=day)
+    return entry
+
+
+@transaction.atomic
+def non_working_day_remove(*, actor, entry):
+    entry._history_user = actor
+    _event("non_working_day_remove", actor=actor, target=entry, day=entry.date)
+    entry.delete()
+
+
+@transaction.atomic
+def party_set_designation_deadline(*, party, actor, due_on):
+    """The commission sets (or clears) the date by which a party must name its link officer."""
+    party = AgreementParty.objects.select_for_update().get(pk=party.pk)
+    party.officer_designation_due = due_on
+    _save(party, actor)
+    _event("officer_deadline", actor=actor, target=party.agreement, institution=party.institution, due_on=due_on)
+    return party

@@ -2,10 +2,11 @@ import csv
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -62,16 +63,24 @@ def agreement_list(request):
     )
 
 
-def _agreements_csv(qs):
+def _csv_response(filename, header, rows):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="convenios.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
     writer = csv.writer(response)
-    writer.writerow(
-        [_("Folio"), _("Título"), _("Tipo"), _("Partes"), _("Firma"), _("Término"), _("Estado"), _("Por vencer")]
-    )
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def _agreements_csv(qs):
+    header = [_("Folio"), _("Título"), _("Tipo"), _("Partes"), _("Firma"), _("Término"), _("Estado"), _("Por vencer")]
+    return _csv_response("convenios.csv", header, _agreement_rows(qs))
+
+
+def _agreement_rows(qs):
     for agreement in qs:
-        writer.writerow(
+        yield (
             [
                 agreement.folio,
                 agreement.title,
@@ -83,12 +92,11 @@ def _agreements_csv(qs):
                 _("Sí") if agreement.expiring_soon else _("No"),
             ]
         )
-    return response
 
 
 @permission("agreements.view_agreement")
-def agreement_detail(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def agreement_detail(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     today = timezone.localdate()
     parties = list(agreement.parties.select_related("institution"))
     officers = list(selectors.officers_of(agreement))
@@ -119,7 +127,7 @@ def agreement_detail(request, pk):
             "obligations": obligations,
             "records": selectors.compliance_records(user=request.user, agreement=agreement),
             "compliance": selectors.compliance_table(user=request.user, agreement=agreement),
-            "amendments": agreement.amendments.select_related("document"),
+            "amendments": _amendments_with_labels(agreement),
             "notices": agreement.termination_notices.select_related("notifying_party__institution"),
             "history": agreement.history.select_related("history_user")[:50],
             "today": today,
@@ -127,10 +135,21 @@ def agreement_detail(request, pk):
     )
 
 
+def _amendments_with_labels(agreement):
+    from .models import Agreement
+
+    amendments = list(agreement.amendments.select_related("document"))
+    for amendment in amendments:
+        amendment.change_rows = [
+            (Agreement._meta.get_field(field).verbose_name, old, new) for field, (old, new) in amendment.changes.items()
+        ]
+    return amendments
+
+
 @permission("agreements.add_agreement")
 @require_http_methods(["GET", "POST"])
 def agreement_create(request):
-    form = forms.AgreementForm(request.POST or None)
+    form = forms.AgreementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         commission = Institution.objects.filter(kind=Institution.Kind.COMMISSION).first()
@@ -143,14 +162,14 @@ def agreement_create(request):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Convenio registrado como borrador."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(request, "agreements/form.html", {"form": form, "title": _("Registrar convenio"), "multipart": False})
 
 
 @permission("agreements.change_agreement")
 @require_http_methods(["GET", "POST"])
-def agreement_activate(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def agreement_activate(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     if request.method == "POST":
         try:
             services.agreement_activate(agreement=agreement, actor=request.user)
@@ -158,7 +177,7 @@ def agreement_activate(request, pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("El convenio está vigente."))
-        return redirect("agreements:detail", pk=agreement.pk)
+        return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/confirm.html",
@@ -173,8 +192,8 @@ def agreement_activate(request, pk):
 
 @permission("agreements.add_document")
 @require_http_methods(["GET", "POST"])
-def document_upload(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def document_upload(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     form = forms.DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         institution = request.user.institution or agreement.parties.first().institution
@@ -191,7 +210,7 @@ def document_upload(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Documento cargado."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/form.html",
@@ -200,8 +219,8 @@ def document_upload(request, pk):
 
 
 @permission("agreements.view_document")
-def document_download(request, pk):
-    document = selectors.document_get(user=request.user, pk=pk)
+def document_download(request, document_pk):
+    document = selectors.document_get(user=request.user, pk=document_pk)
     record_event(
         category="business",
         action="document_download",
@@ -218,8 +237,8 @@ def document_download(request, pk):
 
 @permission("agreements.add_linkofficer")
 @require_http_methods(["GET", "POST"])
-def officer_designate(request, pk, party_pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def officer_designate(request, agreement_pk, party_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     party = selectors.party_get(user=request.user, agreement=agreement, pk=party_pk, own_only=True)
     form = forms.OfficerForm(request.POST or None, initial={"notified_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -229,7 +248,7 @@ def officer_designate(request, pk, party_pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Enlace registrado."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/form.html",
@@ -246,8 +265,8 @@ def officer_designate(request, pk, party_pk):
 
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
-def termination_notice_create(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def termination_notice_create(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     form = forms.TerminationNoticeForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
@@ -256,7 +275,7 @@ def termination_notice_create(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Aviso registrado; las fechas se calcularon con la regla del convenio."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/form.html",
@@ -266,8 +285,8 @@ def termination_notice_create(request, pk):
 
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
-def termination_finalize(request, pk, notice_pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def termination_finalize(request, agreement_pk, notice_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     notice = agreement.termination_notices.filter(pk=notice_pk).first()
     if notice is None:
         raise Http404
@@ -278,7 +297,7 @@ def termination_finalize(request, pk, notice_pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("El convenio concluyó."))
-        return redirect("agreements:detail", pk=agreement.pk)
+        return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/confirm.html",
@@ -293,8 +312,8 @@ def termination_finalize(request, pk, notice_pk):
 
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
-def amendment_create(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def amendment_create(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     form = forms.AmendmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -318,7 +337,7 @@ def amendment_create(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Modificación registrada."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,
         "agreements/form.html",
@@ -328,8 +347,8 @@ def amendment_create(request, pk):
 
 @permission("agreements.add_obligation")
 @require_http_methods(["GET", "POST"])
-def obligation_create(request, pk):
-    agreement = selectors.agreement_get(user=request.user, pk=pk)
+def obligation_create(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     form = forms.ObligationForm(request.POST or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
@@ -338,7 +357,7 @@ def obligation_create(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Obligación registrada."))
-            return redirect("agreements:detail", pk=agreement.pk)
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request, "agreements/form.html", {"form": form, "title": _("Registrar obligación"), "agreement": agreement}
     )
@@ -346,8 +365,8 @@ def obligation_create(request, pk):
 
 @permission("agreements.add_compliancerecord")
 @require_http_methods(["GET", "POST"])
-def compliance_create(request, pk):
-    obligation = selectors.obligation_get(user=request.user, pk=pk)
+def compliance_create(request, obligation_pk):
+    obligation = selectors.obligation_get(user=request.user, pk=obligation_pk)
     if not request.user.has_platform_scope and obligation.party.institution_id != request.user.institution_id:
         raise Http404
     from . import rules
@@ -395,7 +414,7 @@ def compliance_create(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Cumplimiento registrado."))
-            return redirect("agreements:detail", pk=obligation.agreement_id)
+            return redirect("agreements:detail", agreement_pk=obligation.agreement_id)
     return render(
         request,
         "agreements/form.html",
@@ -414,7 +433,22 @@ def compliance_overview(request):
 
 @permission("agreements.view_signatory")
 def signatory_list(request):
-    filterset = SignatoryFilter(request.GET, queryset=selectors.signatory_list(user=request.user))
+    filterset = SignatoryFilter(request.GET, queryset=selectors.signatory_list(user=request.user), user=request.user)
+    if request.GET.get("formato") == "csv":
+        header = [_("Nombre"), _("Cargo"), _("Nivel"), _("Institución"), _("Desde"), _("Hasta"), _("Estado")]
+        rows = (
+            [
+                s.full_name,
+                s.position,
+                s.rank,
+                s.institution.acronym,
+                s.valid_from.isoformat(),
+                s.valid_until.isoformat() if s.valid_until else "",
+                s.get_status_display(),
+            ]
+            for s in filterset.qs
+        )
+        return _csv_response("firmas-autorizadas.csv", header, rows)
     return render(
         request,
         "agreements/signatory_list.html",
@@ -447,7 +481,7 @@ def signatory_submit(request):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Firma enviada a la Comisión para su registro."))
-            return redirect("agreements:signatory_detail", pk=signatory.pk)
+            return redirect("agreements:signatory_detail", signatory_pk=signatory.pk)
     return render(
         request,
         "agreements/form.html",
@@ -456,8 +490,8 @@ def signatory_submit(request):
 
 
 @permission("agreements.view_signatory")
-def signatory_detail(request, pk):
-    signatory = selectors.signatory_get(user=request.user, pk=pk)
+def signatory_detail(request, signatory_pk):
+    signatory = selectors.signatory_get(user=request.user, pk=signatory_pk)
     return render(
         request,
         "agreements/signatory_detail.html",
@@ -479,11 +513,11 @@ SIGNATORY_ACTIONS = {
 
 @permission("agreements.decide_signatory")
 @require_http_methods(["GET", "POST"])
-def signatory_decide(request, pk, action):
-    signatory = selectors.signatory_get(user=request.user, pk=pk)
-    if action not in SIGNATORY_ACTIONS:
+def signatory_decide(request, signatory_pk, signatory_action):
+    signatory = selectors.signatory_get(user=request.user, pk=signatory_pk)
+    if signatory_action not in SIGNATORY_ACTIONS:
         raise Http404
-    service, form_class, title, danger = SIGNATORY_ACTIONS[action]
+    service, form_class, title, danger = SIGNATORY_ACTIONS[signatory_action]
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -492,7 +526,7 @@ def signatory_decide(request, pk, action):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Firma: %(status)s.") % {"status": signatory.get_status_display()})
-            return redirect("agreements:signatory_detail", pk=signatory.pk)
+            return redirect("agreements:signatory_detail", signatory_pk=signatory.pk)
     return render(
         request,
         "agreements/form.html",
@@ -542,7 +576,7 @@ def membership_request(request):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Solicitud de registro enviada."))
-            return redirect("agreements:membership_detail", pk=membership.pk)
+            return redirect("agreements:membership_detail", membership_pk=membership.pk)
     return render(
         request,
         "agreements/form.html",
@@ -551,8 +585,8 @@ def membership_request(request):
 
 
 @permission("agreements.view_membership")
-def membership_detail(request, pk):
-    membership = selectors.membership_get(user=request.user, pk=pk)
+def membership_detail(request, membership_pk):
+    membership = selectors.membership_get(user=request.user, pk=membership_pk)
     user = request.user
     return render(
         request,
@@ -569,8 +603,8 @@ def membership_detail(request, pk):
 
 @permission("agreements.decide_membership")
 @require_http_methods(["GET", "POST"])
-def membership_decide(request, pk):
-    membership = selectors.membership_get(user=request.user, pk=pk)
+def membership_decide(request, membership_pk):
+    membership = selectors.membership_get(user=request.user, pk=membership_pk)
     form = forms.MembershipDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -585,14 +619,14 @@ def membership_decide(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Solicitud resuelta."))
-            return redirect("agreements:membership_detail", pk=membership.pk)
+            return redirect("agreements:membership_detail", membership_pk=membership.pk)
     return render(request, "agreements/form.html", {"form": form, "title": _("Resolver solicitud de registro")})
 
 
 @permission("agreements.change_membership")
 @require_http_methods(["GET", "POST"])
-def membership_exit(request, pk):
-    membership = selectors.membership_get(user=request.user, pk=pk)
+def membership_exit(request, membership_pk):
+    membership = selectors.membership_get(user=request.user, pk=membership_pk)
     if membership.institution_id != request.user.institution_id:
         raise Http404
     form = forms.MembershipExitForm(request.POST or None)
@@ -608,7 +642,7 @@ def membership_exit(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Baja programada."))
-            return redirect("agreements:membership_detail", pk=membership.pk)
+            return redirect("agreements:membership_detail", membership_pk=membership.pk)
     return render(
         request,
         "agreements/form.html",
@@ -623,8 +657,8 @@ def membership_exit(request, pk):
 
 @permission("agreements.decide_membership")
 @require_http_methods(["GET", "POST"])
-def membership_terminate(request, pk):
-    membership = selectors.membership_get(user=request.user, pk=pk)
+def membership_terminate(request, membership_pk):
+    membership = selectors.membership_get(user=request.user, pk=membership_pk)
     form = forms.RequiredNoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -633,7 +667,7 @@ def membership_terminate(request, pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Terminación notificada; surte efectos en 5 días naturales."))
-            return redirect("agreements:membership_detail", pk=membership.pk)
+            return redirect("agreements:membership_detail", membership_pk=membership.pk)
     return render(
         request,
         "agreements/form.html",
@@ -672,3 +706,163 @@ def member_notice_create(request):
             messages.success(request, _("Aviso enviado a las instituciones integrantes."))
             return redirect("agreements:member_notice_list")
     return render(request, "agreements/form.html", {"form": form, "title": _("Enviar aviso a integrantes")})
+
+
+# --- Renewal, rescission answers, withdrawals ------------------------------------------------
+
+
+@permission("agreements.manage_agreement_lifecycle")
+@require_http_methods(["GET", "POST"])
+def agreement_renew(request, agreement_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
+    form = forms.RenewalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        term_kind = "until_date" if data["term_until"] else None
+        try:
+            renewal = services.agreement_renew(
+                agreement=agreement,
+                actor=request.user,
+                folio=data["folio"],
+                signed_on=data["signed_on"],
+                term_kind=term_kind,
+                term_years=data["term_years"],
+                term_until=data["term_until"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Renovación registrada como borrador."))
+            return redirect("agreements:detail", agreement_pk=renewal.pk)
+    return render(
+        request, "agreements/form.html", {"form": form, "title": _("Renovar convenio"), "agreement": agreement}
+    )
+
+
+def _notice_of(request, agreement_pk, notice_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
+    notice = agreement.termination_notices.filter(pk=notice_pk).first()
+    if notice is None:
+        raise Http404
+    return agreement, notice
+
+
+@permission("agreements.manage_agreement_lifecycle")
+@require_http_methods(["GET", "POST"])
+def rescission_answer(request, agreement_pk, notice_pk):
+    agreement, notice = _notice_of(request, agreement_pk, notice_pk)
+    form = forms.RescissionAnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rescission_answer(notice=notice, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Respuesta registrada."))
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
+    return render(
+        request,
+        "agreements/form.html",
+        {"form": form, "title": _("Registrar respuesta a la rescisión"), "agreement": agreement},
+    )
+
+
+@permission("agreements.manage_agreement_lifecycle")
+@require_http_methods(["GET", "POST"])
+def termination_withdraw(request, agreement_pk, notice_pk):
+    agreement, notice = _notice_of(request, agreement_pk, notice_pk)
+    if request.method == "POST":
+        try:
+            services.termination_withdraw(notice=notice, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Aviso retirado; el convenio sigue vigente."))
+        return redirect("agreements:detail", agreement_pk=agreement.pk)
+    return render(
+        request,
+        "agreements/confirm.html",
+        {
+            "title": _("Retirar aviso"),
+            "question": _("¿Retirar el aviso de %(kind)s del convenio %(folio)s?")
+            % {"kind": notice.get_kind_display().lower(), "folio": agreement.folio},
+            "cancel_url": agreement.get_absolute_url(),
+            "danger": True,
+        },
+    )
+
+
+# --- Commission's non-working days -----------------------------------------------------------
+
+
+@permission("agreements.view_nonworkingday")
+@require_http_methods(["GET", "POST"])
+def non_working_days(request):
+    from .models import NonWorkingDay
+
+    can_add = request.user.has_perm("agreements.add_nonworkingday")
+    form = forms.NonWorkingDayForm(request.POST or None) if can_add else None
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.non_working_day_add(
+                    actor=request.user, day=form.cleaned_data["date"], description=form.cleaned_data["description"]
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+            else:
+                messages.success(request, _("Día inhábil registrado."))
+                return redirect("agreements:non_working_days")
+    return render(
+        request,
+        "agreements/non_working_days.html",
+        {"page": _page(request, NonWorkingDay.objects.all()), "query": "", "form": form},
+    )
+
+
+@permission("agreements.delete_nonworkingday")
+@require_http_methods(["GET", "POST"])
+def non_working_day_delete(request, non_working_day_pk):
+    from django.shortcuts import get_object_or_404
+
+    from .models import NonWorkingDay
+
+    entry = get_object_or_404(NonWorkingDay, pk=non_working_day_pk)
+    if request.method == "POST":
+        services.non_working_day_remove(actor=request.user, entry=entry)
+        messages.success(request, _("Día inhábil eliminado."))
+        return redirect("agreements:non_working_days")
+    return render(
+        request,
+        "agreements/confirm.html",
+        {
+            "title": _("Eliminar día inhábil"),
+            "question": _("¿Eliminar el %(day)s (%(desc)s) de los días inhábiles?")
+            % {"day": f"{entry.date:%d/%m/%Y}", "desc": entry.description},
+            "cancel_url": reverse("agreements:non_working_days"),
+            "danger": True,
+        },
+    )
+
+
+@permission("agreements.change_agreementparty")
+@require_http_methods(["GET", "POST"])
+def party_deadline(request, agreement_pk, party_pk):
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
+    party = selectors.party_get(user=request.user, agreement=agreement, pk=party_pk)
+    form = forms.DesignationDeadlineForm(request.POST or None, initial={"due_on": party.officer_designation_due})
+    if request.method == "POST" and form.is_valid():
+        services.party_set_designation_deadline(party=party, actor=request.user, due_on=form.cleaned_data["due_on"])
+        messages.success(request, _("Plazo de designación actualizado."))
+        return redirect("agreements:detail", agreement_pk=agreement.pk)
+    return render(
+        request,
+        "agreements/form.html",
+        {
+            "form": form,
+            "title": _("Plazo para que %(inst)s designe enlace") % {"inst": party.institution.acronym},
+            "agreement": agreement,
+        },
+    )

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, permission needed or None for any signed-in user). Later features add rows.
 NAVIGATION = [
     (_("Inicio"), "dashboard", None),
-    (_("Solicitudes de cuenta"), "account_request_list", "portal.manage_institution"),
-    (_("Cambios de cuenta"), "account_change_list", "portal.manage_institution"),
+    (_("Solicitudes de cuenta"), "account_request_list", "accounts.view_accountrequest"),
+    (_("Cambios de cuenta"), "account_change_list", "accounts.view_accountchangerequest"),
     (_("Revisión"), "review_queue", "portal.review_requests"),
     (_("Documentos requeridos"), "required_document_list", "accounts.change_requireddocument"),
     (_("Convenios"), "agreements:list", "agreements.view_agreement"),
@@ -13,6 +13,7 @@ NAVIGATION = [
     (_("Firmas autorizadas"), "agreements:signatory_list", "agreements.view_signatory"),
     (_("Membresías"), "agreements:membership_list", "agreements.view_membership"),
     (_("Avisos a integrantes"), "agreements:member_notice_list", "agreements.view_membernotice"),
+    (_("Días inhábiles"), "agreements:non_working_days", "agreements.add_nonworkingday"),
     (_("Usuarios"), "accounts:user_list", "accounts.view_user"),
     (_("Perfiles"), "accounts:profile_list", "accounts.view_profile"),
 ]

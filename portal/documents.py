@@ -28,7 +28,7 @@ KINDS = {
 }
 DOCUMENT_KINDS = ("pdf", "png", "jpeg")
 IMAGE_KINDS = ("png", "jpeg")
-DEFAULT_MAX_BYTES = getattr(settings, "PORTAL_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # settings.PORTAL_UPLOAD_MAX_BYTES overrides it
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def _labels(kinds) -> str:
 
 def validate_upload(file, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None) -> str:
     """Check an uploaded file by its content and size; returns the detected kind."""
-    max_bytes = max_bytes or DEFAULT_MAX_BYTES
+    max_bytes = max_bytes or getattr(settings, "PORTAL_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)
     if file is None:
         raise ValidationError(_("Adjunte un archivo."), code="required")
     size = file.size

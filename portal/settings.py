@@ -182,12 +182,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Daily jobs (celery beat). Each feature adds its entry here.
+# Scheduled jobs (celery beat). Times are America/Mexico_City.
 CELERY_BEAT_SCHEDULE = {
-    "accounts-overdue-requests": {
-        "task": "accounts.alert_overdue_requests",
-        "schedule": crontab(hour=7, minute=30),  # every day, Mexico City time
-    },
+    "agreements-daily": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
+    "accounts-overdue-requests": {"task": "accounts.alert_overdue_requests", "schedule": crontab(hour=7, minute=30)},
 }
 
 # --- Security -------------------------------------------------------------------------------

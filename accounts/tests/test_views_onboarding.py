@@ -53,7 +53,7 @@ def test_analyst_sees_nothing_of_onboarding(draft, member, login):
     analyst = UserFactory(institution=member, profile=profile("analyst"))
     client = login(analyst)
     assert client.get(reverse("account_request_list")).status_code == 403
-    assert client.get(reverse("account_request_detail", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("account_request_detail", args=[draft.pk])).status_code == 403
     assert client.get(reverse("review_queue")).status_code == 403
     assert client.get(reverse("account_change_list")).status_code == 403
 
@@ -109,12 +109,15 @@ def test_letter_download_for_the_user_and_their_admins_only(member, other_member
     url = reverse("letter_download", args=[letter.pk])
     from accounts.tests.factories import PASSWORD
 
+    client.force_login(user)
+    own = client.get(reverse("letter_own_download", args=["user"]))
+    assert own.status_code == 200 and own["Content-Disposition"].startswith("attachment")
+    assert client.get(url).status_code == 403  # the id route is for administrators
     for who, expected in (
-        (user, 200),
         (inst_admin, 200),
         (reviewer, 200),
         (UserFactory(institution=other_member, profile=profile("institution_admin")), 404),
-        (UserFactory(institution=member, profile=profile("analyst")), 404),
+        (UserFactory(institution=member, profile=profile("analyst")), 403),
     ):
         client.logout()
         assert client.login(username=who.username, password=PASSWORD)
@@ -126,7 +129,8 @@ def test_letter_download_for_the_user_and_their_admins_only(member, other_member
 
 def test_activation_page_rejects_unknown_tokens(client):
     response = client.get(reverse("account_activate", args=["no-existe"]))
-    assert response.status_code == 404
+    assert response.status_code == 200
+    assert 'name="new_password1"' not in response.content.decode()
     assert "no sirve" in response.content.decode()
 
 

@@ -1,7 +1,9 @@
+import itertools
+
 import factory
 from stdnum.mx import rfc as stdnum_rfc
 
-from agreements.models import Institution
+from agreements.models import Agreement, Institution
 
 
 def _valid_rfc(n: int) -> str:
@@ -28,3 +30,32 @@ class CommissionFactory(InstitutionFactory):
     kind = Institution.Kind.COMMISSION
     legal_name = "Comisión de prueba"
     acronym = "COMISION"
+
+
+_FOLIOS = itertools.count(1)
+
+
+def make_agreement(*, members, commission=None, actor=None, status="in_force", **fields):
+    """An agreement between the commission and ``members`` through the service (parties included)."""
+    from datetime import date
+
+    from agreements import services
+    from agreements.models import AgreementParty
+
+    commission = commission or CommissionFactory()
+    defaults = {
+        "folio": f"CONV-{next(_FOLIOS):05d}",
+        "title": "Convenio de prueba",
+        "kind": Agreement.Kind.COORDINATION,
+        "purpose": "Intercambio de información de prueba.",
+        "signed_on": date(2026, 1, 15),
+        "term_kind": Agreement.TermKind.YEARS,
+        "term_years": 5,
+    }
+    defaults.update(fields)
+    parties = [(commission, AgreementParty.Role.COMMISSION)] + [(m, AgreementParty.Role.MEMBER) for m in members]
+    agreement = services.agreement_create(actor=actor, parties=parties, **defaults)
+    if status == "in_force":
+        agreement.status = Agreement.Status.IN_FORCE
+        agreement.save(update_fields=["status"])
+    return agreement

@@ -140,6 +140,8 @@ def _letter(institution, tag=None):
         pdf=name,
         sha256="0" * 64,
         accepted_at=timezone.now(),
+        scan=name,
+        scan_status=ConfidentialityLetter.ScanStatus.PENDING_REVIEW,
     )
 
 
@@ -162,14 +164,145 @@ def _required_document(institution):
     return RequiredDocument.objects.first().pk
 
 
+# --- agreements ----------------------------------------------------------------------------
+# Objects of one institution hang together: the agreement of an institution is reused for its
+# party, notice, obligation and documents, so a route with several kwargs gets a coherent set.
+
+
+def _agreement(institution, tag=None):
+    from agreements.models import Agreement
+    from agreements.tests.factories import InstitutionFactory, make_agreement
+
+    existing = Agreement.objects.filter(parties__institution=institution).order_by("pk").first()
+    if existing is not None and tag is None:
+        return existing
+    members = [institution] if not institution.is_commission else [InstitutionFactory()]
+    kwargs = {"folio": f"REG-{tag}"} if tag else {}
+    return make_agreement(members=members, title=f"Convenio {tag or 'de prueba'}", **kwargs)
+
+
+def _party(institution, tag=None):
+    agreement = _agreement(institution) if tag is None else _agreement(institution, tag)
+    return agreement.parties.get(institution=institution)
+
+
+def _notice(institution):
+    from datetime import date
+
+    from agreements import services
+
+    party = _party(institution)
+    notice = party.agreement.termination_notices.first()
+    if notice is None:
+        notice = services.termination_notice_create(
+            agreement=party.agreement,
+            actor=None,
+            kind="rescission",
+            notifying_party=party,
+            notified_on=date.today(),
+            reason="Aviso de prueba",
+        )
+    return notice
+
+
+def _obligation(institution):
+    from datetime import date
+
+    from agreements import services
+
+    party = _party(institution)
+    return services.obligation_create(
+        agreement=party.agreement,
+        actor=None,
+        party=party,
+        description="Obligación de prueba",
+        schedule="monthly",
+        business_days=12,
+        starts_on=date(2026, 1, 1),
+    )
+
+
+def _pdf(name="prueba.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.sample_files import pdf_bytes
+
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
+
+
+def _document(institution, tag=None):
+    from agreements import services
+
+    agreement = _agreement(institution)
+    return services.document_upload(
+        actor=None, institution=institution, agreement=agreement, kind="annex", title=f"Anexo {tag or ''}", file=_pdf()
+    )
+
+
+def _signatory(institution, tag=None):
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from agreements import services
+    from portal.sample_files import png_bytes
+
+    return services.signatory_submit(
+        institution=institution,
+        actor=None,
+        full_name=f"Firma {tag or unique_tag()}",
+        position="Titular",
+        rank="Titular",
+        specimen_file=SimpleUploadedFile("firma.png", png_bytes(), content_type="image/png"),
+        valid_from=date(2026, 1, 1),
+        attested=True,
+    )
+
+
+def _membership(institution, tag=None):
+    from agreements import services
+    from agreements.models import Membership
+
+    docs = {
+        field: services.document_upload(
+            actor=None, institution=institution, kind="membership", title=field, file=_pdf()
+        )
+        for field in ("agreement_proof", "responsible_letter", "security_statement")
+    }
+    membership = Membership(institution=institution, responsible_name=f"Responsable {tag or unique_tag()}", **docs)
+    membership.status = Membership.Status.ACCEPTED
+    membership.save()
+    return membership
+
+
+def _non_working_day(institution):
+    from datetime import date, timedelta
+
+    from agreements.models import NonWorkingDay
+
+    day = date(2030, 1, 2)
+    while NonWorkingDay.objects.filter(date=day).exists():
+        day += timedelta(days=1)
+    return NonWorkingDay.objects.create(date=day, description="Día de prueba").pk
+
+
 URL_KWARGS.update(
     {
         "request_pk": Kwarg(lambda institution: _account_request(institution).pk, model="accounts.AccountRequest"),
-        "document_pk": Kwarg(_request_document, model="accounts.AccountRequest"),
+        "request_document_pk": Kwarg(_request_document, model="accounts.AccountRequest"),
         "letter_pk": Kwarg(lambda institution: _letter(institution).pk, model="accounts.ConfidentialityLetter"),
         "letter_kind": Kwarg(lambda institution: "user"),
         "change_pk": Kwarg(lambda institution: _change(institution).pk, model="accounts.AccountChangeRequest"),
         "required_document_pk": Kwarg(_required_document),
+        "agreement_pk": Kwarg(lambda institution: _agreement(institution).pk, model="agreements.Agreement"),
+        "party_pk": Kwarg(lambda institution: _party(institution).pk, model="agreements.AgreementParty"),
+        "notice_pk": Kwarg(lambda institution: _notice(institution).pk, model="agreements.Agreement"),
+        "obligation_pk": Kwarg(lambda institution: _obligation(institution).pk, model="agreements.Agreement"),
+        "document_pk": Kwarg(lambda institution: _document(institution).pk, model="agreements.Document"),
+        "signatory_pk": Kwarg(lambda institution: _signatory(institution).pk, model="agreements.Signatory"),
+        "signatory_action": Kwarg(lambda institution: "registrar"),
+        "membership_pk": Kwarg(lambda institution: _membership(institution).pk, model="agreements.Membership"),
+        "non_working_day_pk": Kwarg(_non_working_day),
     }
 )
 
@@ -178,5 +311,14 @@ TENANT_MODELS.update(
         "accounts.AccountRequest": Tenant(make=_account_request, marker=lambda obj: obj.given_names),
         "accounts.AccountChangeRequest": Tenant(make=_change, marker=lambda obj: obj.folio),
         "accounts.ConfidentialityLetter": Tenant(make=_letter, marker=lambda obj: obj.folio),
+        "agreements.Agreement": Tenant(
+            make=lambda institution, tag: _agreement(institution, tag), marker=lambda obj: obj.folio
+        ),
+        "agreements.AgreementParty": Tenant(
+            make=lambda institution, tag: _party(institution, tag), marker=lambda obj: obj.agreement.folio
+        ),
+        "agreements.Document": Tenant(make=_document, marker=lambda obj: obj.title),
+        "agreements.Signatory": Tenant(make=_signatory, marker=lambda obj: obj.full_name),
+        "agreements.Membership": Tenant(make=_membership, marker=lambda obj: obj.responsible_name),
     }
 )

@@ -1,0 +1,72 @@
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Uploaded files of each test go to a throwaway private folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    return tmp_path / "private"
+
+
+@pytest.fixture
+def member(db):
+    from agreements.tests.factories import InstitutionFactory
+
+    return InstitutionFactory()
+
+
+@pytest.fixture
+def other_member(db):
+    from agreements.tests.factories import InstitutionFactory
+
+    return InstitutionFactory()
+
+
+@pytest.fixture
+def commission_admin(commission):
+    from accounts.tests.factories import UserFactory, profile
+
+    return UserFactory(institution=commission, profile=profile("commission_admin"))
+
+
+@pytest.fixture
+def institution_admin(member):
+    from accounts.tests.factories import UserFactory, profile
+
+    return UserFactory(institution=member, profile=profile("institution_admin"))
+
+
+@pytest.fixture
+def analyst(member):
+    from accounts.tests.factories import UserFactory, profile
+
+    return UserFactory(institution=member, profile=profile("analyst"))
+
+
+@pytest.fixture
+def agreement(commission, member, commission_admin):
+    from agreements.tests.factories import make_agreement
+
+    return make_agreement(members=[member], commission=commission, actor=commission_admin)
+
+
+def pdf_upload(name="convenio.pdf", text="Prueba"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.sample_files import pdf_bytes
+
+    return SimpleUploadedFile(name, pdf_bytes(text), content_type="application/pdf")
+
+
+def png_upload(name="firma.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.sample_files import png_bytes
+
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
