@@ -199,15 +199,17 @@ def _set_status(user, status, actor):
     user.save(update_fields=["status", "status_changed_at"])
 
 
-def _clear_lockout(user, actor):
-    """Lift a lockout suspension's counters when the lockout feature is present."""
-    try:
-        from . import lockout
-    except ImportError:
-        return
-    clear = getattr(lockout, "lockout_clear", None) or getattr(lockout, "clear_lockout", None)
-    if clear is not None:
-        clear(user=user, actor=actor)
+def _reactivate(user, actor, status, change):
+    """Lift the suspension. With the lockout feature present this goes through
+    ``accounts.services.account_reactivate`` (commission administrators only; clears the failed
+    login counters and the lock history); otherwise it only sets the status."""
+    from . import services as account_services
+
+    reactivate = getattr(account_services, "account_reactivate", None)
+    if reactivate is not None:
+        reactivate(user=user, actor=actor, reason=f"{change.folio}: {change.reason}"[:200], status=status)
+    else:
+        _set_status(user, status, actor)
 
 
 @transaction.atomic
@@ -230,7 +232,6 @@ def account_change_approve(*, change, actor, note=""):
         has_letter = ConfidentialityLetter.objects.filter(
             user=user, kind="user", scan_status__in=["not_required", "valid"]
         ).exists()
-        _set_status(user, User.Status.ACTIVE if has_letter else User.Status.PENDING_LETTER, actor)
-        _clear_lockout(user, actor)
+        _reactivate(user, actor, User.Status.ACTIVE if has_letter else User.Status.PENDING_LETTER, change)
     _decide(change, actor, Status.APPROVED, (note or "").strip(), "account_change_approved")
     return change

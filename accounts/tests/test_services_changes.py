@@ -52,7 +52,7 @@ def test_profile_change_applies_at_once_and_ends_sessions(target, inst_admin, re
     assert change.history.filter(history_user=reviewer, status="approved").exists()
 
 
-def test_suspension_and_reactivation(target, inst_admin, reviewer):
+def test_suspension_and_reactivation(target, inst_admin, reviewer, commission_admin):
     key = open_session(target)
     change = svc.account_change_request(user=target, actor=inst_admin, kind=Kind.SUSPENSION, reason="Licencia")
     svc.account_change_approve(change=change, actor=reviewer)
@@ -63,13 +63,14 @@ def test_suspension_and_reactivation(target, inst_admin, reviewer):
     with pytest.raises(ValidationError):
         svc.account_change_request(user=target, actor=inst_admin, kind=Kind.SUSPENSION, reason="Otra vez")
     again = svc.account_change_request(user=target, actor=inst_admin, kind=Kind.REACTIVATION, reason="Regresó")
-    svc.account_change_approve(change=again, actor=reviewer)
+    # Lifting a suspension is the commission administrator's (000, OCTAVA 5).
+    svc.account_change_approve(change=again, actor=commission_admin)
     target.refresh_from_db()
     # No accepted letter on file for this factory user: back to the letter step first.
     assert target.status == User.Status.PENDING_LETTER
 
 
-def test_reactivation_after_lockout_suspension(target, inst_admin, reviewer):
+def test_reactivation_after_lockout_suspension(target, inst_admin, commission_admin):
     target.status = User.Status.SUSPENDED
     target.save()
     from accounts.models import ConfidentialityLetter
@@ -91,7 +92,7 @@ def test_reactivation_after_lockout_suspension(target, inst_admin, reviewer):
         accepted_at=timezone.now(),
     )
     change = svc.account_change_request(user=target, actor=inst_admin, kind=Kind.REACTIVATION, reason="Bloqueo")
-    svc.account_change_approve(change=change, actor=reviewer)
+    svc.account_change_approve(change=change, actor=commission_admin)
     target.refresh_from_db()
     assert target.status == User.Status.ACTIVE
 
