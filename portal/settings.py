@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "portal.middleware.AccountStateMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # A new account sees only its confidentiality letter until it accepts it (000, NOVENA).
-    "accounts.middleware.PendingLetterMiddleware",
+    "accounts.letter_gate.PendingLetterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

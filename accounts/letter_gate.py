@@ -1,4 +1,4 @@
-"""First sign-in of a new account: nothing but the confidentiality letter until it is accepted."""
+"""Letter gate (middleware): first sign-in of a new account: nothing but the confidentiality letter until it is accepted."""
 
 from django.conf import settings
 from django.shortcuts import redirect
