@@ -42,6 +42,12 @@ test: deps-test .venv/.installed-dev node_modules/.package-lock.json locale/en/L
 	.venv/bin/ruff check .
 	.venv/bin/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
+## Print performance figures (benchmarks print, tests never time): login attempts, session ending.
+bench: .venv/.installed-run
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed_demo > /dev/null
+	$(PY) manage.py bench_lockout
+
 lint: .venv/.installed-dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .

@@ -103,3 +103,12 @@ class ProfileAssignForm(forms.Form):
 
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Buscar por nombre, usuario o correo"), required=False, max_length=100)
+
+
+class ReactivationForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo de la reactivación"),
+        help_text=_("Por ejemplo, el número de oficio de la solicitud de la institución. Queda en la bitácora."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

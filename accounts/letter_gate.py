@@ -1,4 +1,4 @@
-"""Letter gate (middleware): first sign-in of a new account: nothing but the confidentiality letter until it is accepted."""
+"""Letter gate (middleware): a new account sees nothing but its confidentiality letter until it accepts it."""
 
 from django.conf import settings
 from django.shortcuts import redirect

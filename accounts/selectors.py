@@ -216,3 +216,13 @@ def letters_pending_scan_review(*, user):
     from .models import ConfidentialityLetter
 
     return letter_visible_queryset(user).filter(scan_status=ConfidentialityLetter.ScanStatus.PENDING_REVIEW)
+
+
+def suspended_accounts(*, user):
+    """Suspended accounts the asking user may see, newest suspension first."""
+    return (
+        user_visible_queryset(user)
+        .filter(status=User.Status.SUSPENDED)
+        .select_related("institution", "profile")
+        .order_by("-status_changed_at", "username")
+    )

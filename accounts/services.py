@@ -3,13 +3,18 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from audit import services as audit
 from audit.services import record_event
+from portal.notifications.services import notify
 
+from . import lockout
 from .capabilities import ALL_PORTAL_PERMISSIONS, BUILTIN_PROFILES, PORTAL_APPS
 from .models import Profile, User
+from .selectors import institution_admins
 from .sessions import end_user_sessions
 
 
@@ -271,3 +276,92 @@ def _revoke_all_assignments(user):
     from guardian.models import UserObjectPermission
 
     UserObjectPermission.objects.filter(user=user).delete()
+
+
+# --- Lockout transitions (policy in accounts/lockout.py) ----------------------------------------
+
+
+def can_reactivate(actor) -> bool:
+    """Only a commission administrator (platform scope and the permission) lifts a suspension."""
+    return bool(
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and actor.has_platform_scope
+        and actor.has_perm("accounts.reactivate_user")
+    )
+
+
+@transaction.atomic
+def account_suspend_for_lockout(*, user) -> User:
+    """Suspend ``user`` after a failed login following an expired lock (000, OCTAVA 5).
+
+    Ends all of the user's sessions, records the suspension and tells the user and the
+    institution's administrators. Called by the lockout policy while it holds the attempt lock.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.status == User.Status.SUSPENDED:
+        return user
+    user.status = User.Status.SUSPENDED
+    user.status_changed_at = timezone.now()
+    user._history_user = None  # the system, not a person
+    user._change_reason = "lockout"
+    user.save(update_fields=["status", "status_changed_at"])
+    ended = end_user_sessions(user=user)
+    audit.record_event(
+        category="auth",
+        action="suspension",
+        actor=None,
+        username=user.username,
+        institution=user.institution,
+        target=user,
+        detail={"reason": "lockout", "sessions_ended": ended},
+    )
+    recipients = [user]
+    if user.institution_id is not None:
+        recipients += [a for a in institution_admins(institution=user.institution) if a.pk != user.pk]
+    notify(
+        recipients=recipients,
+        template="account_suspended",
+        context={"account": user, "suspended_at": user.status_changed_at},
+        related=user,
+    )
+    return user
+
+
+def account_reactivate(*, user, actor, reason: str, status=User.Status.ACTIVE) -> User:
+    """Lift a suspension: only a commission administrator, with a reason.
+
+    Clears the failed-login counters and the lock history (the portal's and django-axes'), so
+    the user starts afresh. Also called when the commission approves a reactivation request;
+    ``status`` may then be ``pending_letter`` for an account that still owes its letter.
+    """
+    if not can_reactivate(actor):
+        raise PermissionDenied
+    if status not in User.LIVE_STATUSES:
+        raise ValueError(f"A reactivated account must be live, not {status!r}")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Indique el motivo de la reactivación."), code="reason_required")
+    with transaction.atomic():
+        # Same lock order as a login attempt (throttle row, then user row): no deadlock.
+        lockout._locked_row(User.normalize_username(user.username))
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.status != User.Status.SUSPENDED:
+            raise ValidationError(_("Solo se puede reactivar una cuenta suspendida."), code="not_suspended")
+        user.status = status
+        user.status_changed_at = timezone.now()
+        user._history_user = actor
+        user._change_reason = reason[:100]
+        user.save(update_fields=["status", "status_changed_at"])
+        lockout.clear(username=user.username)
+        audit.record_event(
+            category="auth",
+            action="reactivation",
+            actor=actor,
+            username=user.username,
+            institution=user.institution,
+            target=user,
+            detail={"reason": reason},
+        )
+    return user

@@ -1,18 +1,42 @@
-"""Ending a user's sessions: on suspension, cancellation, profile change or a newer login."""
+"""A user's sessions: tracked at login, ended on suspension, cancellation, profile change or a
+newer login. ``UserSession`` maps session keys to users, so ending them needs no full scan."""
 
-from django.contrib.sessions.models import Session
-from django.utils import timezone
+from importlib import import_module
+
+from django.conf import settings
+
+from .models import UserSession
+
+
+def _store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def session_register(*, user, session_key: str) -> None:
+    """Remember that ``session_key`` belongs to ``user`` (called right after login)."""
+    if session_key:
+        UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+
+
+def session_forget(*, session_key: str | None) -> None:
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
 
 
 def end_user_sessions(*, user, keep_session_key: str | None = None) -> int:
-    """Delete every live session of ``user`` (except ``keep_session_key``); return how many."""
+    """End every live session of ``user`` (except ``keep_session_key``); return how many."""
+    tracked = UserSession.objects.filter(user=user)
+    if keep_session_key:
+        tracked = tracked.exclude(session_key=keep_session_key)
+    keys = list(tracked.values_list("session_key", flat=True))
+    store = _store()
     ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.session_key == keep_session_key:
-            continue
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+    for key in keys:
+        session = store(session_key=key)
+        if session.exists(key):
+            session.delete(key)
             ended += 1
+    UserSession.objects.filter(session_key__in=keys).delete()
     return ended
 
 

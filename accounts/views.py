@@ -10,8 +10,15 @@ from django.utils.translation import gettext as _
 from audit.services import record_event
 from portal import access
 
-from . import selectors, services
-from .forms import ProfileAssignForm, ProfileForm, UserFilterForm, permission_group_label, permission_label
+from . import lockout, selectors, services
+from .forms import (
+    ProfileAssignForm,
+    ProfileForm,
+    ReactivationForm,
+    UserFilterForm,
+    permission_group_label,
+    permission_label,
+)
 from .models import Profile, User
 
 PAGE_SIZE = 25
@@ -195,3 +202,30 @@ def user_profile_change(request, user_pk):
             )
             return redirect("accounts:user_detail", user_pk=account.pk)
     return render(request, "accounts/user_profile_form.html", {"account": account, "form": form})
+
+
+# --- Suspended accounts (lockout) ----------------------------------------------------------
+
+
+@access.permission("accounts.reactivate_user")
+def suspended_list(request):
+    page = _page(request, selectors.suspended_accounts(user=request.user))
+    return render(request, "accounts/suspended_list.html", {"page": page})
+
+
+@access.permission("accounts.reactivate_user")
+def reactivate(request, user_pk):
+    account = _user_or_404(request, user_pk)
+    suspended = account.status == User.Status.SUSPENDED
+    form = ReactivationForm(request.POST or None) if suspended else None
+    if suspended and request.method == "POST" and form.is_valid():
+        try:
+            services.account_reactivate(user=account, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("La cuenta %(username)s fue reactivada.") % {"username": account.username})
+            return redirect("accounts:suspended_list")
+    state = lockout.lockout_state(username=account.username)
+    context = {"account": account, "form": form, "state": state, "suspended": suspended}
+    return render(request, "accounts/reactivate_confirm.html", context)

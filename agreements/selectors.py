@@ -137,3 +137,28 @@ def member_notice_list(*, user):
     if not user.is_authenticated:
         return MemberNotice.objects.none()
     return MemberNotice.objects.all()  # notices go to every member institution
+
+
+def agreement_dashboard(*, user, today=None):
+    """Figures for the dashboards: agreements in force, the ones expiring soon, overdue designations."""
+    from datetime import timedelta
+
+    today = today or timezone.localdate()
+    visible = Agreement.objects.visible_to(user)
+    in_force = visible.filter(status=Agreement.Status.IN_FORCE)
+    expiring = in_force.filter(
+        end_date__gte=today, end_date__lte=today + timedelta(days=Agreement.EXPIRING_SOON_DAYS)
+    ).order_by("end_date")
+    overdue_parties = AgreementParty.objects.filter(
+        agreement__in=visible.values("pk"),
+        officer_designation_due__lt=today,
+        officers__isnull=True,
+        agreement__status__in=[Agreement.Status.DRAFT, Agreement.Status.IN_FORCE],
+    )
+    return {
+        "agreements_in_force": in_force.count(),
+        "agreements_expiring": list(expiring[:5]),
+        "agreements_expiring_count": expiring.count(),
+        "officer_designations_overdue": overdue_parties.count(),
+        "signatories_pending": Signatory.objects.visible_to(user).filter(status=Signatory.Status.SUBMITTED).count(),
+    }

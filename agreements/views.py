@@ -23,12 +23,12 @@ PAGE_SIZE = 20
 
 
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request):
     params = request.GET.copy()
-    params.pop("pagina", None)
+    params.pop("page", None)
     return params.urlencode()
 
 
@@ -44,7 +44,7 @@ def _errors_to_form(form, error):
 def agreement_list(request):
     filterset = selectors.agreement_list(user=request.user, filters=request.GET)
     qs = filterset.qs
-    searched = {k: v for k, v in request.GET.items() if k not in ("pagina", "formato") and v}
+    searched = {k: v for k, v in request.GET.items() if k not in ("page", "formato") and v}
     if searched:
         record_event(
             category="business",

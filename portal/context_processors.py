@@ -16,6 +16,7 @@ NAVIGATION = [
     (_("Días inhábiles"), "agreements:non_working_days", "agreements.add_nonworkingday"),
     (_("Usuarios"), "accounts:user_list", "accounts.view_user"),
     (_("Perfiles"), "accounts:profile_list", "accounts.view_profile"),
+    (_("Cuentas suspendidas"), "accounts:suspended_list", "accounts.reactivate_user"),
 ]
 
 
@@ -28,5 +29,10 @@ def navigation(request):
     for label, url_name, perm in NAVIGATION:
         if perm is None or user.has_perm(perm):
             url = reverse(url_name)
-            items.append({"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))})
+            items.append({"label": label, "url": url, "current": False})
+    # The current entry is the one whose URL is the longest prefix of the path (so /convenios/firmas/
+    # marks "Firmas autorizadas", not also "Convenios").
+    matches = [item for item in items if item["url"] == path or (item["url"] != "/" and path.startswith(item["url"]))]
+    if matches:
+        max(matches, key=lambda item: len(item["url"]))["current"] = True
     return {"nav_items": items}

@@ -1,14 +1,39 @@
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts import lockout
 
-class PortalAuthenticationForm(AuthenticationForm):
+
+class LockoutMessagesMixin:
+    """Say why the lockout policy refused an attempt: wrong data, locked (until when) or suspended.
+
+    The same three messages are given for known and unknown usernames (no account enumeration).
+    """
+
+    def get_invalid_login_error(self):
+        refusal = getattr(self.request, "portal_login_refusal", None)
+        if refusal is not None:
+            return ValidationError(refusal.message(), code=refusal.kind)
+        return super().get_invalid_login_error()
+
+    @property
+    def lock_help(self):
+        return lockout.lock_help_text()
+
+
+class PortalAuthenticationForm(LockoutMessagesMixin, AuthenticationForm):
     """Login form with one message for every refusal: it never tells whether a username exists."""
 
     error_messages = {
         "invalid_login": _("Usuario o contraseña incorrectos. Revise sus datos e inténtelo de nuevo."),
         "inactive": _("Usuario o contraseña incorrectos. Revise sus datos e inténtelo de nuevo."),
     }
+
+
+class PortalAdminAuthenticationForm(LockoutMessagesMixin, AdminAuthenticationForm):
+    """Django admin's login, through the same lockout policy and messages."""
 
 
 class PortalPasswordResetForm(PasswordResetForm):

@@ -6,6 +6,7 @@ Celery tasks run eagerly and e-mail printed to the console. Production sets DEBU
 values listed in docs/operations.md; ``manage.py check --deploy`` must then pass with no warning.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "axes",
     "guardian",
     "audit",
     "agreements",
@@ -60,8 +62,12 @@ MIDDLEWARE = [
     # A new account sees only its confidentiality letter until it accepts it (000, NOVENA).
     "accounts.letter_gate.PendingLetterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle timeout and absolute lifetime of signed-in sessions (ends them and records why).
+    "accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks; it only acts on refusals flagged by accounts.lockout.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -96,7 +102,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # The only backend that signs anyone in: every authenticate() call (portal login, Django
+    # admin login, test client) goes through the lockout policy in accounts/lockout.py.
+    "accounts.backends.PortalAuthBackend",
     # Object-level grants for profiles whose scope is "assigned" (accounts.services.grant_assignment).
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -123,6 +131,33 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Lockout (000, OCTAVA 5): failures counted per normalised username, never per IP. At
+# PORTAL_LOCKOUT_FAILURES failures within PORTAL_LOCKOUT_MINUTES the account is locked that long;
+# the first failure after a lock suspends it. Decimals allowed (0.05 = three seconds).
+PORTAL_LOCKOUT_FAILURES = env.int("PORTAL_LOCKOUT_FAILURES", default=3)
+PORTAL_LOCKOUT_MINUTES = env.float("PORTAL_LOCKOUT_MINUTES", default=60.0)
+
+# django-axes records every counted failure per username (database handler, AccessAttempt and
+# AccessFailureLog). The decision to lock or suspend is taken by accounts.lockout under a row
+# lock, so axes itself never locks (its counters are not safe against concurrent attempts).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username"]  # a shared office IP must not lock a whole institution
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
+AXES_FAILURE_LIMIT = PORTAL_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=PORTAL_LOCKOUT_MINUTES)
+AXES_LOCK_OUT_AT_FAILURE = False
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refusals during a lock are not failures
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.axes_lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]  # masked in post_data
+AXES_VERBOSE = False
+SILENCED_SYSTEM_CHECKS = [
+    # axes.W006 asks for "ip_address" among the lockout parameters; the portal counts per
+    # username on purpose (DESIGN.md, security invariants).
+    "axes.W006",
+]
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "es-mx"
@@ -212,4 +247,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Failures are in the history log; axes' own INFO lines would repeat each one.
+    "loggers": {"axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")}},
 }

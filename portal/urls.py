@@ -37,7 +37,7 @@ auth_patterns = [
     ),
     path(
         "contrasena/restablecer/<uidb64>/<token>/",
-        access.public(auth_views.PasswordResetConfirmView.as_view()),
+        access.public(views.PortalPasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(

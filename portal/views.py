@@ -27,6 +27,19 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
     pass
 
 
+class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """A reset link never works for an account that may not sign in (suspended, cancelled).
+
+    A reset changes only the password: it neither lifts a lock nor a suspension.
+    """
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        if user is not None and user.status not in user.LIVE_STATUSES:
+            return None
+        return user
+
+
 @access.public
 @never_cache
 def healthz(request):

@@ -10,7 +10,7 @@ from .onboarding import (
     RequiredDocument,
     private_upload_path,
 )
-from .users import Profile, User, UserManager
+from .users import LoginThrottle, Profile, User, UserManager, UserQuerySet, UserSession
 
 __all__ = [
     "CANCELLATION_GRACE",
@@ -20,11 +20,14 @@ __all__ = [
     "ConfidentialityLetter",
     "LetterKind",
     "LetterTemplate",
+    "LoginThrottle",
     "OnboardingSettings",
     "Profile",
     "RequestDocument",
     "RequiredDocument",
     "User",
     "UserManager",
+    "UserQuerySet",
+    "UserSession",
     "private_upload_path",
 ]

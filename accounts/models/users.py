@@ -141,6 +141,7 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_is_active_matches_status",
             ),
         ]
+        permissions = [("reactivate_user", _("Reactivar cuentas suspendidas"))]
 
     def __str__(self):
         return f"{self.full_name} ({self.username})"
@@ -176,3 +177,43 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_superuser:
             return True
         return self.profile_id is not None and self.profile.scope == Profile.Scope.PLATFORM
+
+
+class LoginThrottle(models.Model):
+    """Failed-login state of one normalised username (000, OCTAVA 5), known account or not.
+
+    One row per username typed at the login form: the policy in ``accounts.lockout`` locks this
+    row (SELECT ... FOR UPDATE) for every attempt, so concurrent attempts are decided one at a
+    time. Unknown usernames get the same rows, locks and "suspensions" as real ones, so nothing
+    seen from outside tells whether an account exists. Not history-tracked: every change is
+    recorded as an authentication event in the history log instead.
+    """
+
+    username = models.CharField(_("usuario"), max_length=150, unique=True)
+    failures = models.PositiveIntegerField(_("intentos fallidos"), default=0)
+    last_failure_at = models.DateTimeField(_("último intento fallido"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("bloqueada hasta"), null=True, blank=True)
+    lock_count = models.PositiveIntegerField(_("bloqueos"), default=0)
+    suspended_at = models.DateTimeField(_("suspendida por intentos fallidos"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("control de intentos de acceso")
+        verbose_name_plural = _("controles de intentos de acceso")
+
+    def __str__(self):
+        return self.username
+
+
+class UserSession(models.Model):
+    """Which session belongs to which user, so ending a user's sessions needs no full scan."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tracked_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sesión de usuario")
+        verbose_name_plural = _("sesiones de usuario")
+
+    def __str__(self):
+        return f"{self.user_id}:{self.created_at:%Y-%m-%d %H:%M}"

@@ -68,7 +68,7 @@ def test_list_filters_sorts_pages_and_exports_csv(commission, member, commission
     login(commission_admin)
     page1 = client.get(reverse("agreements:list"), {"order": "folio"})
     assert page1.context["page"].paginator.count == 23 and len(page1.context["page"]) == 20
-    assert client.get(reverse("agreements:list"), {"order": "folio", "pagina": 2}).context["page"][2].folio == "F-22"
+    assert client.get(reverse("agreements:list"), {"order": "folio", "page": 2}).context["page"][2].folio == "F-22"
     soon = client.get(reverse("agreements:list"), {"expiring_soon": "true"}).context["page"]
     assert [a.folio for a in soon] == ["F-00"]
     exported = client.get(reverse("agreements:list"), {"q": "F-1", "formato": "csv"})
@@ -200,3 +200,16 @@ def test_detail_page_shows_parties_officers_documents_obligations_and_history(
     page = client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
     for text in ("Partes y enlaces", "Entrega mensual del padrón", "Vencida", "Historial del convenio", "Documentos"):
         assert text in page
+
+
+def test_an_analysts_search_is_logged_with_its_filters(agreement, analyst, login, client, monkeypatch):
+    from agreements import views
+
+    events = []
+    monkeypatch.setattr(views, "record_event", lambda **kwargs: events.append(kwargs))
+    login(analyst)
+    client.get(reverse("agreements:list"))
+    assert events == []  # opening the list is not a search
+    client.get(reverse("agreements:list"), {"q": "CONV", "status": "in_force"})
+    assert events[0]["action"] == "agreement_search" and events[0]["actor"] == analyst
+    assert events[0]["detail"] == {"filters": {"q": "CONV", "status": "in_force"}}

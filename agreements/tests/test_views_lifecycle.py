@@ -156,3 +156,22 @@ def test_commission_sets_a_designation_deadline_and_the_page_flags_it(
     party.refresh_from_db()
     assert party.officer_designation_due == date(2020, 1, 31)
     assert "Designación vencida" in client.get(reverse("agreements:detail", args=[agreement.pk])).content.decode()
+
+
+def test_dashboard_shows_agreements_about_to_expire(commission, member, commission_admin, analyst, login, client):
+    from datetime import timedelta
+
+    from agreements.tests.factories import make_agreement
+
+    soon = make_agreement(
+        members=[member],
+        commission=commission,
+        actor=commission_admin,
+        folio="VENCE-1",
+        term_kind="until_date",
+        term_until=date.today() + timedelta(days=20),
+    )
+    login(analyst)
+    page = client.get("/")
+    assert page.context["agreements_expiring"] == [soon]
+    assert "VENCE-1" in page.content.decode()

@@ -1,0 +1,263 @@
+"""Login lockout policy (000, OCTAVA 5; modelled on Keycloak's brute-force detection).
+
+- Failures are counted per normalised username (case-insensitive), never per IP.
+- ``PORTAL_LOCKOUT_FAILURES`` failures, each within ``PORTAL_LOCKOUT_MINUTES`` of the previous one,
+  lock the username for ``PORTAL_LOCKOUT_MINUTES``. During the lock every attempt is refused, even
+  with the correct password, and is neither counted nor extends the lock.
+- Once a lock has expired, a success resets everything; a failure suspends the account at once
+  (``accounts.services.account_suspend_for_lockout``). Only a commission administrator lifts a
+  suspension (``accounts.services.account_reactivate``).
+- Unknown usernames go through the very same states and messages, and their password is hashed
+  like a real one, so nothing seen from outside tells whether an account exists.
+
+Every attempt is decided inside one transaction holding ``SELECT ... FOR UPDATE`` on the
+username's ``LoginThrottle`` row: concurrent attempts on one account are decided one at a time,
+so a burst cannot get past the count, lock twice or suspend twice. django-axes records the
+counted failures (its database handler); it does not take the decision.
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from audit import services as audit
+
+from .models import LoginThrottle, User
+
+LOCAL_TZ = ZoneInfo("America/Mexico_City")
+
+
+class LoginRefused(Exception):
+    """Why an attempt was refused: ``INVALID``, ``LOCKED`` (with ``until``) or ``SUSPENDED``."""
+
+    INVALID = "invalid"
+    LOCKED = "locked"
+    SUSPENDED = "suspended"
+
+    def __init__(self, kind: str, until: datetime | None = None):
+        super().__init__(kind)
+        self.kind = kind
+        self.until = until
+
+    def message(self) -> str:
+        return refusal_message(self)
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+
+def failure_limit() -> int:
+    return max(1, int(settings.PORTAL_LOCKOUT_FAILURES))
+
+
+def lock_duration() -> timedelta:
+    return timedelta(minutes=float(settings.PORTAL_LOCKOUT_MINUTES))
+
+
+def normalize(username) -> str:
+    return User.normalize_username(username or "")
+
+
+# --- Messages -------------------------------------------------------------------------------
+
+
+def local_unlock_time(until: datetime) -> datetime:
+    """When a lock ends, in Mexico City time, rounded up to the minute (never earlier than true)."""
+    local = timezone.localtime(until, LOCAL_TZ)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return local
+
+
+def refusal_message(refusal: LoginRefused) -> str:
+    if refusal.kind == LoginRefused.LOCKED:
+        unlock = local_unlock_time(refusal.until)
+        return _(
+            "La cuenta está bloqueada por demasiados intentos fallidos. Podrá intentarlo de nuevo "
+            "a partir de las %(time)s del %(date)s (hora del centro de México). Si el siguiente "
+            "intento también falla, la cuenta quedará suspendida."
+        ) % {"time": date_format(unlock, "H:i"), "date": date_format(unlock, "j/m/Y")}
+    if refusal.kind == LoginRefused.SUSPENDED:
+        return _(
+            "La cuenta está suspendida. Para reactivarla, la institución debe solicitarlo a la "
+            "Comisión; la contraseña, aunque sea correcta, no basta."
+        )
+    return _("Usuario o contraseña incorrectos. Revise sus datos e inténtelo de nuevo.")
+
+
+def lock_help_text() -> str:
+    minutes = float(settings.PORTAL_LOCKOUT_MINUTES)
+    shown = f"{minutes:g}"
+    return _(
+        "Tras %(failures)s intentos fallidos la cuenta se bloquea durante %(minutes)s minutos; un "
+        "intento fallido después del bloqueo la suspende."
+    ) % {"failures": failure_limit(), "minutes": shown}
+
+
+# --- The decision ---------------------------------------------------------------------------
+
+
+def _locked_row(username: str) -> LoginThrottle:
+    """The username's state row, created if missing, locked until the transaction ends.
+
+    A success or a reactivation deletes the row; an attempt that was waiting for its lock then
+    finds nothing (READ COMMITTED), so it creates the row again and locks the new one.
+    """
+    while True:
+        # LoginThrottle is not history-tracked; ignore_conflicts makes concurrent creation safe.
+        LoginThrottle.objects.bulk_create([LoginThrottle(username=username)], ignore_conflicts=True)
+        row = LoginThrottle.objects.select_for_update().filter(username=username).first()
+        if row is not None:
+            return row
+
+
+def _event(action, *, request, username, user, detail):
+    audit.record_event(
+        category="auth",
+        action=action,
+        actor=None,
+        username=username,
+        institution=getattr(user, "institution", None),
+        target=user,
+        detail=detail,
+        request=request,
+    )
+
+
+def _uncounted(reason):
+    """Detail of a refusal during a lock or suspension: in the log, but not a counted failure."""
+    return {"reason": reason, "counted": False}
+
+
+def attempt_login(*, request, username, password) -> User:
+    """Decide one login attempt. Return the user on success; raise ``LoginRefused`` otherwise.
+
+    The password is hashed before the row lock is taken (the hasher is slow on purpose; holding
+    the lock meanwhile would queue every attempt behind it). The decision itself only uses the
+    state read under the lock.
+    """
+    from .services import account_suspend_for_lockout  # services import this module's settings
+
+    name = normalize(username)
+    user = User.objects.filter(username=name).first() if name else None
+    if user is not None and user.has_usable_password():
+        password_ok = user.check_password(password or "")
+    else:
+        make_password(password or "")  # the same work as a real check: no enumeration by timing
+        password_ok = False
+    if not name:
+        raise LoginRefused(LoginRefused.INVALID)
+
+    refusal = None
+    counted = False
+    with transaction.atomic():
+        state = _locked_row(name)
+        now = timezone.now()
+        if user is not None:
+            user.refresh_from_db(fields=["status", "is_active"])  # read after the lock is ours
+        if state.suspended_at is not None and user is not None and user.status != User.Status.SUSPENDED:
+            # Stale: the account was reactivated (or created) after this username was suspended.
+            state.failures, state.lock_count = 0, 0
+            state.last_failure_at = state.locked_until = state.suspended_at = None
+
+        if state.suspended_at is not None:
+            refusal = LoginRefused(LoginRefused.SUSPENDED)
+            _event("login_failure", request=request, username=name, user=user, detail=_uncounted("suspended"))
+        elif state.locked_until is not None and now < state.locked_until:
+            refusal = LoginRefused(LoginRefused.LOCKED, until=state.locked_until)
+            _event("login_failure", request=request, username=name, user=user, detail=_uncounted("locked"))
+        elif password_ok and user.status == User.Status.SUSPENDED:
+            refusal = LoginRefused(LoginRefused.SUSPENDED)
+            _event("login_failure", request=request, username=name, user=user, detail=_uncounted("suspended"))
+        elif password_ok and user.is_active:
+            state.delete()  # a success resets the counters and the lock history
+            return user
+        elif state.lock_count:
+            # The first failure after a lock has expired suspends the account at once.
+            counted = True
+            state.failures += 1
+            state.last_failure_at = now
+            state.locked_until = None
+            state.suspended_at = now
+            state.save()
+            detail = {"reason": "invalid_credentials", "counted": True, "after_lock": True}
+            _event("login_failure", request=request, username=name, user=user, detail=detail)
+            if user is not None and user.status in User.LIVE_STATUSES:
+                account_suspend_for_lockout(user=user)  # records the suspension and notifies
+            else:
+                _event("suspension", request=request, username=name, user=user, detail={"reason": "lockout"})
+            refusal = LoginRefused(LoginRefused.SUSPENDED)
+        else:
+            counted = True
+            if state.last_failure_at is not None and now - state.last_failure_at > lock_duration():
+                state.failures = 0  # earlier failures fell out of the window
+            state.failures += 1
+            state.last_failure_at = now
+            detail = {"reason": "invalid_credentials", "counted": True, "failures": state.failures}
+            _event("login_failure", request=request, username=name, user=user, detail=detail)
+            if state.failures >= failure_limit():
+                state.locked_until = now + lock_duration()
+                state.lock_count += 1
+                state.failures = 0
+                refusal = LoginRefused(LoginRefused.LOCKED, until=state.locked_until)
+                _event(
+                    "lock",
+                    request=request,
+                    username=name,
+                    user=user,
+                    detail={"until": state.locked_until.isoformat(), "minutes": float(settings.PORTAL_LOCKOUT_MINUTES)},
+                )
+            else:
+                refusal = LoginRefused(LoginRefused.INVALID)
+            state.save()
+
+    if request is not None:
+        request.portal_login_refusal = refusal
+        # Tell django-axes not to record refusals that are not counted failures (see settings).
+        request.axes_locked_out = not counted
+    raise refusal
+
+
+def lockout_state(*, username) -> LoginThrottle | None:
+    """The current throttle row of ``username`` (for tests and the commission's views)."""
+    return LoginThrottle.objects.filter(username=normalize(username)).first()
+
+
+def clear(*, username) -> None:
+    """Forget a username's counters and lock history (reactivation). Call inside a transaction."""
+    from axes.utils import reset as axes_reset
+
+    name = normalize(username)
+    LoginThrottle.objects.filter(username=name).delete()
+    axes_reset(username=name)
+
+
+def clear_lockout(*, user, actor=None) -> None:
+    """``clear`` for a user object (for callers that change the status themselves).
+
+    Prefer ``accounts.services.account_reactivate``, which also checks the actor and records the
+    reactivation.
+    """
+    clear(username=user.username)
+
+
+# --- django-axes hooks (settings.AXES_USERNAME_CALLABLE, AXES_LOCKOUT_CALLABLE) ---------------
+
+
+def axes_username(request, credentials):
+    """Axes counts per the same normalised username as the policy."""
+    username = (credentials or {}).get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username")
+    return normalize(username) or None
+
+
+def axes_lockout_response(request, original_response=None, credentials=None):
+    """Keep the portal's own page: the login form already says locked or suspended, and until when."""
+    return original_response
