@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -22,10 +21,12 @@ def target(member):
 
 
 def open_session(user):
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session.create()
-    return session.session_key
+    """A signed-in session of ``user`` opened the way the portal tracks sessions."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.session.session_key
 
 
 def session_alive(key):
