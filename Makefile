@@ -55,3 +55,13 @@ lint: .venv/.installed-dev
 format: .venv/.installed-dev
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+# Production-like environment for `make prod-check` (no real secrets: nothing connects).
+PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=portal.settings DEBUG=False \
+	SECRET_KEY=prod-check-only-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP \
+	ALLOWED_HOSTS=portal.example.gob.mx CSRF_TRUSTED_ORIGINS=https://portal.example.gob.mx \
+	DATABASE_URL=postgres://portal:secret@127.0.0.1:5432/portal REDIS_URL=redis://127.0.0.1:6379/0
+
+## Django's deployment checks with production settings; any warning fails.
+prod-check: .venv/.installed-run
+	env -u DJANGO_ALLOW_ASYNC_UNSAFE $(PROD_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING

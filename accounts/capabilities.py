@@ -25,7 +25,7 @@ SCOPE_README = {
 
 # The commission administrator holds every permission of the portal's own apps.
 ALL_PORTAL_PERMISSIONS = "__all__"
-PORTAL_APPS = ("accounts", "agreements", "audit", "portal")
+PORTAL_APPS = ("accounts", "agreements", "audit", "portal", "notifications")
 
 # Reading agreements and what hangs on them (rows still limited by the profile's scope).
 AGREEMENT_READ = [

@@ -315,7 +315,7 @@ def account_suspend_for_lockout(*, user) -> User:
         username=user.username,
         institution=user.institution,
         target=user,
-        detail={"reason": "lockout", "sessions_ended": ended},
+        detail={"reason": "lockout", "logins_ended": ended},
     )
     recipients = [user]
     if user.institution_id is not None:

@@ -42,7 +42,7 @@ def on_login(sender, request, user, **kwargs):
             username=user.get_username(),
             institution=getattr(user, "institution", None),
             target=user,
-            detail={"sessions_ended": ended},
+            detail={"logins_ended": ended},
             request=request,
         )
 

@@ -17,6 +17,7 @@ NAVIGATION = [
     (_("Usuarios"), "accounts:user_list", "accounts.view_user"),
     (_("Perfiles"), "accounts:profile_list", "accounts.view_profile"),
     (_("Cuentas suspendidas"), "accounts:suspended_list", "accounts.reactivate_user"),
+    (_("Correos del portal"), "notifications:outbox", "notifications.manage_outbox"),
 ]
 
 

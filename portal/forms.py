@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import lockout
+from portal.notifications.services import notify
 
 
 class LockoutMessagesMixin:
@@ -41,3 +42,7 @@ class PortalPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email):
         return (u for u in super().get_users(email) if u.status in u.LIVE_STATUSES)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        """Through the outbox like every other message (templates/notifications/password_reset/)."""
+        notify(recipients=[context["user"]], template="password_reset", context=context, channels=("email",))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -23,6 +24,8 @@ if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="insecure-demo-key-only-for-local-runs-0123456789abcdef")
 else:
     SECRET_KEY = env("SECRET_KEY")  # required: no default outside the demo
+# Old keys still accepted for signed values while a rotation settles (docs/operations.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -40,8 +43,10 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "csp",
     "guardian",
     "audit",
+    "portal.notifications",
     "agreements",
     "accounts",
     "portal",
@@ -49,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.SpanishFirstLocaleMiddleware",
@@ -85,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "portal.notifications.context_processors.unread",
             ],
         },
     },
@@ -169,23 +176,46 @@ USE_TZ = True
 
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Front-end packages come from npm into the git-ignored node_modules/ (never a CDN, never in git).
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/chart.js", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
-STORAGES = {
-    "default": {
+# Uploaded files: a private local folder by default; S3-compatible object storage (shared by
+# several app servers) when AWS_STORAGE_BUCKET_NAME is set. Either way nothing is served by URL:
+# downloads go through permission-checked views.
+if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    DEFAULT_FILE_STORAGE_CONFIG = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "location": env("AWS_LOCATION", default="private"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "object_parameters": {"ContentDisposition": "attachment"},
+        },
+    }
+else:
+    DEFAULT_FILE_STORAGE_CONFIG = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        # Private: outside STATIC_ROOT and never served by URL; downloads go through views.
         "OPTIONS": {"location": env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private"), "base_url": None},
-    },
+    }
+STORAGES = {
+    "default": DEFAULT_FILE_STORAGE_CONFIG,
     "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
+        # Hashed, compressed files served by whitenoise (run collectstatic at deploy time).
+        "BACKEND": env(
+            "STATICFILES_BACKEND",
+            default="django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
         )
     },
 }
@@ -204,6 +234,7 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # Absolute address of the portal, for links in e-mails (activation links).
 PORTAL_SITE_URL = env("PORTAL_SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portal de Convenios <no-responder@portal.local>")
@@ -217,17 +248,65 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Scheduled jobs (celery beat). Times are America/Mexico_City.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "visibility_timeout": 60 * 60}
+# A web request never waits long on a missing broker: the outbox row is already committed and
+# the sweep below queues it once the broker is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# On a lost broker connection, unacknowledged tasks come back anyway; every task is idempotent.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BEAT_SCHEDULER = "portal.celery:RegisteredTasksScheduler"
+CELERY_BEAT_SCHEDULE_FILENAME = env("CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
+
+# The one beat schedule of the portal. Add a line for each periodic task; an entry whose task is
+# not (yet) registered is left out when beat starts (portal.celery.RegisteredTasksScheduler).
+# Every task is idempotent: running it twice, or late, does no harm.
 CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "portal.notifications.tasks.sweep",
+        "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", default=60.0),
+    },
+    "audit-seal": {"task": "audit.tasks.seal", "schedule": 5 * 60.0},
+    "sessions-clear-expired": {"task": "portal.tasks.clear_expired_sessions", "schedule": crontab(minute=17)},
+    "lockout-purge-old-attempts": {
+        "task": "accounts.tasks.lockout_attempts_purge",
+        "schedule": crontab(hour=3, minute=40),
+    },
+    # Agreements: expiry reminders, overdue designations, SLA checks (times in America/Mexico_City).
     "agreements-daily": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
+    # Account requests and changes past their business-day due date, told to the commission daily.
     "accounts-overdue-requests": {"task": "accounts.alert_overdue_requests", "schedule": crontab(hour=7, minute=30)},
 }
+
+# --- Notifications outbox (portal.notifications) -------------------------------------------
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", default=60.0)
+NOTIFICATION_RETRY_MAX_SECONDS = env.float("NOTIFICATION_RETRY_MAX_SECONDS", default=60.0 * 60)
+NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env.float("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=15.0 * 60)
+NOTIFICATION_SWEEP_BATCH = env.int("NOTIFICATION_SWEEP_BATCH", default=500)
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
+# django-csp 4: no inline script or style anywhere; JavaScript lives in static/js/*.js.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -241,12 +320,25 @@ if not DEBUG:
 # --- Demo -----------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Portal-Demo-2026")
 
+# Logs go to stdout, one JSON object per line outside the demo (LOG_FORMAT=json|plain).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "portal.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": env("LOG_FORMAT", default="plain" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # Failures are in the history log; axes' own INFO lines would repeat each one.
-    "loggers": {"axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},  # 4xx answers are not errors of the portal
+        # Failures are in the history log; axes' own INFO lines would repeat each one.
+        "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
+    },
 }

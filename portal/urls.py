@@ -53,6 +53,7 @@ urlpatterns = [
     path("idioma/", access.public(set_language), name="set_language"),
     path("cuenta/", include(auth_patterns)),
     path("cuentas/", include("accounts.urls_onboarding")),
+    path("notificaciones/", include("portal.notifications.urls")),
     path("convenios/", include("agreements.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),

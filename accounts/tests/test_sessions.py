@@ -41,7 +41,7 @@ def test_a_new_login_ends_the_older_session_and_records_it(client, auth_events):
     assert not signed_in(first)
     assert client.get("/").status_code == 200
     replaced = auth_events.of("session_replaced")
-    assert len(replaced) == 1 and replaced[0]["target"] == user and replaced[0]["detail"] == {"sessions_ended": 1}
+    assert len(replaced) == 1 and replaced[0]["target"] == user and replaced[0]["detail"] == {"logins_ended": 1}
     assert UserSession.objects.filter(user=user).count() == 1
 
 

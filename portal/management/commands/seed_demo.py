@@ -5,12 +5,14 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from accounts import demo_onboarding
 from agreements import demo as agreements_demo
+from portal.notifications import demo as notifications_demo
 
 # Each step receives a shared dict and adds what later steps need. Later features append here.
 STEPS = [
     agreements_demo.seed,
     accounts_demo.seed,
     agreements_demo.seed_agreements,
+    notifications_demo.seed,
     demo_onboarding.seed,
 ]
 
