@@ -42,11 +42,9 @@ test: deps-test .venv/.installed-dev node_modules/.package-lock.json locale/en/L
 	.venv/bin/ruff check .
 	.venv/bin/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
-## Print performance figures (benchmarks print, tests never time): login attempts, session ending.
-bench: .venv/.installed-run
-	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py seed_demo > /dev/null
-	$(PY) manage.py bench_lockout
+## Benchmarks on a throwaway PostgreSQL (started like the tests): prints figures, asserts nothing.
+bench: deps-test .venv/.installed-dev
+	.venv/bin/pytest bench -q -s -o python_files="bench_*.py" -o python_functions="bench_*" $(PYTEST_ARGS)
 
 lint: .venv/.installed-dev
 	.venv/bin/ruff check .

@@ -118,11 +118,12 @@ def _locked_row(username: str) -> LoginThrottle:
 
 
 def _event(action, *, request, username, user, detail):
+    typed = getattr(request, "portal_typed_username", None) if request is not None else None
     audit.record_event(
         category="auth",
         action=action,
         actor=None,
-        username=username,
+        username=typed or username,  # as typed (the history log's contract); the policy uses `name`
         institution=getattr(user, "institution", None),
         target=user,
         detail=detail,
@@ -145,6 +146,8 @@ def attempt_login(*, request, username, password) -> User:
     from .services import account_suspend_for_lockout  # services import this module's settings
 
     name = normalize(username)
+    if request is not None:
+        request.portal_typed_username = (username or "").strip()[:150]
     user = User.objects.filter(username=name).first() if name else None
     if user is not None and user.has_usable_password():
         password_ok = user.check_password(password or "")

@@ -23,15 +23,7 @@ def on_login(sender, request, user, **kwargs):
     if session.session_key is None:
         session.save()
     session_register(user=user, session_key=session.session_key)
-    audit.record_event(
-        category="auth",
-        action="login_success",
-        actor=user,
-        username=user.get_username(),
-        institution=getattr(user, "institution", None),
-        target=user,
-        request=request,
-    )
+    # login_success itself is recorded by the history log from Django's signal (audit.signals).
     # Accounts are personal and non-transferable: a new login ends the older sessions.
     ended = end_user_sessions(user=user, keep_session_key=session.session_key)
     if ended:
@@ -51,13 +43,4 @@ def on_login(sender, request, user, **kwargs):
 def on_logout(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         session_forget(session_key=request.session.session_key)
-    if user is not None:
-        audit.record_event(
-            category="auth",
-            action="logout",
-            actor=user,
-            username=user.get_username(),
-            institution=getattr(user, "institution", None),
-            target=user,
-            request=request,
-        )
+    # logout is recorded by the history log from Django's signal (audit.signals).

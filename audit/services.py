@@ -1,7 +1,41 @@
-"""The history log's write API. Other apps record events through these functions only.
+"""The history log's write API. Other apps record events through these functions only."""
 
-(The history-log issue gives these their storage; the signatures are the contract.)
-"""
+import logging
+
+from django.db import transaction
+
+from .context import current_actor
+from .models import Event
+from .requestinfo import client_ip, is_secret, user_agent
+
+logger = logging.getLogger(__name__)
+
+AUTH_ACTIONS = {
+    "login_success",
+    "login_failure",
+    "lock",
+    "suspension",
+    "reactivation",
+    "logout",
+    "password_change",
+    "password_reset",
+    "password_reset_requested",
+    "session_expired",
+    "session_replaced",
+}
+
+
+def _clean_detail(value, depth=0):
+    """Drop secret-looking keys anywhere in the detail; keep it small and JSON-safe."""
+    if depth > 4:
+        return str(value)[:200]
+    if isinstance(value, dict):
+        return {str(k)[:100]: _clean_detail(v, depth + 1) for k, v in value.items() if not is_secret(str(k))}
+    if isinstance(value, list | tuple):
+        return [_clean_detail(v, depth + 1) for v in list(value)[:50]]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)[:500]
 
 
 def record_event(
@@ -22,4 +56,66 @@ def record_event(
     (anything a service wants on the timeline beyond the field changes simple-history keeps).
     actor: the acting user or None for the system; username: as typed (for failed logins);
     target: the model instance concerned; detail: small JSON-safe dict, never secrets.
+
+    The row is written in the caller's transaction: a business event belongs to the change it
+    describes. Keys that look like secrets (password, token, session...) are dropped from detail.
     """
+    if category not in Event.Category.values:
+        raise ValueError(f"Unknown event category: {category!r}")
+    if not action or len(action) > 60:
+        raise ValueError("An event needs a short action name")
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            actor = user
+    if actor is None and category == Event.Category.BUSINESS:
+        actor = current_actor()
+    if institution is None and actor is not None:
+        institution_id = getattr(actor, "institution_id", None)
+    else:
+        institution_id = getattr(institution, "pk", institution)
+    event = Event(
+        category=category,
+        action=action,
+        actor_id=getattr(actor, "pk", None),
+        username=(username or getattr(actor, "username", "") or "")[:150],
+        institution_id=institution_id,
+        detail=_clean_detail(detail or {}),
+    )
+    if target is not None:
+        event.target_type = target._meta.label_lower
+        event.target_id = str(target.pk)[:64]
+        event.target_repr = str(target)[:200]
+    if request is not None:
+        event.ip = client_ip(request)
+        event.user_agent = user_agent(request)
+        event.path = request.path[:500]
+    with transaction.atomic():
+        event.save()
+    tracker = getattr(request, "_audit_auth", None) if request is not None else None
+    if tracker is not None and category == Event.Category.AUTH:
+        tracker["recorded"].add(action)
+
+
+def record_auth_default(*, action, request=None, **kwargs):
+    """Record an auth event from Django's signals unless the portal's own code records it.
+
+    Inside a request seen by the access-log middleware the event waits for the end of the
+    request and is dropped if another receiver (the lockout policy, say, with a richer detail)
+    recorded the same action meanwhile: one login, one login_success row.
+    """
+    tracker = getattr(request, "_audit_auth", None) if request is not None else None
+    if tracker is None:
+        record_event(category="auth", action=action, request=request, **kwargs)
+    else:
+        tracker["pending"].append((action, kwargs))
+
+
+def flush_auth_defaults(request):
+    tracker = getattr(request, "_audit_auth", None)
+    if not tracker:
+        return
+    pending, tracker["pending"] = tracker["pending"], []
+    for action, kwargs in pending:
+        if action not in tracker["recorded"]:
+            record_event(category="auth", action=action, request=request, **kwargs)

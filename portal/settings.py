@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # One access event per request of a signed-in user and per login attempt (history log).
+    "audit.middleware.AccessLogMiddleware",
     # Deny by default: every view needs a signed-in user unless marked login_not_required.
     # A suspended or cancelled account, or one whose profile changed, loses its session here.
     "portal.middleware.AccountStateMiddleware",
@@ -268,7 +270,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.notifications.tasks.sweep",
         "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", default=60.0),
     },
-    "audit-seal": {"task": "audit.tasks.seal", "schedule": 5 * 60.0},
+    "audit-seal": {"task": "audit.tasks.seal_logs", "schedule": 5 * 60.0},
     "sessions-clear-expired": {"task": "portal.tasks.clear_expired_sessions", "schedule": crontab(minute=17)},
     "lockout-purge-old-attempts": {
         "task": "accounts.tasks.lockout_attempts_purge",
@@ -316,6 +318,26 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- History log (audit) --------------------------------------------------------------------
+# HMAC key of the log's seals (audit_seal / audit_verify). Production must set its own, kept
+# apart from SECRET_KEY; losing it makes the existing seals unverifiable.
+if DEBUG:
+    AUDIT_SEAL_KEY = env("AUDIT_SEAL_KEY", default="insecure-demo-seal-key-0123456789abcdef")
+else:
+    AUDIT_SEAL_KEY = env("AUDIT_SEAL_KEY")
+# How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, use the
+# socket's address). Only these are trusted when finding the client IP (django-ipware).
+AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
+AUDIT_ACCESS_LOG_ENABLED = True
+AUDIT_SKIP_PATHS = ("/healthz",)
+AUDIT_LOGIN_VIEW_NAMES = ("login", "admin:login")
+# Successful POSTs to these views are password events (Django sends no signal for them).
+AUDIT_PASSWORD_VIEWS = {
+    "password_change": "password_change",
+    "password_reset_confirm": "password_reset",
+    "password_reset": "password_reset_requested",
+}
 
 # --- Demo -----------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Portal-Demo-2026")

@@ -54,6 +54,7 @@ urlpatterns = [
     path("cuenta/", include(auth_patterns)),
     path("cuentas/", include("accounts.urls_onboarding")),
     path("notificaciones/", include("portal.notifications.urls")),
+    path("bitacora/", include("audit.urls")),
     path("convenios/", include("agreements.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -110,7 +110,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("acceso al admin de Django"), default=False)
     date_joined = models.DateTimeField(_("alta"), default=timezone.now)
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Groups carry the profile's permissions: who was in which group is part of the history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     objects = UserManager()
 

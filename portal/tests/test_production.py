@@ -164,13 +164,13 @@ def test_beat_schedule_keeps_only_registered_tasks_and_covers_the_housekeeping()
     assert {
         "portal.notifications.tasks.sweep",
         "portal.tasks.clear_expired_sessions",
-        "audit.tasks.seal",
+        "audit.tasks.seal_logs",
         "accounts.tasks.lockout_attempts_purge",
     } <= tasks
     assert schedule["audit-seal"]["schedule"] == 300
     kept = registered_entries(celery_app, {**schedule, "nada": {"task": "no.existe", "schedule": 60}})
     assert "nada" not in kept
-    assert {"notifications-sweep", "sessions-clear-expired"} <= set(kept)
+    assert {"notifications-sweep", "sessions-clear-expired", "audit-seal", "agreements-daily"} <= set(kept)
     assert all(entry["task"] in celery_app.tasks for entry in kept.values())
 
 

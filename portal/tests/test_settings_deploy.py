@@ -11,6 +11,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "portal.example.gob.mx",
     "DATABASE_URL": "postgres://portal:secret@127.0.0.1:5432/portal",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "AUDIT_SEAL_KEY": "y" * 20 + "-production-like-seal-key-0123456789",
 }
 
 

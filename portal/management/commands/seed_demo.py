@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from accounts import demo_onboarding
 from agreements import demo as agreements_demo
+from audit import demo as audit_demo
 from portal.notifications import demo as notifications_demo
 
 # Each step receives a shared dict and adds what later steps need. Later features append here.
@@ -14,6 +15,7 @@ STEPS = [
     agreements_demo.seed_agreements,
     notifications_demo.seed,
     demo_onboarding.seed,
+    audit_demo.seed,  # last: it logs what the earlier steps created
 ]
 
 

@@ -1,0 +1,95 @@
+import csv
+import datetime as dt
+
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from portal.access import permission
+
+from .forms import TimelineFilterForm
+from .selectors import TimelineFilters, decode_cursor, timeline_iter, timeline_page
+
+PAGE_SIZE = 50
+CSV_HEADER = [
+    "timestamp_utc",
+    "username",
+    "institution",
+    "kind",
+    "action",
+    "object_type",
+    "object_id",
+    "path",
+    "ip",
+    "status",
+    "detail",
+]
+
+
+def _filters(request):
+    form = TimelineFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and form.is_valid():
+        return form, form.filters()
+    return form, None if form.is_bound else TimelineFilters()
+
+
+@permission("portal.view_history_log")
+def timeline(request):
+    form, filters = _filters(request)
+    rows, next_cursor = [], None
+    if filters is not None:
+        rows, next_cursor = timeline_page(
+            user=request.user, filters=filters, cursor=decode_cursor(request.GET.get("despues", "")), limit=PAGE_SIZE
+        )
+    params = request.GET.copy()
+    params.pop("despues", None)
+    return render(
+        request,
+        "audit/timeline.html",
+        {
+            "form": form,
+            "rows": rows,
+            "next_cursor": next_cursor,
+            "filter_query": params.urlencode(),
+            "is_first_page": not request.GET.get("despues"),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_rows(rows):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    for row in rows:
+        yield writer.writerow(
+            [
+                row.ts.astimezone(dt.UTC).isoformat(),
+                row.username,
+                row.institution,
+                row.kind,
+                row.action,
+                row.object_type,
+                row.object_id,
+                row.path,
+                row.ip,
+                "" if row.status is None else row.status,
+                row.detail,
+            ]
+        )
+
+
+@permission("portal.view_history_log")
+def timeline_csv(request):
+    form, filters = _filters(request)
+    if filters is None:
+        return render(request, "audit/timeline.html", {"form": form, "rows": [], "is_first_page": True}, status=400)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response = StreamingHttpResponse(
+        csv_rows(timeline_iter(user=request.user, filters=filters)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="bitacora-{stamp}.csv"'
+    return response
