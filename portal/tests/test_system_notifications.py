@@ -181,6 +181,7 @@ def stack(postgresql_proc, django_db_setup, django_db_blocker, tmp_path):
         DJANGO_SETTINGS_MODULE="portal.settings",
         DEBUG="False",
         SECRET_KEY="system-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEF",
+        AUDIT_SEAL_KEY="system-test-seal-key-0123456789abcdefghijklmnopqrstuvwxyz",
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=f"postgres://{pg['user']}:{password}@{pg['host']}:{pg['port']}/{DATABASE}",
         REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
