@@ -37,6 +37,13 @@ AGREEMENT_READ = [
     "agreements.view_signatory",
 ]
 
+# Account requests, account changes and confidentiality letters (each scoped by the profile).
+ONBOARDING_READ = [
+    "accounts.view_accountrequest",
+    "accounts.view_accountchangerequest",
+    "accounts.view_confidentialityletter",
+]
+
 BUILTIN_PROFILES = {
     "commission_admin": {
         "name": "Administración de la Comisión",
@@ -54,6 +61,7 @@ BUILTIN_PROFILES = {
             "accounts.view_user",
             "accounts.view_profile",
             "portal.review_requests",
+            *ONBOARDING_READ,
             *AGREEMENT_READ,
             "agreements.view_membership",
             "agreements.view_membernotice",
@@ -68,6 +76,7 @@ BUILTIN_PROFILES = {
             "agreements.view_institution",
             "accounts.view_user",
             "portal.manage_institution",
+            *ONBOARDING_READ,
             *AGREEMENT_READ,
             # Link officers and signatories of its own institution (scope checked in the views).
             "agreements.add_linkofficer",

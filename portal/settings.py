@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # A suspended or cancelled account, or one whose profile changed, loses its session here.
     "portal.middleware.AccountStateMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A new account sees only its confidentiality letter until it accepts it (000, NOVENA).
+    "accounts.letter_gate.PendingLetterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and absolute lifetime of signed-in sessions (ends them and records why).
     "accounts.middleware.SessionLifetimeMiddleware",
@@ -235,6 +237,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Absolute address of the portal, for links in e-mails (activation links).
+PORTAL_SITE_URL = env("PORTAL_SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portal de Convenios <no-responder@portal.local>")
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -274,7 +278,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Agreements: expiry reminders, overdue designations, SLA checks (times in America/Mexico_City).
     "agreements-daily": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
-    # Account-request reminders and SLA checks join here.
+    # Account requests and changes past their business-day due date, told to the commission daily.
+    "accounts-overdue-requests": {"task": "accounts.alert_overdue_requests", "schedule": crontab(hour=7, minute=30)},
 }
 
 # --- Notifications outbox (portal.notifications) -------------------------------------------

@@ -52,6 +52,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("idioma/", access.public(set_language), name="set_language"),
     path("cuenta/", include(auth_patterns)),
+    path("cuentas/", include("accounts.urls_onboarding")),
     path("notificaciones/", include("portal.notifications.urls")),
     path("bitacora/", include("audit.urls")),
     path("convenios/", include("agreements.urls")),

@@ -47,3 +47,83 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(obj, create, extracted, **kwargs):
         if create and obj.profile_id:
             obj.groups.set([obj.profile.group])
+
+
+# --- Onboarding helpers ----------------------------------------------------------------------
+
+# The smallest files that pass the content checks of portal.documents.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def pdf_upload(name="documento.pdf", data=PDF_BYTES):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def png_upload(name="firma.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
+
+
+def valid_rfc_for(curp: str) -> str:
+    """A natural-person RFC sharing the CURP's first ten characters, with a correct check digit."""
+    from stdnum.mx import rfc as stdnum_rfc
+
+    base = curp[:10] + "A1"
+    return base + stdnum_rfc.calc_check_digit(base)
+
+
+def make_agreement(*, institution, commission, status="in_force", folio=None):
+    from agreements.models import Agreement, AgreementParty
+
+    n = Agreement.objects.count() + 1
+    agreement = Agreement.objects.create(
+        folio=folio or f"CONV-PRUEBA-{n:04d}",
+        title=f"Convenio de coordinación de prueba {n}",
+        kind=Agreement.Kind.COORDINATION,
+        purpose="Intercambio de información",
+        term_kind=Agreement.TermKind.INDEFINITE,
+        status=status,
+    )
+    AgreementParty.objects.create(agreement=agreement, institution=commission, role=AgreementParty.Role.COMMISSION)
+    AgreementParty.objects.create(agreement=agreement, institution=institution, role=AgreementParty.Role.MEMBER)
+    return agreement
+
+
+def make_signatory(*, institution, status="registered", full_name="Rosaura Quiñones Peña", valid_until=None):
+    import datetime
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from agreements.models import Document, Signatory
+
+    name = default_storage.save("agreements/specimens/firma.png", ContentFile(PNG_BYTES))
+    specimen = Document.objects.create(
+        institution=institution,
+        kind=Document.Kind.SPECIMEN,
+        title="Muestra de firma",
+        file=name,
+        original_name="firma.png",
+        content_type="image/png",
+        size=len(PNG_BYTES),
+        sha256=hashlib.sha256(PNG_BYTES).hexdigest(),
+    )
+    return Signatory.objects.create(
+        institution=institution,
+        full_name=full_name,
+        position="Titular de la institución",
+        rank="Titular",
+        specimen=specimen,
+        valid_from=datetime.date(2020, 1, 1),
+        valid_until=valid_until,
+        attested=True,
+        status=status,
+    )

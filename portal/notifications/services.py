@@ -35,7 +35,7 @@ from .models import Notification
 logger = logging.getLogger(__name__)
 
 # Templates whose text carries a one-time secret: the body is erased once the e-mail has left.
-ERASE_AFTER_SENDING = {"password_reset"}
+ERASE_AFTER_SENDING = {"password_reset", "account_activation"}
 ERASED_BODY = "(Texto eliminado tras el envío: contenía un enlace de un solo uso.)"
 INTERRUPTED = "Envío interrumpido: el mensaje pudo haber salido. Revise antes de reenviarlo."
 

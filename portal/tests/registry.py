@@ -71,6 +71,99 @@ TENANT_MODELS: dict[str, Tenant] = {
 }
 
 
+# --- accounts: onboarding (account requests, letters, account changes) -----------------------
+
+
+def _account_request(institution, tag=None, *, with_signatory=True):
+    from accounts.models import AccountRequest
+    from accounts.tests.factories import make_signatory, valid_curp
+
+    tag = tag or unique_tag("r")
+    admin = _user(institution)
+    signatory = make_signatory(institution=institution, full_name=f"Firma {tag}") if with_signatory else None
+    return AccountRequest.objects.create(
+        institution=institution,
+        created_by=admin,
+        signatory=signatory,
+        given_names=f"Solicitante {tag}",
+        paternal_surname="Prueba",
+        curp=valid_curp(int(uuid.uuid4().int % 20**7)),
+    )
+
+
+def _request_document(institution):
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from accounts.models import RequestDocument, RequiredDocument
+    from accounts.tests.factories import PDF_BYTES
+
+    req = _account_request(institution, with_signatory=False)
+    name = default_storage.save("accounts/requests/registro.pdf", ContentFile(PDF_BYTES))
+    return RequestDocument.objects.create(
+        request=req,
+        requirement=RequiredDocument.objects.first(),
+        file=name,
+        original_name="registro.pdf",
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+        sha256=hashlib.sha256(PDF_BYTES).hexdigest(),
+        uploaded_by=req.created_by,
+    ).pk
+
+
+def _letter(institution, tag=None):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from accounts.models import ConfidentialityLetter
+    from accounts.tests.factories import PDF_BYTES
+
+    tag = tag or unique_tag("c")
+    user = _user(institution)
+    name = default_storage.save("accounts/letters/registro.pdf", ContentFile(PDF_BYTES))
+    return ConfidentialityLetter.objects.create(
+        folio=f"CC-{tag}",
+        user=user,
+        institution=institution,
+        full_name=user.full_name,
+        address="Calle 1",
+        public_servant_number="SP-1",
+        phone="1",
+        id_document="ine",
+        id_folio="F-1",
+        area="Área",
+        template_title="Carta",
+        pdf=name,
+        sha256="0" * 64,
+        accepted_at=timezone.now(),
+        scan=name,
+        scan_status=ConfidentialityLetter.ScanStatus.PENDING_REVIEW,
+    )
+
+
+def _change(institution, tag=None):
+    from accounts.models import AccountChangeRequest
+
+    tag = tag or unique_tag("m")
+    return AccountChangeRequest.objects.create(
+        institution=institution,
+        user=_user(institution, f"{tag}u"),
+        kind=AccountChangeRequest.Kind.SUSPENSION,
+        reason=f"Motivo {tag}",
+        created_by=_user(institution),
+    )
+
+
+def _required_document(institution):
+    from accounts.models import RequiredDocument
+
+    return RequiredDocument.objects.first().pk
+
+
 # --- agreements ----------------------------------------------------------------------------
 # Objects of one institution hang together: the agreement of an institution is reused for its
 # party, notice, obligation and documents, so a route with several kwargs gets a coherent set.
@@ -195,6 +288,12 @@ def _non_working_day(institution):
 
 URL_KWARGS.update(
     {
+        "request_pk": Kwarg(lambda institution: _account_request(institution).pk, model="accounts.AccountRequest"),
+        "request_document_pk": Kwarg(_request_document, model="accounts.AccountRequest"),
+        "letter_pk": Kwarg(lambda institution: _letter(institution).pk, model="accounts.ConfidentialityLetter"),
+        "letter_kind": Kwarg(lambda institution: "user"),
+        "change_pk": Kwarg(lambda institution: _change(institution).pk, model="accounts.AccountChangeRequest"),
+        "required_document_pk": Kwarg(_required_document),
         "agreement_pk": Kwarg(lambda institution: _agreement(institution).pk, model="agreements.Agreement"),
         "party_pk": Kwarg(lambda institution: _party(institution).pk, model="agreements.AgreementParty"),
         "notice_pk": Kwarg(lambda institution: _notice(institution).pk, model="agreements.Agreement"),
@@ -209,6 +308,9 @@ URL_KWARGS.update(
 
 TENANT_MODELS.update(
     {
+        "accounts.AccountRequest": Tenant(make=_account_request, marker=lambda obj: obj.given_names),
+        "accounts.AccountChangeRequest": Tenant(make=_change, marker=lambda obj: obj.folio),
+        "accounts.ConfidentialityLetter": Tenant(make=_letter, marker=lambda obj: obj.folio),
         "agreements.Agreement": Tenant(
             make=lambda institution, tag: _agreement(institution, tag), marker=lambda obj: obj.folio
         ),

@@ -15,6 +15,8 @@ PUBLIC_ALLOWLIST = {
     "password_reset_complete",
     "set_language",
     "healthz",
+    # The one-time link (72 h) an approved account opens to set its password (accounts onboarding).
+    "account_activate",
 }
 
 

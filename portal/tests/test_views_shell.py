@@ -70,7 +70,8 @@ def test_institution_dashboard_counts_only_its_own_accounts(client, demo):
 def test_seed_demo_is_idempotent(demo):
     counts = User.objects.count()
     call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert User.objects.count() == counts == 7
+    # Seven demo accounts plus the one the approved demo account request created.
+    assert User.objects.count() == counts == 8
 
 
 def test_seed_demo_refuses_without_debug(settings):

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from accounts import demo_onboarding
 from agreements import demo as agreements_demo
 from audit import demo as audit_demo
 from portal.notifications import demo as notifications_demo
@@ -13,6 +14,7 @@ STEPS = [
     accounts_demo.seed,
     agreements_demo.seed_agreements,
     notifications_demo.seed,
+    demo_onboarding.seed,
     audit_demo.seed,  # last: it logs what the earlier steps created
 ]
 

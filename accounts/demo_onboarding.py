@@ -1,0 +1,134 @@
+"""Demo onboarding data: account requests in every state (one overdue, one returned), account
+changes (one late cancellation) and the default letter templates. Idempotent; invented names."""
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from stdnum.mx import curp as stdnum_curp
+from stdnum.mx import rfc as stdnum_rfc
+
+from portal.sample_files import pdf_bytes
+
+from . import services_changes as changes
+from . import services_letters as letters
+from . import services_onboarding as onboarding
+from .models import AccountChangeRequest, AccountRequest, LetterKind, Profile, RequiredDocument
+
+# given names, surnames, CURP head (4 letters + birth yymmdd + sex), position, final state
+PEOPLE = [
+    ("Lucía", "Ortega", "Ruiz", "OERL930412M", "Analista de padrones", "draft"),
+    ("Héctor", "Zamora", "Leal", "ZALH880130H", "Jefe de Departamento", "submitted"),
+    ("Irene", "Cavazos", "Peña", "CAPI900725M", "Analista de información", "overdue"),
+    ("Joaquín", "Treviño", "Garza", "TEGJ851109H", "Coordinador de Análisis", "returned"),
+    ("Sofía", "Medina", "Lara", "MELS920304M", "Analista táctica", "approved"),
+    ("Ramiro", "Escobedo", "Sáenz", "EOSR790618H", "Asesor externo", "rejected"),
+    ("Daniela", "Fuentes", "Rocha", "FURD960201M", "Auxiliar administrativa", "withdrawn"),
+]
+
+
+def _curp(head: str, n: int) -> str:
+    body = f"{head}NL{'BCDFGHJKLMNPQRSTVWXZ'[n % 20]}RR0"
+    return body + stdnum_curp.calc_check_digit(body)
+
+
+def _rfc(curp: str) -> str:
+    base = curp[:10] + "D1"
+    return base + stdnum_rfc.calc_check_digit(base)
+
+
+def _upload_all(req, actor, issued):
+    for requirement in RequiredDocument.objects.filter(active=True):
+        onboarding.account_request_upload_document(
+            request=req,
+            actor=actor,
+            requirement=requirement,
+            file=SimpleUploadedFile(f"{requirement.code}.pdf", pdf_bytes(requirement.name), "application/pdf"),
+            issue_date=issued if requirement.is_dated else None,
+        )
+
+
+def seed(ctx):
+    for kind in LetterKind.values:
+        letters.letter_template_get(kind)
+    if AccountRequest.objects.exists():
+        return
+    from agreements.models import Agreement, Signatory
+
+    users = ctx["users"]
+    admin, reviewer = users["inst1.admin"], users["comision.revisor"]
+    isse = ctx["member1"]
+    agreement = Agreement.objects.filter(status="in_force", parties__institution=isse).first()
+    signatory = Signatory.objects.current().filter(institution=isse).first()
+    analyst = Profile.objects.get(code="analyst")
+    now = timezone.now()
+    issued = timezone.localdate() - timedelta(days=20)
+    created = {}
+    for n, (given, paternal, maternal, head, position, state) in enumerate(PEOPLE):
+        curp = _curp(head, n)
+        req = onboarding.account_request_create(
+            institution=isse,
+            actor=admin,
+            data={
+                "given_names": given,
+                "paternal_surname": paternal,
+                "maternal_surname": maternal,
+                "curp": curp,
+                "rfc": _rfc(curp),
+                "email": f"{given.lower().replace('í', 'i').replace('é', 'e').replace('ó', 'o')}.{n}@isse.demo.gob.mx",
+                "phone": "81 2020 1100",
+                "extension": f"{200 + n}",
+                "public_servant_number": f"ISSE-{3100 + n}",
+                "position": position,
+                "area": "Dirección de Análisis de Información",
+                "requested_profile": analyst,
+                "justification": "Consulta de registros para la atención de casos (demostración).",
+                "agreement": agreement,
+                "signatory": signatory,
+            },
+        )
+        created[state] = req
+        if state in ("draft",):
+            continue
+        _upload_all(req, admin, issued)
+        if state == "withdrawn":
+            onboarding.account_request_withdraw(request=req, actor=admin)
+            continue
+        # The overdue one was filed ten days ago: its three business days are long gone.
+        submitted_at = now - timedelta(days=10) if state == "overdue" else now
+        onboarding.account_request_submit(request=req, actor=admin, now=submitted_at)
+        req.refresh_from_db()
+        if state == "returned":
+            letter_doc = req.documents.get(requirement__code=RequiredDocument.REQUEST_LETTER)
+            onboarding.request_document_check(
+                document=letter_doc, actor=reviewer, valid=False, note="El oficio no trae la firma autorizada."
+            )
+            onboarding.account_request_return(
+                request=req, actor=reviewer, reason="Cargue el oficio firmado por la firma registrada."
+            )
+        elif state == "rejected":
+            onboarding.account_request_reject(
+                request=req, actor=reviewer, reason="La persona no pertenece a la plantilla de la institución."
+            )
+        elif state == "approved":
+            for doc in req.documents.all():
+                onboarding.request_document_check(document=doc, actor=reviewer, valid=True)
+            onboarding.account_request_approve(request=req, actor=reviewer)
+
+    # Account changes: a late cancellation of the newly approved account, a suspension at IMS.
+    approved_user = AccountRequest.objects.get(pk=created["approved"].pk).account
+    if approved_user is not None:
+        changes.account_change_request(
+            user=approved_user,
+            actor=admin,
+            kind=AccountChangeRequest.Kind.CANCELLATION,
+            reason="Dejó la institución antes de activar su cuenta.",
+            left_at=now - timedelta(days=3),
+        )
+    changes.account_change_request(
+        user=users["inst2.analista"],
+        actor=users["inst2.admin"],
+        kind=AccountChangeRequest.Kind.SUSPENSION,
+        reason="Licencia sin goce de sueldo por seis meses.",
+    )
+    ctx["account_requests"] = created

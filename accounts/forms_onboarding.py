@@ -1,0 +1,213 @@
+"""Forms for account requests, review, activation, the confidentiality letter and account changes."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.identifiers import normalize_curp, normalize_rfc
+
+from .models import (
+    AccountChangeRequest,
+    AccountRequest,
+    ConfidentialityLetter,
+    LetterTemplate,
+    OnboardingSettings,
+    Profile,
+    RequiredDocument,
+    User,
+)
+from .services_onboarding import CURU_FIELDS
+
+
+def requestable_profiles(institution):
+    qs = Profile.objects.filter(is_active=True)
+    if not institution.is_commission:
+        qs = qs.exclude(scope=Profile.Scope.PLATFORM)
+    return qs
+
+
+class AccountRequestForm(forms.ModelForm):
+    """The CURU data. Saving a draft needs only the name and a valid CURP; submission checks the rest."""
+
+    class Meta:
+        model = AccountRequest
+        fields = list(CURU_FIELDS)
+        widgets = {
+            "justification": forms.Textarea(attrs={"rows": 4}),
+            "curp": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 18, "class": "upper"}),
+            "rfc": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 13, "class": "upper"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+        help_texts = {
+            "curp": _("18 caracteres. La fecha de nacimiento y el sexo se toman de la CURP."),
+            "rfc": _("13 caracteres, con homoclave; se revisa su dígito verificador."),
+        }
+
+    def __init__(self, *args, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        from agreements.models import Agreement, Signatory
+
+        self.institution = institution
+        self.fields["agreement"].queryset = Agreement.objects.filter(
+            status=Agreement.Status.IN_FORCE, parties__institution=institution
+        ).distinct()
+        self.fields["signatory"].queryset = Signatory.objects.current().filter(institution=institution)
+        self.fields["requested_profile"].queryset = requestable_profiles(institution)
+
+    def clean_curp(self):
+        return normalize_curp(self.cleaned_data.get("curp", ""))
+
+    def clean_rfc(self):
+        return normalize_rfc(self.cleaned_data.get("rfc", ""))
+
+    def _get_validation_exclusions(self):
+        # The institution is set by the view, not the form: still validate the CURP's uniqueness.
+        return super()._get_validation_exclusions() | {"institution", "created_by", "folio"}
+
+
+class DocumentUploadForm(forms.Form):
+    requirement = forms.ModelChoiceField(
+        label=_("Documento"), queryset=RequiredDocument.objects.filter(active=True), empty_label=None
+    )
+    file = forms.FileField(label=_("Archivo"))
+    issue_date = forms.DateField(
+        label=_("Fecha de expedición"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Sólo para documentos con vigencia, como el certificado de antecedentes no penales."),
+    )
+
+
+class DocumentCheckForm(forms.Form):
+    document = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.ChoiceField(
+        label=_("Resultado"),
+        choices=[("valid", _("Válido")), ("invalid", _("No válido"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Observación"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Resolución"),
+        choices=[
+            ("approve", _("Aprobar")),
+            ("return", _("Devolver para corrección")),
+            ("reject", _("Rechazar")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Motivo"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatorio para devolver o rechazar; la institución lo recibe tal cual."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") in ("reject", "return") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Escriba el motivo para devolver o rechazar."))
+        return data
+
+
+class LetterAcceptForm(forms.Form):
+    address = forms.CharField(label=_("Domicilio"), max_length=300)
+    phone = forms.CharField(label=_("Teléfono"), max_length=40, widget=forms.TextInput(attrs={"type": "tel"}))
+    id_document = forms.ChoiceField(label=_("Identificación"), choices=ConfidentialityLetter.IdDocument.choices)
+    id_folio = forms.CharField(label=_("Folio de la identificación"), max_length=40)
+    accept = forms.BooleanField(
+        label=_("Leí la carta completa y acepto las obligaciones que contiene."),
+        error_messages={"required": _("Para continuar debe aceptar la carta.")},
+    )
+
+
+class ScanUploadForm(forms.Form):
+    file = forms.FileField(label=_("Carta firmada (PDF o imagen)"))
+
+
+class ScanReviewForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("Resultado"), choices=[("valid", _("Válida")), ("invalid", _("No válida"))], widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Observación"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AccountChangeForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Cuenta"), queryset=User.objects.none())
+    kind = forms.ChoiceField(label=_("Cambio solicitado"), choices=AccountChangeRequest.Kind.choices)
+    new_profile = forms.ModelChoiceField(
+        label=_("Perfil nuevo"),
+        queryset=Profile.objects.none(),
+        required=False,
+        help_text=_("Sólo para cambio de perfil."),
+    )
+    left_at = forms.DateTimeField(
+        label=_("Fecha y hora en que dejó el cargo o cambió de área"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        help_text=_("Sólo para cancelación. Pedirla más de 24 horas después la marca como extemporánea."),
+    )
+    reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, users, institution, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = users
+        self.fields["new_profile"].queryset = requestable_profiles(institution)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == AccountChangeRequest.Kind.PROFILE_CHANGE and not data.get("new_profile"):
+            self.add_error("new_profile", _("Elija el perfil nuevo."))
+        if kind == AccountChangeRequest.Kind.CANCELLATION:
+            if not data.get("left_at"):
+                self.add_error("left_at", _("Indique cuándo dejó el cargo o cambió de área."))
+            elif data["left_at"] > timezone.now():
+                self.add_error("left_at", _("La fecha no puede ser futura."))
+        return data
+
+
+class ChangeResubmitForm(forms.Form):
+    reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequiredDocumentForm(forms.ModelForm):
+    class Meta:
+        model = RequiredDocument
+        fields = [
+            "code",
+            "name",
+            "description",
+            "mandatory",
+            "accepted_types",
+            "max_size_mb",
+            "max_age_days",
+            "position",
+            "active",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_accepted_types(self):
+        value = self.cleaned_data["accepted_types"]
+        kinds = [t.strip().lower() for t in value.split(",") if t.strip()]
+        unknown = [k for k in kinds if k not in RequiredDocument.FileType.values]
+        if not kinds or unknown:
+            raise forms.ValidationError(_("Use sólo pdf, jpeg y png, separados por comas."))
+        return ",".join(kinds)
+
+
+class LetterTemplateForm(forms.ModelForm):
+    class Meta:
+        model = LetterTemplate
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 18})}
+
+
+class OnboardingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = OnboardingSettings
+        fields = ["sla_business_days", "activation_hours", "require_signed_letter_scan"]

@@ -1,0 +1,34 @@
+"""Letter gate (middleware): a new account sees nothing but its confidentiality letter until it accepts it."""
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve
+
+# Routes a pending account may still reach (the letter itself, its download, signing out...).
+ALLOWED_WHILE_PENDING = {
+    "letter_accept",
+    "letter_mine",
+    "letter_own_download",
+    "letter_scan_upload",
+    "logout",
+    "set_language",
+    "healthz",
+    "account_activate",
+}
+
+
+class PendingLetterMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.status == user.Status.PENDING_LETTER:
+            if not request.path.startswith(settings.STATIC_URL):
+                try:
+                    name = resolve(request.path_info).url_name
+                except Resolver404:
+                    name = None
+                if name not in ALLOWED_WHILE_PENDING:
+                    return redirect("letter_accept")
+        return self.get_response(request)

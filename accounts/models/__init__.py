@@ -1,0 +1,33 @@
+"""Accounts models, one module per concern; import them from here."""
+
+from .changes import CANCELLATION_GRACE, AccountChangeRequest
+from .letters import ConfidentialityLetter, LetterKind, LetterTemplate
+from .onboarding import (
+    AccountRequest,
+    ActivationToken,
+    OnboardingSettings,
+    RequestDocument,
+    RequiredDocument,
+    private_upload_path,
+)
+from .users import LoginThrottle, Profile, User, UserManager, UserQuerySet, UserSession
+
+__all__ = [
+    "CANCELLATION_GRACE",
+    "AccountChangeRequest",
+    "AccountRequest",
+    "ActivationToken",
+    "ConfidentialityLetter",
+    "LetterKind",
+    "LetterTemplate",
+    "LoginThrottle",
+    "OnboardingSettings",
+    "Profile",
+    "RequestDocument",
+    "RequiredDocument",
+    "User",
+    "UserManager",
+    "UserQuerySet",
+    "UserSession",
+    "private_upload_path",
+]

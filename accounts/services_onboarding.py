@@ -1,0 +1,597 @@
+"""Writes on account requests (000, DÉCIMA): catalog, drafts, documents, submission, review,
+decisions and the account an approval creates. Views and tasks call these; these never read
+``request`` (the HTTP one): every function takes an explicit ``actor``.
+
+State machine of an ``AccountRequest``::
+
+    draft --submit--> submitted --approve--> approved (account created, pending_letter)
+                      submitted --reject---> rejected
+                      submitted --return---> returned --submit--> submitted
+    draft/returned --withdraw--> withdrawn
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import record_event
+from portal import calendar
+from portal.documents import store_private
+from portal.identifiers import curp_birth_date, curp_sex, normalize_curp, normalize_rfc, validate_curp, validate_rfc
+from portal.notifications.services import notify
+from portal.pdf import render_pdf
+
+from . import selectors
+from .models import (
+    AccountRequest,
+    ActivationToken,
+    OnboardingSettings,
+    Profile,
+    RequestDocument,
+    RequiredDocument,
+    User,
+)
+from .services import user_create
+
+Status = AccountRequest.Status
+
+CURU_FIELDS = (
+    "given_names",
+    "paternal_surname",
+    "maternal_surname",
+    "curp",
+    "rfc",
+    "email",
+    "phone",
+    "extension",
+    "public_servant_number",
+    "position",
+    "area",
+    "requested_profile",
+    "justification",
+    "agreement",
+    "signatory",
+)
+# Fields the submission needs (the second surname and the extension may be empty).
+REQUIRED_ON_SUBMIT = (
+    "given_names",
+    "paternal_surname",
+    "curp",
+    "rfc",
+    "email",
+    "phone",
+    "public_servant_number",
+    "position",
+    "area",
+    "requested_profile",
+    "justification",
+    "agreement",
+    "signatory",
+)
+
+
+def _refuse(message, code):
+    raise ValidationError(message, code=code)
+
+
+def _saved(obj, actor, **kwargs):
+    obj._history_user = actor
+    obj.save(**kwargs)
+    return obj
+
+
+# --- SLA -------------------------------------------------------------------------------------
+
+
+def due_date_for(submitted_at: datetime, *, sla_days: int | None = None):
+    """The last day the commission has to answer: N business days after the local submission day.
+
+    A request filed on a weekend or holiday starts counting from the next business day, so the
+    result is the same as if it had been filed on the previous business day's evening.
+    """
+    if sla_days is None:
+        sla_days = OnboardingSettings.load().sla_business_days
+    day = timezone.localdate(submitted_at)
+    return calendar.add_business_days(day, sla_days)
+
+
+# --- Required-documents catalog --------------------------------------------------------------
+
+
+@transaction.atomic
+def required_document_save(*, document: RequiredDocument, actor) -> RequiredDocument:
+    """Create or change a catalog entry; every institution administrator is told (000, DÉCIMA).
+
+    The change applies to requests submitted afterwards: a request already submitted keeps the
+    documents it was submitted with.
+    """
+    if not actor.has_perm("accounts.change_requireddocument"):
+        raise PermissionDenied
+    created = document.pk is None
+    document.full_clean()
+    _saved(document, actor)
+    record_event(
+        category="business",
+        action="required_document_created" if created else "required_document_changed",
+        actor=actor,
+        target=document,
+        detail={"code": document.code, "active": document.active, "mandatory": document.mandatory},
+    )
+    notify(
+        recipients=selectors.all_institution_admins(),
+        template="required_documents_changed",
+        context={"document": document, "created": created},
+        related=document,
+    )
+    return document
+
+
+# --- Drafts ----------------------------------------------------------------------------------
+
+
+def _check_institution_admin(actor, institution):
+    if not actor.has_perm("portal.manage_institution") or actor.institution_id != institution.pk:
+        raise PermissionDenied
+
+
+def _apply_fields(req, data):
+    for field in CURU_FIELDS:
+        if field in data:
+            value = data[field]
+            if field == "curp":
+                value = normalize_curp(value or "")
+            elif field == "rfc":
+                value = normalize_rfc(value or "")
+            elif isinstance(value, str):
+                value = value.strip()
+            setattr(req, field, value)
+    if req.curp:
+        try:
+            validate_curp(req.curp)
+        except ValidationError:
+            req.birth_date, req.sex = None, ""
+        else:
+            req.birth_date, req.sex = curp_birth_date(req.curp), curp_sex(req.curp)
+
+
+def _check_curp_free(req):
+    if not req.curp:
+        return
+    if User.objects.filter(curp=req.curp).exclude(status=User.Status.CANCELLED).exists():
+        _refuse(_("Ya existe una cuenta vigente con la CURP %(curp)s.") % {"curp": req.curp}, "curp_has_account")
+    others = AccountRequest.objects.open().filter(curp=req.curp).exclude(pk=req.pk)
+    if others.exists():
+        _refuse(
+            _("Ya hay una solicitud abierta con la CURP %(curp)s (folio %(folio)s).")
+            % {"curp": req.curp, "folio": others.first().folio},
+            "curp_open_request",
+        )
+
+
+def _save_checked(req, actor):
+    _check_curp_free(req)
+    req.full_clean(exclude=["folio", "created_by", "institution"])
+    try:
+        with transaction.atomic():
+            _saved(req, actor)
+    except IntegrityError:
+        _refuse(_("Ya hay una solicitud abierta con esa CURP."), "curp_open_request")
+    return req
+
+
+@transaction.atomic
+def account_request_create(*, institution, actor, data: dict) -> AccountRequest:
+    """Start a draft. Only the CURP and the name are needed to save it."""
+    _check_institution_admin(actor, institution)
+    req = AccountRequest(institution=institution, created_by=actor)
+    _apply_fields(req, data)
+    _save_checked(req, actor)
+    record_event(
+        category="business", action="account_request_created", actor=actor, institution=institution, target=req
+    )
+    return req
+
+
+@transaction.atomic
+def account_request_update(*, request: AccountRequest, actor, data: dict) -> AccountRequest:
+    _check_institution_admin(actor, request.institution)
+    req = AccountRequest.objects.select_for_update().get(pk=request.pk)
+    if not req.is_editable:
+        _refuse(_("Sólo se puede modificar una solicitud en borrador o devuelta para corrección."), "wrong_state")
+    _apply_fields(req, data)
+    return _save_checked(req, actor)
+
+
+@transaction.atomic
+def account_request_upload_document(
+    *, request: AccountRequest, actor, requirement: RequiredDocument, file, issue_date=None
+) -> RequestDocument:
+    """Attach (or replace) the document for one requirement; a replacement needs a new check."""
+    _check_institution_admin(actor, request.institution)
+    if not request.is_editable:
+        _refuse(_("Sólo se pueden cargar documentos en una solicitud en borrador o devuelta."), "wrong_state")
+    if not requirement.active:
+        _refuse(_("Ese documento ya no forma parte del catálogo."), "inactive_requirement")
+    if requirement.is_dated and issue_date is None:
+        _refuse(_("Indique la fecha de expedición de «%(name)s».") % {"name": requirement.name}, "issue_date_missing")
+    if issue_date is not None and issue_date > timezone.localdate():
+        _refuse(_("La fecha de expedición no puede ser posterior a hoy."), "issue_date_future")
+    stored = store_private(
+        file,
+        folder="accounts/requests",
+        kinds=tuple(requirement.accepted_type_list),
+        max_bytes=requirement.max_size_mb * 1024 * 1024,
+    )
+    doc = RequestDocument.objects.filter(request=request, requirement=requirement).first() or RequestDocument(
+        request=request, requirement=requirement
+    )
+    doc.file.name = stored.name
+    doc.original_name = stored.original_name
+    doc.content_type = stored.content_type
+    doc.size = stored.size
+    doc.sha256 = stored.sha256
+    doc.issue_date = issue_date if requirement.is_dated else None
+    doc.uploaded_at = timezone.now()
+    doc.uploaded_by = actor
+    doc.check_status = RequestDocument.Check.PENDING
+    doc.check_note = ""
+    doc.checked_by = None
+    doc.checked_at = None
+    _saved(doc, actor)
+    record_event(
+        category="business",
+        action="account_request_document_uploaded",
+        actor=actor,
+        institution=request.institution,
+        target=request,
+        detail={"requirement": requirement.code, "sha256": stored.sha256, "size": stored.size},
+    )
+    return doc
+
+
+# --- Submission ------------------------------------------------------------------------------
+
+
+def submission_problems(req: AccountRequest, *, today=None, documents=True) -> list[str]:
+    """Everything that stops ``req`` from being submitted, in Spanish; empty when ready.
+
+    ``documents=False`` leaves out the catalog: a request already submitted keeps the documents
+    it was submitted with even if the commission changes the catalog afterwards.
+    """
+    today = today or timezone.localdate()
+    problems = []
+    labels = {f.name: f.verbose_name for f in AccountRequest._meta.fields}
+    for field in REQUIRED_ON_SUBMIT:
+        value = getattr(req, f"{field}_id", None) if field in ("requested_profile", "agreement", "signatory") else None
+        if value is None and field not in ("requested_profile", "agreement", "signatory"):
+            value = getattr(req, field)
+        if not value:
+            problems.append(_("Falta el dato «%(field)s».") % {"field": labels[field]})
+    for field, validator in (("curp", validate_curp), ("rfc", validate_rfc)):
+        value = getattr(req, field)
+        if value:
+            try:
+                validator(value)
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+    if req.curp and len(req.rfc or "") == 13 and req.rfc[:10] != req.curp[:10]:
+        problems.append(_("El RFC no corresponde a la CURP: las primeras diez posiciones deben coincidir."))
+    if req.requested_profile_id:
+        profile = req.requested_profile
+        if not profile.is_active:
+            problems.append(_("El perfil solicitado ya no está disponible."))
+        elif profile.scope == Profile.Scope.PLATFORM and not req.institution.is_commission:
+            problems.append(_("Ese perfil es exclusivo del personal de la Comisión."))
+    if req.agreement_id:
+        agreement = req.agreement
+        if agreement.status != agreement.Status.IN_FORCE:
+            problems.append(_("El convenio %(folio)s no está vigente.") % {"folio": agreement.folio})
+        elif not agreement.parties.filter(institution_id=req.institution_id).exists():
+            problems.append(_("Su institución no es parte del convenio %(folio)s.") % {"folio": agreement.folio})
+    if req.signatory_id:
+        signatory = req.signatory
+        current = type(signatory).objects.current(today).filter(pk=signatory.pk, institution_id=req.institution_id)
+        if not current.exists():
+            problems.append(
+                _("%(name)s no es una firma autorizada registrada y vigente de su institución.")
+                % {"name": signatory.full_name}
+            )
+    if not documents:
+        return problems
+    documents = {d.requirement_id: d for d in req.documents.select_related("requirement")}
+    for requirement in RequiredDocument.objects.filter(active=True):
+        doc = documents.get(requirement.pk)
+        if doc is None:
+            if requirement.mandatory:
+                problems.append(_("Falta el documento «%(name)s».") % {"name": requirement.name})
+            continue
+        if doc.check_status == RequestDocument.Check.INVALID:
+            problems.append(
+                _("El documento «%(name)s» fue observado por la Comisión; cárguelo de nuevo.")
+                % {"name": requirement.name}
+            )
+        if requirement.is_dated:
+            if doc.issue_date is None:
+                problems.append(_("Falta la fecha de expedición de «%(name)s».") % {"name": requirement.name})
+            elif (today - doc.issue_date).days > requirement.max_age_days:
+                problems.append(
+                    _("«%(name)s» tiene más de %(days)s días de expedido; cargue uno reciente.")
+                    % {"name": requirement.name, "days": requirement.max_age_days}
+                )
+    return problems
+
+
+@transaction.atomic
+def account_request_submit(*, request: AccountRequest, actor, now=None) -> AccountRequest:
+    """Send a draft or a corrected request to the commission; starts the SLA clock."""
+    _check_institution_admin(actor, request.institution)
+    req = AccountRequest.objects.select_for_update().get(pk=request.pk)
+    if not req.is_editable:
+        _refuse(_("Sólo se puede enviar una solicitud en borrador o devuelta para corrección."), "wrong_state")
+    problems = submission_problems(req)
+    if problems:
+        raise ValidationError(problems, code="incomplete")
+    _check_curp_free(req)
+    now = now or timezone.now()
+    previous = req.status
+    req.status = Status.SUBMITTED
+    req.submitted_at = now
+    req.due_date = due_date_for(now)
+    req.submission_count += 1
+    req.decision_reason = "" if previous == Status.DRAFT else req.decision_reason
+    _saved(req, actor)
+    record_event(
+        category="business",
+        action="account_request_submitted" if previous == Status.DRAFT else "account_request_resubmitted",
+        actor=actor,
+        institution=req.institution,
+        target=req,
+        detail={"due_date": req.due_date.isoformat()},
+    )
+    notify(
+        recipients=selectors.reviewers(),
+        template="account_request_submitted",
+        context={"account_request": req},
+        related=req,
+        channels=("inapp",),
+    )
+    return req
+
+
+@transaction.atomic
+def account_request_withdraw(*, request: AccountRequest, actor) -> AccountRequest:
+    _check_institution_admin(actor, request.institution)
+    req = AccountRequest.objects.select_for_update().get(pk=request.pk)
+    if not req.is_editable:
+        _refuse(_("Sólo se puede retirar una solicitud en borrador o devuelta."), "wrong_state")
+    req.status = Status.WITHDRAWN
+    _saved(req, actor)
+    record_event(category="business", action="account_request_withdrawn", actor=actor, target=req)
+    return req
+
+
+# --- Review ----------------------------------------------------------------------------------
+
+
+def check_reviewer(actor, institution):
+    """Reviewers are commission staff; nobody decides a request of their own institution."""
+    if not (actor.has_platform_scope and actor.has_perm("portal.review_requests")):
+        raise PermissionDenied
+    if actor.institution_id is not None and actor.institution_id == institution.pk:
+        raise PermissionDenied(_("Nadie puede resolver una solicitud de su propia institución."))
+
+
+def _locked_submitted(request, actor):
+    check_reviewer(actor, request.institution)
+    req = AccountRequest.objects.select_for_update().get(pk=request.pk)
+    if req.status != Status.SUBMITTED:
+        _refuse(_("Sólo se puede revisar una solicitud en revisión."), "wrong_state")
+    return req
+
+
+@transaction.atomic
+def request_document_check(*, document: RequestDocument, actor, valid: bool, note: str = "") -> RequestDocument:
+    """Record the reviewer's check of one document (valid or not, with a note)."""
+    _locked_submitted(document.request, actor)
+    note = (note or "").strip()
+    if not valid and not note:
+        _refuse(_("Explique por qué el documento no es válido."), "note_required")
+    document.check_status = RequestDocument.Check.VALID if valid else RequestDocument.Check.INVALID
+    document.check_note = note
+    document.checked_by = actor
+    document.checked_at = timezone.now()
+    _saved(document, actor)
+    return document
+
+
+def _decided(req, actor, status, reason, action):
+    req.status = status
+    req.decided_at = timezone.now()
+    req.decided_by = actor
+    req.decision_reason = reason
+    _saved(req, actor)
+    record_event(
+        category="business",
+        action=action,
+        actor=actor,
+        institution=req.institution,
+        target=req,
+        detail={"status": status},
+    )
+    notify(
+        recipients=selectors.institution_admins_and_requester(req),
+        template="account_request_decided",
+        context={"account_request": req},
+        related=req,
+    )
+
+
+@transaction.atomic
+def account_request_reject(*, request: AccountRequest, actor, reason: str) -> AccountRequest:
+    req = _locked_submitted(request, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        _refuse(_("El rechazo necesita un motivo."), "reason_required")
+    _decided(req, actor, Status.REJECTED, reason, "account_request_rejected")
+    return req
+
+
+@transaction.atomic
+def account_request_return(*, request: AccountRequest, actor, reason: str) -> AccountRequest:
+    req = _locked_submitted(request, actor)
+    reason = (reason or "").strip()
+    if not reason:
+        _refuse(_("La devolución necesita un motivo que diga qué corregir."), "reason_required")
+    _decided(req, actor, Status.RETURNED, reason, "account_request_returned")
+    return req
+
+
+@transaction.atomic
+def account_request_approve(*, request: AccountRequest, actor, note: str = "") -> AccountRequest:
+    """Approve: create the account (pending_letter, requested profile) and send its activation link."""
+    req = _locked_submitted(request, actor)
+    unchecked = [d.requirement.name for d in req.documents.select_related("requirement") if d.check_status != "valid"]
+    if unchecked:
+        _refuse(
+            _("Antes de aprobar, marque como válidos todos los documentos. Pendientes u observados: %(docs)s.")
+            % {"docs": ", ".join(unchecked)},
+            "documents_not_valid",
+        )
+    problems = submission_problems(req, documents=False)
+    if problems:
+        raise ValidationError(problems, code="incomplete")
+    _check_curp_free(req)
+    user = user_create(
+        username=_username_for(req),
+        institution=req.institution,
+        profile=req.requested_profile,
+        actor=actor,
+        status=User.Status.PENDING_LETTER,
+        given_names=req.given_names,
+        paternal_surname=req.paternal_surname,
+        maternal_surname=req.maternal_surname,
+        curp=req.curp,
+        email=req.email,
+        phone=" ext. ".join(p for p in (req.phone, req.extension) if p),
+        position=req.position,
+        area=req.area,
+        public_servant_number=req.public_servant_number,
+    )
+    req.account = user
+    _decided(req, actor, Status.APPROVED, (note or "").strip(), "account_request_approved")
+    activation_link_send(user=user, actor=actor)
+    return req
+
+
+def _username_for(req):
+    base = req.email.split("@", 1)[0].lower() or req.curp.lower()
+    candidate, n = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+# --- Activation link -------------------------------------------------------------------------
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def activation_link_send(*, user, actor) -> str:
+    """Issue a one-time link (72 hours by default) for ``user`` to set a password; return the token.
+
+    Earlier unused links of the same user stop working.
+    """
+    now = timezone.now()
+    for old in ActivationToken.objects.filter(user=user, used_at__isnull=True):
+        old.used_at = now
+        old.save(update_fields=["used_at"])
+    raw = secrets.token_urlsafe(32)
+    hours = OnboardingSettings.load().activation_hours
+    token = ActivationToken.objects.create(
+        user=user, token_hash=_hash(raw), created_at=now, expires_at=now + timedelta(hours=hours)
+    )
+    notify(
+        recipients=[user],
+        template="account_activation",
+        context={
+            "user": user,
+            "site_url": settings.PORTAL_SITE_URL,
+            "path": reverse("account_activate", args=[raw]),
+            "expires_at": token.expires_at,
+        },
+        related=user,
+        channels=("email",),
+    )
+    record_event(category="business", action="activation_link_sent", actor=actor, target=user)
+    return raw
+
+
+def activation_token_find(raw: str) -> ActivationToken | None:
+    """The usable token for ``raw``, or None (unknown, used or expired look the same)."""
+    token = ActivationToken.objects.select_related("user").filter(token_hash=_hash(raw or "")).first()
+    if token is None or not token.is_usable or token.user.status != User.Status.PENDING_LETTER:
+        return None
+    return token
+
+
+@transaction.atomic
+def account_activate(*, raw_token: str, password: str) -> User:
+    token = ActivationToken.objects.select_for_update().filter(token_hash=_hash(raw_token or "")).first()
+    if token is None or not token.is_usable or token.user.status != User.Status.PENDING_LETTER:
+        _refuse(_("El enlace de activación no es válido o ya venció. Pida uno nuevo a su institución."), "bad_token")
+    user = token.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    token.used_at = timezone.now()
+    token.save(update_fields=["used_at"])
+    record_event(category="auth", action="account_activated", actor=user, target=user)
+    return user
+
+
+# --- Overdue alerts --------------------------------------------------------------------------
+
+
+def overdue_alert_send(*, today=None) -> int:
+    """Tell commission administrators about every request past its due date (run daily)."""
+    from .models import AccountChangeRequest
+
+    today = today or timezone.localdate()
+    requests = list(AccountRequest.objects.filter(status=Status.SUBMITTED, due_date__lt=today).order_by("due_date"))
+    changes = list(
+        AccountChangeRequest.objects.filter(status=AccountChangeRequest.Status.SUBMITTED, due_date__lt=today).order_by(
+            "due_date"
+        )
+    )
+    if not requests and not changes:
+        return 0
+    with transaction.atomic():
+        notify(
+            recipients=selectors.commission_admins(),
+            template="onboarding_overdue",
+            context={"account_requests": requests, "change_requests": changes, "today": today},
+        )
+        record_event(
+            category="business",
+            action="onboarding_overdue_alert",
+            detail={"account_requests": len(requests), "change_requests": len(changes)},
+        )
+    return len(requests) + len(changes)
+
+
+# --- CURU ------------------------------------------------------------------------------------
+
+
+def curu_pdf(*, request: AccountRequest) -> bytes:
+    """The CURU pre-filled with the request's data, to print, stamp, sign and scan."""
+    return render_pdf("pdf/curu.html", {"req": request, "generated_at": timezone.localtime()})

@@ -1,0 +1,14 @@
+"""Celery tasks of accounts (thin: each calls a service)."""
+
+import datetime
+
+from celery import shared_task
+
+
+@shared_task(name="accounts.alert_overdue_requests")
+def alert_overdue_requests(today: str | None = None) -> int:
+    """Daily: tell commission administrators about account and change requests past their due date."""
+    from .services_onboarding import overdue_alert_send
+
+    day = datetime.date.fromisoformat(today) if today else None
+    return overdue_alert_send(today=day)

@@ -1,0 +1,157 @@
+"""Confidentiality letter (000, NOVENA and annex): acceptance, stored PDF, optional signed scan."""
+
+import hashlib
+import subprocess
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+
+from accounts import services_letters as letters
+from accounts.models import ConfidentialityLetter, LetterKind, OnboardingSettings, User
+from accounts.tests.factories import UserFactory, pdf_upload, profile
+from conftest import require_binary
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pending(member):
+    return UserFactory(
+        institution=member,
+        status=User.Status.PENDING_LETTER,
+        given_names="Begoña",
+        paternal_surname="Muñoz",
+        maternal_surname="Téllez",
+        public_servant_number="SP-4411",
+        area="Unidad de Análisis Táctico",
+    )
+
+
+def accept(user, **overrides):
+    data = {
+        "user": user,
+        "address": "Calle Álamo 12, Col. Peñitas, Monterrey",
+        "phone": "81 5555 0101",
+        "id_document": "ine",
+        "id_folio": "IDMEX1234567",
+        "ip": "10.0.0.7",
+        "user_agent": "Pruebas/1.0",
+    }
+    data.update(overrides)
+    return letters.letter_accept(**data)
+
+
+def test_accepting_stores_pdf_with_folio_sha256_and_activates(pending):
+    letter = accept(pending)
+    pending.refresh_from_db()
+    assert pending.status == User.Status.ACTIVE
+    assert letter.folio.startswith("CC-")
+    with default_storage.open(letter.pdf.name, "rb") as fh:
+        data = fh.read()
+    assert data.startswith(b"%PDF-")
+    assert hashlib.sha256(data).hexdigest() == letter.sha256
+    assert letter.accepted_ip == "10.0.0.7" and letter.accepted_user_agent == "Pruebas/1.0"
+    assert letter.full_name == "Begoña Muñoz Téllez"
+    assert letter.scan_status == ConfidentialityLetter.ScanStatus.NOT_REQUIRED
+
+
+def test_pdf_text_carries_the_annex_fields_with_accents(pending, tmp_path):
+    pdftotext = require_binary("pdftotext")
+    letter = accept(pending)
+    path = tmp_path / "carta.pdf"
+    with default_storage.open(letter.pdf.name, "rb") as fh:
+        path.write_bytes(fh.read())
+    text = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    for expected in (
+        "Begoña Muñoz Téllez",
+        "Calle Álamo 12, Col. Peñitas",
+        "SP-4411",
+        "81 5555 0101",
+        "IDMEX1234567",
+        "Unidad de Análisis Táctico",
+        letter.folio,
+        "Credencial para votar",
+    ):
+        assert expected in text, expected
+
+
+def test_accepting_twice_is_refused(pending):
+    accept(pending)
+    with pytest.raises(ValidationError):
+        accept(pending)
+
+
+def test_missing_fields_refused(pending):
+    with pytest.raises(ValidationError):
+        accept(pending, address=" ")
+    pending.refresh_from_db()
+    assert pending.status == User.Status.PENDING_LETTER
+
+
+def test_commission_template_edits_apply_to_new_letters(pending, commission_admin, inst_admin):
+    template = letters.letter_template_get(LetterKind.USER)
+    letters.letter_template_save(
+        template=template,
+        actor=commission_admin,
+        title="Carta editada por la Comisión",
+        body="Yo, {{ nombre_completo }}, acepto el texto nuevo.\n\nSegundo párrafo con <b>etiquetas</b>.",
+    )
+    _template, paragraphs = letters.letter_preview(user=pending)
+    assert paragraphs[0] == "Yo, Begoña Muñoz Téllez, acepto el texto nuevo."
+    with pytest.raises(ValidationError):
+        letters.letter_template_save(template=template, actor=commission_admin, title="x", body="{{ contrasena }}")
+    with pytest.raises(PermissionDenied):
+        letters.letter_template_save(template=template, actor=inst_admin, title="x", body="y")
+    letter = accept(pending)
+    assert letter.template_title == "Carta editada por la Comisión"
+
+
+def test_signed_scan_required_keeps_account_pending_until_validated(pending, reviewer):
+    settings = OnboardingSettings.load()
+    settings.require_signed_letter_scan = True
+    settings.save()
+    letter = accept(pending)
+    pending.refresh_from_db()
+    assert pending.status == User.Status.PENDING_LETTER
+    assert letter.scan_status == ConfidentialityLetter.ScanStatus.PENDING_UPLOAD
+    assert letters.pending_letter_step(pending) == "scan"
+
+    with pytest.raises(ValidationError):
+        letters.letter_scan_review(letter=letter, actor=reviewer, valid=True)  # nothing uploaded yet
+    letters.letter_scan_upload(letter=letter, actor=pending, file=pdf_upload("carta-firmada.pdf"))
+    with pytest.raises(ValidationError):
+        letters.letter_scan_review(letter=letter, actor=reviewer, valid=False, note="")
+    letters.letter_scan_review(letter=letter, actor=reviewer, valid=False, note="Falta la huella")
+    letter.refresh_from_db()
+    assert letter.scan_status == ConfidentialityLetter.ScanStatus.INVALID
+    pending.refresh_from_db()
+    assert pending.status == User.Status.PENDING_LETTER
+
+    letters.letter_scan_upload(letter=letter, actor=pending, file=pdf_upload("carta-firmada-2.pdf"))
+    letters.letter_scan_review(letter=letter, actor=reviewer, valid=True)
+    pending.refresh_from_db()
+    assert pending.status == User.Status.ACTIVE
+
+
+def test_scan_review_refused_for_own_institution(commission, pending):
+    settings = OnboardingSettings.load()
+    settings.require_signed_letter_scan = True
+    settings.save()
+    letter = accept(pending)
+    letters.letter_scan_upload(letter=letter, actor=pending, file=pdf_upload())
+    same_institution_reviewer = UserFactory(institution=pending.institution, profile=profile("commission_reviewer"))
+    with pytest.raises(PermissionDenied):
+        letters.letter_scan_review(letter=letter, actor=same_institution_reviewer, valid=True)
+
+
+def test_only_commission_staff_sign_the_link_officer_variant(commission, member):
+    officer = UserFactory(institution=commission, profile=profile("commission_admin"), given_names="Íñigo")
+    letter = accept(officer, kind=LetterKind.LINK_OFFICER)
+    assert letter.kind == LetterKind.LINK_OFFICER
+    assert "Carta de confidencialidad del enlace de la Comisión" == letter.template_title
+    with pytest.raises(ValidationError):
+        accept(officer, kind=LetterKind.LINK_OFFICER)
+    member_user = UserFactory(institution=member)
+    with pytest.raises(PermissionDenied):
+        accept(member_user, kind=LetterKind.LINK_OFFICER)

@@ -1,0 +1,146 @@
+"""Views: scope (another institution's request is 404), the forced letter step, downloads."""
+
+import pytest
+from django.urls import reverse
+
+from accounts import services_letters as letters
+from accounts import services_onboarding as svc
+from accounts.models import AccountRequest, User
+from accounts.tests.factories import UserFactory, profile, valid_curp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(inst_admin):
+    return svc.account_request_create(
+        institution=inst_admin.institution,
+        actor=inst_admin,
+        data={"given_names": "Íker", "paternal_surname": "Zúñiga", "curp": valid_curp(9100)},
+    )
+
+
+def test_institution_admin_creates_a_draft_in_the_browser_form(inst_admin, login, agreement, signatory):
+    client = login(inst_admin)
+    response = client.get(reverse("account_request_create"))
+    html = response.content.decode()
+    assert agreement.folio in html and signatory.full_name in html
+    bad = client.post(
+        reverse("account_request_create"), {"given_names": "Ana", "paternal_surname": "Ruiz", "curp": "XX"}
+    )
+    assert bad.status_code == 200
+    assert "La CURP debe tener 18 caracteres." in bad.content.decode()
+    assert 'value="Ana"' in bad.content.decode()  # nothing lost on bad input
+    ok = client.post(
+        reverse("account_request_create"),
+        {"given_names": "Ana", "paternal_surname": "Ruiz", "curp": valid_curp(9101).lower()},
+    )
+    req = AccountRequest.objects.get(given_names="Ana")
+    assert ok.status_code == 302 and ok.url == reverse("account_request_detail", args=[req.pk])
+    detail = client.get(ok.url).content.decode()
+    assert "Falta el documento «Oficio de solicitud»." in detail
+
+
+def test_other_institution_gets_404(draft, other_member, login):
+    outsider = UserFactory(institution=other_member, profile=profile("institution_admin"))
+    client = login(outsider)
+    for name in ("account_request_detail", "account_request_edit", "account_request_curu"):
+        assert client.get(reverse(name, args=[draft.pk])).status_code == 404, name
+    assert client.post(reverse("account_request_submit", args=[draft.pk])).status_code == 404
+
+
+def test_analyst_sees_nothing_of_onboarding(draft, member, login):
+    analyst = UserFactory(institution=member, profile=profile("analyst"))
+    client = login(analyst)
+    assert client.get(reverse("account_request_list")).status_code == 403
+    assert client.get(reverse("account_request_detail", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("review_queue")).status_code == 403
+    assert client.get(reverse("account_change_list")).status_code == 403
+
+
+def test_reviewer_sees_all_and_queue_is_ordered_by_due_date(draft, reviewer, inst_admin, member, login):
+    older = AccountRequest.objects.create(
+        institution=member,
+        created_by=inst_admin,
+        given_names="Primera",
+        paternal_surname="Vencida",
+        curp=valid_curp(9102),
+        status="submitted",
+        submitted_at="2026-01-05T10:00:00-06:00",
+        due_date="2026-01-08",
+    )
+    newer = AccountRequest.objects.create(
+        institution=member,
+        created_by=inst_admin,
+        given_names="Segunda",
+        paternal_surname="Reciente",
+        curp=valid_curp(9103),
+        status="submitted",
+        submitted_at="2026-11-20T10:00:00-06:00",
+        due_date="2026-11-25",
+    )
+    client = login(reviewer)
+    html = client.get(reverse("review_queue")).content.decode()
+    assert html.index(older.folio) < html.index(newer.folio)
+    assert "vencida" in html
+    assert client.get(reverse("account_request_detail", args=[draft.pk])).status_code == 200
+
+
+def test_pending_account_is_sent_to_the_letter_first(member, login):
+    user = UserFactory(institution=member, status=User.Status.PENDING_LETTER)
+    client = login(user)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302 and response.url == reverse("letter_accept")
+    page = client.get(reverse("letter_accept")).content.decode()
+    assert "Carta de confidencialidad" in page
+    refused = client.post(reverse("letter_accept"), {"address": "Calle 1", "phone": "1", "id_document": "ine"})
+    assert "Para continuar debe aceptar la carta." in refused.content.decode()
+    done = client.post(
+        reverse("letter_accept"),
+        {"address": "Calle Ñandú 3", "phone": "81 1111 2222", "id_document": "ine", "id_folio": "F-1", "accept": "on"},
+    )
+    assert done.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_letter_download_for_the_user_and_their_admins_only(member, other_member, inst_admin, reviewer, client):
+    user = UserFactory(institution=member, status=User.Status.PENDING_LETTER)
+    letter = letters.letter_accept(user=user, address="Calle 1", phone="1", id_document="ine", id_folio="F")
+    url = reverse("letter_download", args=[letter.pk])
+    from accounts.tests.factories import PASSWORD
+
+    client.force_login(user)
+    own = client.get(reverse("letter_own_download", args=["user"]))
+    assert own.status_code == 200 and own["Content-Disposition"].startswith("attachment")
+    assert client.get(url).status_code == 403  # the id route is for administrators
+    for who, expected in (
+        (inst_admin, 200),
+        (reviewer, 200),
+        (UserFactory(institution=other_member, profile=profile("institution_admin")), 404),
+        (UserFactory(institution=member, profile=profile("analyst")), 403),
+    ):
+        client.logout()
+        assert client.login(username=who.username, password=PASSWORD)
+        response = client.get(url)
+        assert response.status_code == expected, who
+        if expected == 200:
+            assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_activation_page_rejects_unknown_tokens(client):
+    response = client.get(reverse("account_activate", args=["no-existe"]))
+    assert response.status_code == 200
+    assert 'name="new_password1"' not in response.content.decode()
+    assert "no sirve" in response.content.decode()
+
+
+def test_change_request_form_marks_late_cancellation(inst_admin, member, reviewer, login):
+    target = UserFactory(institution=member, profile=profile("analyst"))
+    client = login(inst_admin)
+    response = client.post(
+        reverse("account_change_create"),
+        {"user": target.pk, "kind": "cancellation", "left_at": "2026-01-05T09:00", "reason": "Renunció"},
+    )
+    assert response.status_code == 302
+    detail = client.get(response.url).content.decode()
+    assert "extemporánea" in detail
