@@ -23,6 +23,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
+from django.urls import reverse
 
 from bench.load import Person, Recorder, run_people, timed_get
 from bench.seeding import bulk_insert
@@ -442,7 +443,7 @@ PAGES_BY_PROFILE = {
     ],
     "commission_reviewer": lambda rnd, agr, extra: [
         ("dashboard: commission reviewer", "/"),
-        *([("review queue", "/revision/")] if extra.get("review_queue") else []),
+        *([("review queue", reverse("review_queue"))] if extra.get("review_queue") else []),
         ("agreement detail", f"/convenios/{rnd.choice(agr)}/"),
     ],
     "auditor": lambda rnd, agr, extra: [
@@ -458,7 +459,7 @@ PAGES_BY_PROFILE = {
         ("user list", "/usuarios/"),
         ("agreement list, filter (portal)", "/convenios/?status=in_force"),
         ("agreement detail", f"/convenios/{rnd.choice(agr)}/"),
-        *([("account request list", "/solicitudes/")] if extra.get("review_queue") else []),
+        *([("account request list", reverse("account_request_list"))] if extra.get("review_queue") else []),
     ],
     "analyst": lambda rnd, agr, extra: [
         ("dashboard: analyst", "/"),

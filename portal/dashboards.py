@@ -188,6 +188,50 @@ def accounts_created_per_week(user):
     )
 
 
+# --- Account requests -------------------------------------------------------------------------
+
+
+@figure(permission="accounts.view_accountrequest", order=20)
+def account_requests_by_status(user):
+    from accounts.models import AccountRequest
+
+    labels, values = counts_by_choice(
+        account_selectors.account_request_list(user=user), "status", AccountRequest.Status.choices
+    )
+    return Figure(
+        key="solicitudes-estado",
+        title=_("Solicitudes de cuenta por estado"),
+        chart="bar",
+        row_header=_("Estado"),
+        labels=labels,
+        series=[Series(_("Solicitudes"), values)],
+        description=_(
+            "Solicitudes de cuenta a su alcance según su estado; las abiertas son borrador, en revisión y devueltas."
+        ),
+        horizontal=True,
+    )
+
+
+@figure(permission="accounts.view_accountrequest", audiences=(PLATFORM,), order=21)
+def account_requests_sla(user):
+    from django.db.models import F
+
+    mondays = week_starts()
+    decided = account_selectors.account_request_list(user=user).filter(decided_at__isnull=False, due_date__isnull=False)
+    on_time = weekly_counts(decided.filter(decided_at__date__lte=F("due_date")), "decided_at")
+    late = weekly_counts(decided.filter(decided_at__date__gt=F("due_date")), "decided_at")
+    return Figure(
+        key="solicitudes-plazo",
+        title=_("Cumplimiento del plazo de atención por semana"),
+        chart="bar",
+        row_header=_("Semana que inicia"),
+        labels=[week_label(m) for m in mondays],
+        series=[Series(_("Resueltas en plazo"), on_time), Series(_("Resueltas fuera de plazo"), late)],
+        description=_("Solicitudes de cuenta resueltas cada semana, dentro o fuera de su fecha límite de atención."),
+        stacked=True,
+    )
+
+
 # --- Agreements -----------------------------------------------------------------------------
 
 

@@ -57,3 +57,54 @@ def test_a_wrong_password_by_keyboard_puts_the_error_first(live_server, page):
     assert alert.count() == 1 and alert.inner_text().strip()
     # The username typed is kept; nothing is lost on bad input.
     assert page.get_by_label("Usuario").input_value() == "teclado"
+
+
+def test_an_institution_admin_fills_the_account_request_form_with_the_keyboard(live_server, page, screenshot):
+    from accounts.tests.factories import profile, valid_curp
+    from agreements.tests.factories import CommissionFactory, InstitutionFactory
+
+    CommissionFactory()
+    admin = UserFactory(
+        username="admin.teclado", institution=InstitutionFactory(), profile=profile("institution_admin")
+    )
+    page.goto(f"{live_server.url}/cuenta/entrar/")
+    page.keyboard.type(admin.username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert page.url == f"{live_server.url}/", page.url
+    from django.urls import reverse
+
+    page.goto(live_server.url + reverse("account_request_create"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Nueva solicitud de cuenta", page.url
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "contenido"
+    curp = valid_curp(4321, sex="M")
+    typed = {
+        "id_given_names": "Lucía Fernanda",
+        "id_paternal_surname": "Robles",
+        "id_maternal_surname": "Quintero",
+        "id_curp": curp,
+    }
+    # Tab through the whole form, typing into the fields a draft needs as focus reaches them.
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        current = focused(page)
+        assert current["visible"] and current["outline"], current
+        reached.append(current["id"])
+        if current["id"] in typed:
+            page.keyboard.type(typed[current["id"]])
+        if current["tag"] == "button" and current["text"] == "Guardar borrador":
+            break
+    fields = [i for i in reached if i.startswith("id_")]
+    assert fields[:4] == list(typed), fields
+    screenshot(page, "solicitud-llena")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    screenshot(page, "borrador-guardado")
+    assert page.get_by_role("status").inner_text().startswith("Borrador guardado")
+    assert "Lucía Fernanda Robles Quintero" in page.locator("main").inner_text()

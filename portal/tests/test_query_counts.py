@@ -35,6 +35,7 @@ class World:
             self.viewers[code] = UserFactory(institution=self.mine, profile=profile(code), username=code)
         self.sample_user = UserFactory(institution=self.mine, username="muestra")
         self.sample_agreement = None
+        self.serial = 0
         self.rounds = 0
 
     def grow(self, n):
@@ -115,7 +116,38 @@ def grow_events(world, n):
         record_event(category="auth", action="login_success", actor=world.sample_user)
 
 
-GROWERS = [grow_accounts, grow_agreements, grow_notifications, grow_events]
+def grow_account_requests(world, n):
+    """Submitted requests of both institutions (review queue, request list, dashboards)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.models import AccountRequest
+    from accounts.tests.factories import valid_curp
+
+    now = timezone.now()
+    statuses = ["submitted", "submitted", "draft", "returned", "approved", "rejected"]
+    for i in range(n):
+        for institution in (world.mine, world.other):
+            world.serial += 1
+            status = statuses[world.serial % len(statuses)]
+            decided = status in ("approved", "rejected")
+            AccountRequest.objects.create(
+                institution=institution,
+                status=status,
+                given_names="Persona",
+                paternal_surname=f"Solicitante{world.serial}",
+                curp=valid_curp(50000 + world.serial),
+                requested_profile=profile("analyst"),
+                created_by=world.viewers["institution_admin"],
+                submitted_at=None if status == "draft" else now - dt.timedelta(days=i),
+                due_date=None if status == "draft" else timezone.localdate() + dt.timedelta(days=10 - i),
+                decided_at=now if decided else None,
+                decided_by=world.viewers["commission_reviewer"] if decided else None,
+            )
+
+
+GROWERS = [grow_accounts, grow_agreements, grow_notifications, grow_events, grow_account_requests]
 
 
 @dataclass(frozen=True)
@@ -152,6 +184,8 @@ PAGES = [
     ),
     Page("bitácora con filtro de usuario", "auditor", lambda w: reverse("audit:timeline") + "?user=muestra"),
     Page("bitácora con filtro de tipo", "auditor", lambda w: reverse("audit:timeline") + "?kind=auth"),
+    Page("cola de revisión", "commission_reviewer", lambda w: reverse("review_queue")),
+    Page("solicitudes de cuenta (institución)", "institution_admin", lambda w: reverse("account_request_list")),
     Page("bandeja de notificaciones", "institution_admin", lambda w: reverse("notifications:inbox")),
     Page("envíos de notificaciones", "commission_admin", lambda w: reverse("notifications:outbox")),
     Page(
