@@ -229,7 +229,7 @@ def seed_account_requests(report):
             "due_date": f"(CASE WHEN g % 20 = 0 THEN NULL ELSE ({submitted})::date + 14 END)",
             "submission_count": "(CASE WHEN g % 20 = 0 THEN 0 ELSE 1 END)",
             "decided_at": f"(CASE WHEN {decided} THEN {submitted} + make_interval(days => (g % 17)::int) END)",
-            "decided_by": f"(CASE WHEN {decided} THEN {reviewer or 'NULL'} END)",
+            "decided_by": f"(CASE WHEN {decided} THEN {reviewer or 'NULL'} END)::bigint",
             "decision_reason": "''",
             "account": "NULL",
             "created_by": str(filer),
@@ -365,6 +365,8 @@ def start_gunicorn(log_path):
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "portal.wsgi",
+        "--config",
+        os.devnull,  # not the production gunicorn.conf.py: its JSON access log would bury the figures
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -486,9 +488,9 @@ def bench_portal_at_scale(capsys, tmp_path):
     seed_institutions(seeded)
     seed_users(seeded)
     seed_agreements(seeded)
+    people = make_people()
     seed_account_requests(seeded)
     seed_access_events(seeded)
-    people = make_people()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
         cursor.execute("CHECKPOINT")
