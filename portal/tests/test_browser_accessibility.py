@@ -7,6 +7,7 @@ leads to them. Screenshots of every page go to test-artifacts/accessibility/<acc
 """
 
 import re
+import shutil
 
 import pytest
 from django.core.management import call_command
@@ -34,6 +35,7 @@ def demo_accounts():
 class Audit:
     def __init__(self, folder):
         self.folder = folder
+        shutil.rmtree(folder, ignore_errors=True)  # only this run's pages
         self.folder.mkdir(parents=True, exist_ok=True)
         self.violations = {}
         self.checked = []
