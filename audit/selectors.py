@@ -415,18 +415,25 @@ def _decorate(rows, *, with_diffs):
 
 
 def _events_in_scope(user):
+    # The figures come from the history log: only those who may read it get them (defence in
+    # depth; the dashboard registers these figures with the same permission).
+    if not user.has_perm("portal.view_history_log"):
+        return Event.objects.none()
     qs = Event.objects.all()
     if not getattr(user, "has_platform_scope", False):
         qs = qs.filter(institution_id=getattr(user, "institution_id", None))
     return qs
 
 
-def event_counts_by_week(*, user, actions, since, actor_ids=None, distinct_actors=False):
+def event_counts_by_week(*, user, actions, since, actor_ids=None, distinct_actors=False, accounts_only=False):
     """{(action, local date of the week's Monday): count} of events with ``actions`` since ``since``.
 
-    Scoped like the timeline: platform profiles count every institution's, anyone else their own.
-    ``actor_ids`` (a queryset of user ids) narrows to those people; ``distinct_actors`` counts
-    people instead of events. One query, served by the (category, action, occurred_at) index.
+    Scoped like the timeline (and empty without its permission): platform profiles count every
+    institution's, anyone else their own. ``actor_ids`` (a queryset of user ids) narrows to those
+    people; ``distinct_actors`` counts people instead of events; ``accounts_only`` leaves out
+    events about usernames that match no account (a lock of a made-up name is logged, but no
+    account was locked). One query, served
+    by the (category, action, occurred_at) index.
     """
     from django.db.models import Count
     from django.db.models.functions import TruncWeek
@@ -434,6 +441,8 @@ def event_counts_by_week(*, user, actions, since, actor_ids=None, distinct_actor
     qs = _events_in_scope(user).filter(action__in=list(actions), occurred_at__gte=since)
     if actor_ids is not None:
         qs = qs.filter(actor_id__in=actor_ids)
+    if accounts_only:
+        qs = qs.exclude(target_id="")
     counted = Count("actor_id", distinct=True) if distinct_actors else Count("id")
     rows = qs.annotate(week=TruncWeek("occurred_at")).values("action", "week").annotate(n=counted).order_by()
     found = defaultdict(int)
@@ -444,20 +453,28 @@ def event_counts_by_week(*, user, actions, since, actor_ids=None, distinct_actor
     return dict(found)
 
 
-def usage_by_institution(*, user, since, login_actions=("login_success",), search_actions=(), limit=10):
-    """Per institution id since ``since``: sign-ins, people who signed in, searches; busiest first."""
+def usage_by_institution(
+    *, user, since, login_actions=("login_success",), search_actions=(), searcher_ids=None, limit=10
+):
+    """Per institution id since ``since``: sign-ins, people who signed in, searches; busiest first.
+
+    ``searcher_ids`` (a queryset of user ids) counts only those people's searches.
+    """
     from django.db.models import Count
 
     qs = _events_in_scope(user).filter(
         occurred_at__gte=since, action__in=[*login_actions, *search_actions], institution_id__isnull=False
     )
     logins = Q(action__in=list(login_actions))
+    searches = Q(action__in=list(search_actions))
+    if searcher_ids is not None:
+        searches &= Q(actor_id__in=searcher_ids)
     rows = (
         qs.values("institution_id")
         .annotate(
             logins=Count("id", filter=logins),
             people=Count("actor_id", filter=logins, distinct=True),
-            searches=Count("id", filter=Q(action__in=list(search_actions))),
+            searches=Count("id", filter=searches),
         )
         .order_by("-logins", "institution_id")[:limit]
     )

@@ -315,18 +315,21 @@ def obligations_due(user):
 # --- History log: sign-ins, locks, searches -------------------------------------------------
 
 SEARCH_ACTIONS = ("agreement_search", "user_search")
+HISTORY_LOG = "portal.view_history_log"  # these figures are read from the history log
 
 
 def _analyst_ids(user):
     return account_selectors.user_list(user=user).filter(profile__code="analyst").values("pk")
 
 
-@figure(audiences=(PLATFORM,), order=50)
+@figure(audiences=(PLATFORM,), permission=HISTORY_LOG, order=50)
 def locks_and_suspensions(user):
     from audit import selectors as audit_selectors
 
     mondays = week_starts()
-    counts = audit_selectors.event_counts_by_week(user=user, actions=("lock", "suspension"), since=since())
+    counts = audit_selectors.event_counts_by_week(
+        user=user, actions=("lock", "suspension"), since=since(), accounts_only=True
+    )
     return Figure(
         key="bloqueos",
         title=_("Bloqueos y suspensiones de cuentas por semana"),
@@ -341,7 +344,7 @@ def locks_and_suspensions(user):
     )
 
 
-@figure(audiences=(PLATFORM,), order=51)
+@figure(audiences=(PLATFORM,), permission=HISTORY_LOG, order=51)
 def usage_per_week(user):
     from audit import selectors as audit_selectors
 
@@ -370,11 +373,13 @@ def usage_per_week(user):
     )
 
 
-@figure(audiences=(PLATFORM,), order=52)
+@figure(audiences=(PLATFORM,), permission=HISTORY_LOG, order=52)
 def usage_per_institution(user):
     from audit import selectors as audit_selectors
 
-    rows = audit_selectors.usage_by_institution(user=user, since=since(4), search_actions=SEARCH_ACTIONS, limit=10)
+    rows = audit_selectors.usage_by_institution(
+        user=user, since=since(4), search_actions=SEARCH_ACTIONS, searcher_ids=_analyst_ids(user), limit=10
+    )
     names = dict(
         agreement_selectors.institution_list(user=user)
         .filter(pk__in=[r["institution_id"] for r in rows])
@@ -389,7 +394,7 @@ def usage_per_institution(user):
         series=[
             Series(_("Inicios de sesión"), [r["logins"] for r in rows]),
             Series(_("Personas que entraron"), [r["people"] for r in rows]),
-            Series(_("Búsquedas"), [r["searches"] for r in rows]),
+            Series(_("Búsquedas de analistas"), [r["searches"] for r in rows]),
         ],
         description=_("Las diez instituciones con más inicios de sesión en las últimas cuatro semanas."),
         horizontal=True,

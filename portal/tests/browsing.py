@@ -38,12 +38,15 @@ SKIP_PATTERNS = [
 ]
 
 
+LOGIN_PATH = "/cuenta/entrar/"
+
+
 def demo_password():
     return settings.DEMO_PASSWORD
 
 
 def sign_in(page, base_url, username, password):
-    page.goto(f"{base_url}/cuenta/entrar/")
+    page.goto(f"{base_url}{LOGIN_PATH}")
     page.get_by_label("Usuario").fill(username)
     page.get_by_label("Contraseña").fill(password)
     page.get_by_role("button", name="Entrar").click()
@@ -52,6 +55,8 @@ def sign_in(page, base_url, username, password):
 
 def run_axe(page):
     """Violations of WCAG 2.1 A and AA on the page, as plain dicts (empty list when clean)."""
+    # Collapsed content (each chart's table sits in a <details>) is checked too: axe skips hidden nodes.
+    page.evaluate("() => document.querySelectorAll('details:not([open])').forEach(d => { d.open = true; })")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         # Evaluated through the DevTools protocol: not an inline <script>, so the CSP allows it.
         page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
@@ -113,8 +118,9 @@ class Crawler:
     4xx/5xx are kept in ``errors`` instead. At most ``limit`` pages.
     """
 
-    def __init__(self, page, base_url, starts=("/",), limit=80):
+    def __init__(self, page, base_url, starts=("/",), limit=80, signed_in=False):
         self.page, self.base_url, self.starts, self.limit = page, base_url, starts, limit
+        self.signed_in = signed_in  # then landing on the sign-in page is an error: the session ended
         self.errors = []
         self.visited = []
 
@@ -134,10 +140,13 @@ class Crawler:
                 raise
             if response is None or not self.page.url.startswith(self.base_url):
                 continue
-            if "text/html" not in (response.header_value("content-type") or ""):
-                continue
             if response.status >= 400:
                 self.errors.append((url, response.status))
+                continue
+            if self.signed_in and urlsplit(self.page.url).path == LOGIN_PATH:
+                self.errors.append((url, "sent to the sign-in page"))
+                continue
+            if "text/html" not in (response.header_value("content-type") or ""):
                 continue
             seen.add(shape(self.page.url))
             self.visited.append(self.page.url)

@@ -20,6 +20,8 @@ from .browsing import Crawler, demo_password, describe, forms_to_submit_empty, r
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES_PER_ROLE = 80
+# Pages each role's crawl reaches at least with the demo data (forms sent empty included).
+MINIMUM_PAGES = {"commission_admin": 50, "commission_reviewer": 15, "institution_admin": 25, "auditor": 15}
 
 
 def demo_accounts():
@@ -51,8 +53,8 @@ class Audit:
             self.violations[label] = found
 
 
-def audit_site(page, base_url, audit, *starts):
-    crawler = Crawler(page, base_url, starts=starts, limit=PAGES_PER_ROLE)
+def audit_site(page, base_url, audit, *starts, signed_in=True):
+    crawler = Crawler(page, base_url, starts=starts, limit=PAGES_PER_ROLE, signed_in=signed_in)
     for url in crawler:
         path = url[len(base_url) :]
         audit.check(page, path)
@@ -77,13 +79,14 @@ def test_every_page_of_every_role_has_no_wcag_violations(live_server, browser, d
     context = browser.new_context()
     page = context.new_page()
     audit = Audit(ARTIFACTS / "accessibility" / "anonimo")
-    crawler = audit_site(page, base, audit, "/cuenta/entrar/", "/cuenta/contrasena/restablecer/")
+    crawler = audit_site(page, base, audit, "/cuenta/entrar/", "/cuenta/contrasena/restablecer/", signed_in=False)
     errors += crawler.errors
     all_violations.update({f"anónimo {k}": v for k, v in audit.violations.items()})
     summary["anónimo"] = len(audit.checked)
+    assert len(audit.checked) >= 3, audit.checked  # sign-in, reset, and the reset form with errors
     context.close()
 
-    for username in demo_site.values():
+    for profile_code, username in demo_site.items():
         context = browser.new_context()
         page = context.new_page()
         sign_in(page, base, username, demo_password())
@@ -93,7 +96,8 @@ def test_every_page_of_every_role_has_no_wcag_violations(live_server, browser, d
         errors += [(username, *e) for e in crawler.errors]
         all_violations.update({f"{username} {k}": v for k, v in audit.violations.items()})
         summary[username] = len(audit.checked)
-        assert len(audit.checked) >= 1
+        # A crawl that stopped early (a broken menu, a lost session) must not pass unnoticed.
+        assert len(audit.checked) >= MINIMUM_PAGES.get(profile_code, 5), (username, audit.checked)
         context.close()
 
     print("pages checked per role:", summary)

@@ -82,8 +82,9 @@ def test_commission_sees_locks_usage_and_institutions_from_the_history_log(two_i
     analyst = UserFactory(institution=admin.institution, username="analista.uso")
     for _ in range(3):
         record_event(category="auth", action="login_success", actor=analyst)
-    record_event(category="auth", action="lock", actor=analyst)
-    record_event(category="auth", action="suspension", actor=analyst)
+    record_event(category="auth", action="lock", username=analyst.username, target=analyst)
+    record_event(category="auth", action="suspension", username=analyst.username, target=analyst)
+    record_event(category="auth", action="lock", username="nadie.existe")  # no account was locked
     record_event(category="business", action="agreement_search", actor=analyst)
     record_event(category="business", action="agreement_search", actor=admin)  # not an analyst
 
@@ -96,10 +97,51 @@ def test_commission_sees_locks_usage_and_institutions_from_the_history_log(two_i
     assert (logins, people, searches) == (4, 2, 1)
     per_institution = chart_data(html, "uso-instituciones")
     row = per_institution["labels"].index(admin.institution.acronym)
-    assert [s["values"][row] for s in per_institution["series"]] == [3, 1, 2]
+    assert [s["values"][row] for s in per_institution["series"]] == [3, 1, 1]  # analysts' searches only
 
 
 def test_institution_admin_gets_no_platform_usage_figures(two_institutions, login):
     admin, _ = two_institutions
     html = login(admin).get("/").content.decode()
     assert "bloqueos-datos" not in html and "uso-instituciones-datos" not in html
+
+
+def test_a_reviewer_without_the_history_log_gets_no_figures_read_from_it(two_institutions, login):
+    from audit.services import record_event
+
+    admin, boss = two_institutions
+    record_event(category="auth", action="login_success", actor=admin)
+    reviewer = UserFactory(institution=boss.institution, profile=profile("commission_reviewer"))
+    html = login(reviewer).get("/").content.decode()
+    assert "cuentas-estado-datos" in html  # platform figures it may read are still there
+    for key in ("bloqueos", "uso-semanal", "uso-instituciones"):
+        assert f"{key}-datos" not in html
+
+
+def test_weeks_are_counted_in_mexico_city_time(two_institutions):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from audit.models import Event
+    from audit.selectors import event_counts_by_week
+
+    admin, boss = two_institutions
+    local = ZoneInfo("America/Mexico_City")
+    # Sunday 23:30 in Mexico City is already Monday in UTC: it belongs to the week of Nov 9.
+    Event.objects.create(
+        category="auth",
+        action="login_success",
+        actor_id=admin.pk,
+        institution_id=admin.institution_id,
+        occurred_at=dt.datetime(2026, 11, 15, 23, 30, tzinfo=local),
+    )
+    Event.objects.create(
+        category="auth",
+        action="login_success",
+        actor_id=admin.pk,
+        institution_id=admin.institution_id,
+        occurred_at=dt.datetime(2026, 11, 16, 0, 30, tzinfo=local),
+    )
+    counts = event_counts_by_week(user=boss, actions=("login_success",), since=dt.datetime(2026, 11, 9, tzinfo=local))
+    assert counts[("login_success", dt.date(2026, 11, 9))] == 1
+    assert counts[("login_success", dt.date(2026, 11, 16))] == 1
