@@ -44,6 +44,34 @@ def commission(db):
 
 
 @pytest.fixture
+def member(db):
+    from agreements.tests.factories import InstitutionFactory
+
+    return InstitutionFactory()
+
+
+@pytest.fixture
+def other_member(db):
+    from agreements.tests.factories import InstitutionFactory
+
+    return InstitutionFactory()
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """Uploaded and generated files of a test go to a throwaway private folder (apps that store
+    files use it autouse in their conftest)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    return tmp_path / "private"
+
+
+@pytest.fixture
 def login(client):
     """Sign a user in through the real login form and return the client."""
     from accounts.tests.factories import PASSWORD

@@ -1,7 +1,7 @@
 """Reads on accounts, always scoped to what the asking user may see."""
 
 from django.contrib.auth.models import Permission
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q, Value
 
 from .capabilities import PORTAL_APPS
 from .models import Profile, User
@@ -172,25 +172,38 @@ def request_document_get(*, user, pk):
 
 
 def review_queue(*, user):
-    """Submitted account requests and change requests, soonest due first (reviewers only)."""
+    """Submitted account requests and change requests, soonest due first (reviewers only).
+
+    A queryset of (pk, due_date, submitted_at, type) rows over both tables, ordered and paged in
+    the database (a busy queue holds thousands); ``review_queue_rows`` loads one page's objects.
+    """
     from .models import AccountChangeRequest, AccountRequest
 
-    requests = (
-        AccountRequest.objects.visible_to(user)
-        .filter(status=AccountRequest.Status.SUBMITTED)
-        .select_related("institution")
-        .order_by("due_date", "submitted_at")
-    )
-    changes = (
-        AccountChangeRequest.objects.visible_to(user)
-        .filter(status=AccountChangeRequest.Status.SUBMITTED)
+    def keys(queryset, kind):
+        return (
+            queryset.order_by()
+            .annotate(type=Value(kind, output_field=CharField()))
+            .values_list("pk", "due_date", "submitted_at", "type")
+        )
+
+    requests = AccountRequest.objects.visible_to(user).filter(status=AccountRequest.Status.SUBMITTED)
+    changes = AccountChangeRequest.objects.visible_to(user).filter(status=AccountChangeRequest.Status.SUBMITTED)
+    return keys(requests, "account").union(keys(changes, "change"), all=True).order_by("due_date", "submitted_at")
+
+
+def review_queue_rows(*, user, keys):
+    """The rows of one page of ``review_queue``: [{"type": "account"|"change", "obj": ...}]."""
+    from .models import AccountChangeRequest, AccountRequest
+
+    keys = list(keys)
+    wanted = {kind: [pk for pk, _due, _sent, k in keys if k == kind] for kind in ("account", "change")}
+    found = {
+        "account": AccountRequest.objects.visible_to(user).select_related("institution").in_bulk(wanted["account"]),
+        "change": AccountChangeRequest.objects.visible_to(user)
         .select_related("institution", "user")
-        .order_by("due_date", "submitted_at")
-    )
-    rows = [("account", r.due_date, r.submitted_at, r) for r in requests]
-    rows += [("change", c.due_date, c.submitted_at, c) for c in changes]
-    rows.sort(key=lambda row: (row[1], row[2]))
-    return [{"type": t, "obj": o} for t, _d, _s, o in rows]
+        .in_bulk(wanted["change"]),
+    }
+    return [{"type": kind, "obj": found[kind][pk]} for pk, _due, _sent, kind in keys if pk in found[kind]]
 
 
 def account_change_list(*, user):

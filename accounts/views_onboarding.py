@@ -243,13 +243,10 @@ def account_request_curu(request, request_pk):
 
 @access.permission("portal.review_requests")
 def review_queue(request):
-    rows = selectors.review_queue(user=request.user)
+    page = _page(request, selectors.review_queue(user=request.user))
+    page.object_list = selectors.review_queue_rows(user=request.user, keys=page.object_list)
     letters_pending = selectors.letters_pending_scan_review(user=request.user)
-    return render(
-        request,
-        "accounts/review/queue.html",
-        {"page": _page(request, rows), "letters_pending": letters_pending},
-    )
+    return render(request, "accounts/review/queue.html", {"page": page, "letters_pending": letters_pending})
 
 
 @access.permission("portal.review_requests")

@@ -40,6 +40,23 @@ def _errors_to_form(form, error):
 # --- Agreements ------------------------------------------------------------------------------
 
 
+def _confirm_then(request, agreement, *, run, done, title, question, danger=False):
+    """GET asks ``question``; POST runs the service (``run()``) and returns to the agreement.
+
+    A refusal of the service (ValidationError) is shown as an error message, the success as ``done``.
+    """
+    if request.method == "POST":
+        try:
+            run()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+        return redirect("agreements:detail", agreement_pk=agreement.pk)
+    context = {"title": title, "question": question, "cancel_url": agreement.get_absolute_url(), "danger": danger}
+    return render(request, "agreements/confirm.html", context)
+
+
 @permission("agreements.view_agreement")
 def agreement_list(request):
     filterset = selectors.agreement_list(user=request.user, filters=request.GET)
@@ -170,23 +187,13 @@ def agreement_create(request):
 @require_http_methods(["GET", "POST"])
 def agreement_activate(request, agreement_pk):
     agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
-    if request.method == "POST":
-        try:
-            services.agreement_activate(agreement=agreement, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("El convenio está vigente."))
-        return redirect("agreements:detail", agreement_pk=agreement.pk)
-    return render(
+    return _confirm_then(
         request,
-        "agreements/confirm.html",
-        {
-            "title": _("Declarar vigente el convenio"),
-            "question": _("¿Confirma que el convenio %(folio)s está firmado y vigente?") % {"folio": agreement.folio},
-            "cancel_url": agreement.get_absolute_url(),
-            "agreement": agreement,
-        },
+        agreement,
+        run=lambda: services.agreement_activate(agreement=agreement, actor=request.user),
+        done=_("El convenio está vigente."),
+        title=_("Declarar vigente el convenio"),
+        question=_("¿Confirma que el convenio %(folio)s está firmado y vigente?") % {"folio": agreement.folio},
     )
 
 
@@ -290,23 +297,14 @@ def termination_finalize(request, agreement_pk, notice_pk):
     notice = agreement.termination_notices.filter(pk=notice_pk).first()
     if notice is None:
         raise Http404
-    if request.method == "POST":
-        try:
-            services.termination_finalize(notice=notice, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("El convenio concluyó."))
-        return redirect("agreements:detail", agreement_pk=agreement.pk)
-    return render(
+    return _confirm_then(
         request,
-        "agreements/confirm.html",
-        {
-            "title": _("Hacer definitivo el aviso"),
-            "question": _("El convenio %(folio)s dejará de estar vigente. ¿Continuar?") % {"folio": agreement.folio},
-            "cancel_url": agreement.get_absolute_url(),
-            "danger": True,
-        },
+        agreement,
+        run=lambda: services.termination_finalize(notice=notice, actor=request.user),
+        done=_("El convenio concluyó."),
+        title=_("Hacer definitivo el aviso"),
+        question=_("El convenio %(folio)s dejará de estar vigente. ¿Continuar?") % {"folio": agreement.folio},
+        danger=True,
     )
 
 
@@ -771,24 +769,15 @@ def rescission_answer(request, agreement_pk, notice_pk):
 @require_http_methods(["GET", "POST"])
 def termination_withdraw(request, agreement_pk, notice_pk):
     agreement, notice = _notice_of(request, agreement_pk, notice_pk)
-    if request.method == "POST":
-        try:
-            services.termination_withdraw(notice=notice, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Aviso retirado; el convenio sigue vigente."))
-        return redirect("agreements:detail", agreement_pk=agreement.pk)
-    return render(
+    return _confirm_then(
         request,
-        "agreements/confirm.html",
-        {
-            "title": _("Retirar aviso"),
-            "question": _("¿Retirar el aviso de %(kind)s del convenio %(folio)s?")
-            % {"kind": notice.get_kind_display().lower(), "folio": agreement.folio},
-            "cancel_url": agreement.get_absolute_url(),
-            "danger": True,
-        },
+        agreement,
+        run=lambda: services.termination_withdraw(notice=notice, actor=request.user),
+        done=_("Aviso retirado; el convenio sigue vigente."),
+        title=_("Retirar aviso"),
+        question=_("¿Retirar el aviso de %(kind)s del convenio %(folio)s?")
+        % {"kind": notice.get_kind_display().lower(), "folio": agreement.folio},
+        danger=True,
     )
 
 

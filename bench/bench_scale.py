@@ -310,7 +310,7 @@ def seed_access_events(report):
 
 def make_people():
     """20 people: commission staff, institution staff, two technical administrators."""
-    from accounts.models import Profile, User
+    from accounts.models import Profile
     from accounts.tests.factories import UserFactory
     from agreements.models import Institution
 
@@ -335,9 +335,12 @@ def make_people():
         user = UserFactory(
             username=f"carga.tecnico.{i}", institution=commission, profile=Profile.objects.get(code="commission_admin")
         )
-        User.objects.filter(pk=user.pk).update(is_superuser=True, is_staff=True)  # bench setup, not portal code
+        user.is_superuser = user.is_staff = True  # Django admin's changelist, the reference
+        user.save(update_fields=["is_superuser", "is_staff"])
         people.append(("technical", user))
-    User.objects.filter(username__startswith="carga.").update(password=encoded)
+    for _, user in people:
+        user.password = encoded  # one known password, hashed once: seeding 22 PBKDF2 hashes takes seconds
+        user.save(update_fields=["password"])
     return people
 
 
@@ -501,6 +504,9 @@ def bench_portal_at_scale(capsys, tmp_path):
         "review_queue": model("accounts.AccountRequest") is not None,
         "timeline": model("audit.AccessEvent") is not None,
     }
+    if os.environ.get("BENCH_PROFILE"):
+        with capsys.disabled():
+            profile_pages(people, extra)
     process, port = start_gunicorn(tmp_path / "gunicorn.log")
     recorder = Recorder()
     try:
@@ -572,6 +578,39 @@ def required_labels(extra):
     if extra.get("timeline"):
         labels.add("history timeline, user filter")
     return sorted(labels)
+
+
+def profile_pages(people, extra):
+    """BENCH_PROFILE=1: each page once per profile, in-process, with its query count and slowest SQL.
+
+    For finding what makes a page slow at this volume; no concurrency, test settings.
+    """
+    from django.db import reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    seen = set()
+    rnd = random.Random(1)  # noqa: S311
+    print("\n== One request at a time, in-process (BENCH_PROFILE) ==")
+    for code, user in people:
+        if code in seen:
+            continue
+        seen.add(code)
+        client = Client()
+        client.force_login(user)
+        agreements = samples_for(user)
+        for label, path in PAGES_BY_PROFILE[code](rnd, agreements, extra):
+            timings = []
+            for _ in range(3):
+                reset_queries()
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    response = client.get(path)
+                    timings.append((time.perf_counter() - started) * 1000)
+            slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
+            print(f"{code:<20} {label:<48} {response.status_code} {min(timings):8.1f} ms {len(queries):4d} queries")
+            for q in slowest:
+                print(f"      {float(q['time']) * 1000:7.1f} ms  {q['sql'][:300]}")
 
 
 def table_counts():

@@ -141,6 +141,11 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
+# Dashboard figures are cached this long (seconds; 0 computes them on every view). The cache is
+# each process's own memory: nothing to run, and no outage of a shared cache can break a page.
+PORTAL_FIGURE_CACHE_SECONDS = env.int("PORTAL_FIGURE_CACHE_SECONDS", default=300)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+
 # Lockout (000, OCTAVA 5): failures counted per normalised username, never per IP. At
 # PORTAL_LOCKOUT_FAILURES failures within PORTAL_LOCKOUT_MINUTES the account is locked that long;
 # the first failure after a lock suspends it. Decimals allowed (0.05 = three seconds).

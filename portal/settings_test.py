@@ -24,6 +24,7 @@ DATABASES["default"] = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; production keeps PBKDF2
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
+PORTAL_FIGURE_CACHE_SECONDS = 0  # figures reflect each test's data; the cache has its own tests
 CELERY_BROKER_URL = "memory://"
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -123,6 +123,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("usuario")
         verbose_name_plural = _("usuarios")
         ordering = ["paternal_surname", "maternal_surname", "given_names"]
+        # The user list's order: a page of 25 among 50,000 accounts without sorting them all.
+        indexes = [models.Index(fields=["paternal_surname", "maternal_surname", "given_names"], name="user_name_order")]
         constraints = [
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
             models.UniqueConstraint(

@@ -4,30 +4,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    """Uploaded and generated files of each test go to a throwaway private folder."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-        },
-    }
-    return tmp_path / "private"
-
-
-@pytest.fixture
-def member(db):
-    from agreements.tests.factories import InstitutionFactory
-
-    return InstitutionFactory()
-
-
-@pytest.fixture
-def other_member(db):
-    from agreements.tests.factories import InstitutionFactory
-
-    return InstitutionFactory()
+def _files_in_a_throwaway_folder(private_media):
+    """Every test here stores its files under tmp_path (fixture in the root conftest)."""
+    return private_media
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """Views: scope (another institution's request is 404), the forced letter step, downloads."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -144,3 +146,30 @@ def test_change_request_form_marks_late_cancellation(inst_admin, member, reviewe
     assert response.status_code == 302
     detail = client.get(response.url).content.decode()
     assert "extemporánea" in detail
+
+
+def test_review_queue_mixes_account_and_change_requests_by_due_date_across_pages(reviewer, inst_admin, member, login):
+    from accounts import services_changes
+
+    target = UserFactory(institution=member)
+    change = services_changes.account_change_request(
+        user=target, actor=inst_admin, kind="suspension", reason="Licencia médica"
+    )
+    # 30 account requests: 15 due before the change request, 15 after it.
+    for i in range(30):
+        AccountRequest.objects.create(
+            institution=member,
+            created_by=inst_admin,
+            given_names=f"Persona{i:02d}",
+            paternal_surname="Cola",
+            curp=valid_curp(9200 + i),
+            status="submitted",
+            submitted_at=change.submitted_at,
+            due_date=change.due_date + timedelta(days=i - 15 if i < 15 else i - 14),
+        )
+    client = login(reviewer)
+    first = client.get(reverse("review_queue")).content.decode()
+    second = client.get(reverse("review_queue") + "?page=2").content.decode()
+    assert "Persona00" in first and change.folio in first  # 15 earlier ones, then the change, ...
+    assert "Persona29" in second and "Persona29" not in first and change.folio not in second
+    assert first.index("Persona14") < first.index(change.folio) < first.index("Persona15")

@@ -145,3 +145,31 @@ def test_weeks_are_counted_in_mexico_city_time(two_institutions):
     counts = event_counts_by_week(user=boss, actions=("login_success",), since=dt.datetime(2026, 11, 9, tzinfo=local))
     assert counts[("login_success", dt.date(2026, 11, 9))] == 1
     assert counts[("login_success", dt.date(2026, 11, 16))] == 1
+
+
+def test_cached_figures_are_kept_per_scope_and_said_to_refresh(two_institutions, login, settings, client):
+    from django.core.cache import cache
+
+    settings.PORTAL_FIGURE_CACHE_SECONDS = 300
+    cache.clear()
+    admin, boss = two_institutions
+    other_admin = UserFactory(
+        institution=InstitutionFactory(), profile=profile("institution_admin"), username="admin.otra"
+    )
+
+    def active_accounts(user):
+        html = login(user).get("/").content.decode()
+        client.logout()
+        data = chart_data(html, "cuentas-estado")
+        return dict(zip(data["labels"], data["series"][0]["values"], strict=True))["Activa"], html
+
+    mine, html = active_accounts(admin)
+    assert mine == 1 and "se actualizan cada 5 minutos" in html
+    # Another institution's administrator never gets the figure built for the first one.
+    assert active_accounts(other_admin)[0] == 1
+    assert active_accounts(boss)[0] == 6  # the platform's figure: every institution's staff
+    # Within the five minutes the figure is the one computed before.
+    UserFactory(institution=admin.institution)
+    assert active_accounts(admin)[0] == 1
+    cache.clear()
+    assert active_accounts(admin)[0] == 2
