@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.widgets import CompactSelect
+
 from .models import Agreement, Institution, Signatory
 
 
@@ -17,6 +19,7 @@ class AgreementFilter(django_filters.FilterSet):
         queryset=Institution.objects.all(),
         field_name="parties__institution",
         distinct=True,
+        widget=CompactSelect,
     )
     expiring_soon = django_filters.BooleanFilter(label=_("Por vencer (90 días)"), method="filter_expiring")
     ending_after = django_filters.DateFilter(label=_("Termina desde"), field_name="end_date", lookup_expr="gte")
@@ -69,7 +72,9 @@ class AgreementFilter(django_filters.FilterSet):
 class SignatoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Nombre"), field_name="full_name", lookup_expr="icontains")
     status = django_filters.ChoiceFilter(label=_("Estado"), choices=Signatory.Status.choices)
-    institution = django_filters.ModelChoiceFilter(label=_("Institución"), queryset=Institution.objects.all())
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Institución"), queryset=Institution.objects.all(), widget=CompactSelect
+    )
     order = django_filters.OrderingFilter(
         label=_("Ordenar por"),
         fields=(("full_name", "full_name"), ("valid_from", "valid_from"), ("submitted_at", "submitted_at")),

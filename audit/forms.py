@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from portal.widgets import CompactSelect
+
 from .selectors import TimelineFilters, object_types
 
 KIND_CHOICES = [
@@ -22,7 +24,9 @@ class DateInput(forms.DateInput):
 
 class TimelineFilterForm(forms.Form):
     user = forms.CharField(label=_("Usuario"), required=False, max_length=150)
-    institution = forms.ModelChoiceField(label=_("Institución"), required=False, queryset=None, empty_label=_("Todas"))
+    institution = forms.ModelChoiceField(
+        label=_("Institución"), required=False, queryset=None, empty_label=_("Todas"), widget=CompactSelect
+    )
     date_from = forms.DateField(label=_("Desde"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Hasta"), required=False, widget=DateInput())
     kind = forms.ChoiceField(label=_("Tipo de registro"), required=False, choices=KIND_CHOICES)
