@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.urls import reverse
 
@@ -310,11 +309,12 @@ def seed_access_events(report):
 
 def make_people():
     """20 people: commission staff, institution staff, two technical administrators."""
+    from accounts.hashers import Argon2idHasher
     from accounts.models import Profile
     from accounts.tests.factories import UserFactory
     from agreements.models import Institution
 
-    encoded = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    encoded = Argon2idHasher().encode(PASSWORD, Argon2idHasher().salt())  # production's hasher
     commission = Institution.objects.get(kind="commission")
     busy = list(
         Institution.objects.filter(kind="member", agreement_parties__agreement__status="in_force")
@@ -339,7 +339,7 @@ def make_people():
         user.save(update_fields=["is_superuser", "is_staff"])
         people.append(("technical", user))
     for _, user in people:
-        user.password = encoded  # one known password, hashed once: seeding 22 PBKDF2 hashes takes seconds
+        user.password = encoded  # one known password, hashed once
         user.save(update_fields=["password"])
     return people
 
@@ -536,7 +536,7 @@ def bench_portal_at_scale(capsys, tmp_path):
             f"gunicorn: {WORKERS} sync workers, {os.cpu_count()} CPUs (load average before the run "
             f"{load_before:.1f}); {len(people)} people x {ROUNDS} rounds, {THINK:g} s mean pause between "
             f"clicks; {requests} timed page requests in {wall:.1f} s ({requests / wall:.1f} req/s); "
-            f"{2 * len(people)} sign-ins (20 at once, PBKDF2) in {login_wall:.1f} s"
+            f"{2 * len(people)} sign-ins (20 at once, Argon2id) in {login_wall:.1f} s"
         )
         print(f"{'page':<52} {'n':>5} {'median ms':>10} {'p95 ms':>9}  target p95 < {TARGET_MS} ms")
         for label, n, median, p95 in rows:

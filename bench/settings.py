@@ -1,6 +1,6 @@
 """Settings of the gunicorn server the scale benchmark starts: production's, over plain HTTP.
 
-DEBUG off, PBKDF2 passwords, persistent connections, the history log on; only what needs HTTPS
+DEBUG off, Argon2id passwords, persistent connections, the history log on; only what needs HTTPS
 (secure cookies, HSTS, SSL redirect) and the hashed static manifest (no collectstatic) are off.
 The database is the benchmark's throwaway PostgreSQL, given in DATABASE_URL by the benchmark.
 """

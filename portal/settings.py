@@ -130,6 +130,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
+# Argon2id first (see accounts/hashers.py); PBKDF2 so that older hashes still verify.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link lives two hours
 
 # Sessions: idle timeout and absolute lifetime (DESIGN.md, security invariants).

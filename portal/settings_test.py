@@ -21,7 +21,7 @@ DATABASES["default"] = {
     "ATOMIC_REQUESTS": False,
     "CONN_MAX_AGE": 0,
 }
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; production keeps PBKDF2
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; production hashes with Argon2id
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 PORTAL_FIGURE_CACHE_SECONDS = 0  # figures reflect each test's data; the cache has its own tests

@@ -81,3 +81,20 @@ def test_user_create_puts_the_user_in_the_profile_group():
     assert list(user.groups.all()) == [profile("institution_admin").group]
     assert user.has_perm("accounts.view_user")
     assert not user.has_usable_password()
+
+
+def test_production_hashes_with_argon2id_and_upgrades_older_pbkdf2_hashes_at_sign_in(settings):
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher, identify_hasher
+
+    from accounts import lockout
+    from portal.settings import PASSWORD_HASHERS as production
+
+    settings.PASSWORD_HASHERS = production
+    user = UserFactory(username="clave.antigua")
+    user.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+    assert lockout.attempt_login(request=None, username="clave.antigua", password=PASSWORD) == user
+    user.refresh_from_db()
+    hasher = identify_hasher(user.password)
+    assert hasher.algorithm == "argon2" and "$argon2id$" in user.password and "m=19456,t=2,p=1" in user.password
+    assert user.check_password(PASSWORD) and not user.check_password(PASSWORD + "x")

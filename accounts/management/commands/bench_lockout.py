@@ -44,9 +44,9 @@ class Command(BaseCommand):
         parser.add_argument("--sessions", type=int, default=2000)
 
     def handle(self, *args, runs, sessions, **options):
-        hashers = [h for h in settings.PASSWORD_HASHERS if "MD5" not in h] or [
-            "django.contrib.auth.hashers.PBKDF2PasswordHasher"
-        ]
+        from portal.settings import PASSWORD_HASHERS as production_hashers  # the test settings use MD5
+
+        hashers = [h for h in settings.PASSWORD_HASHERS if "MD5" not in h] or production_hashers
         try:
             with override_settings(PASSWORD_HASHERS=hashers), transaction.atomic():
                 self._run(runs, sessions)
