@@ -425,6 +425,10 @@ def work(code, user, port, recorder, rounds, extra):
             recorder.add("login (GET form + POST)", person.sign_in())
 
     def pages():
+        if THINK:
+            # People do not click in the same millisecond: each starts after a pause like those
+            # between their clicks (with 0, the stress run, everybody starts at once).
+            time.sleep(rnd.uniform(0, THINK * 2))
         for _ in range(rounds):
             for label, path in PAGES_BY_PROFILE[code](rnd, agreements, extra):
                 timed_get(person, recorder, label, path)
