@@ -250,6 +250,33 @@ def clear_lockout(*, user, actor=None) -> None:
     clear(username=user.username)
 
 
+AXES_LOG_DAYS = 90  # django-axes' own logs; every attempt is in the history log for good anyway
+
+
+def purge_stale_attempts(*, now=None) -> dict:
+    """Forget failed-login state that no longer decides anything (nightly, from Celery beat).
+
+    A throttle row goes when its failures have fallen out of the window and it has never been
+    locked or suspended: such a row decides exactly what a missing row does. Rows with a lock in
+    their history stay (the first failure after a lock suspends, however late it comes) until a
+    success or a reactivation clears them. django-axes' attempt counters go after the window,
+    its access and failure logs after AXES_LOG_DAYS. Idempotent; the attempts themselves stay in
+    the history log, which is never purged.
+    """
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    now = now or timezone.now()
+    window_start = now - lock_duration()
+    log_start = now - timedelta(days=AXES_LOG_DAYS)
+    throttles, _ = LoginThrottle.objects.filter(
+        lock_count=0, locked_until__isnull=True, suspended_at__isnull=True, last_failure_at__lt=window_start
+    ).delete()
+    attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=window_start).delete()
+    failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=log_start).delete()
+    logs, _ = AccessLog.objects.filter(attempt_time__lt=log_start).delete()
+    return {"throttles": throttles, "attempts": attempts, "failure_logs": failures, "access_logs": logs}
+
+
 # --- django-axes hooks (settings.AXES_USERNAME_CALLABLE, AXES_LOCKOUT_CALLABLE) ---------------
 
 

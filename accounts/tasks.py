@@ -12,3 +12,11 @@ def alert_overdue_requests(today: str | None = None) -> int:
 
     day = datetime.date.fromisoformat(today) if today else None
     return overdue_alert_send(today=day)
+
+
+@shared_task(name="accounts.tasks.lockout_attempts_purge", ignore_result=True)
+def lockout_attempts_purge() -> dict:
+    """Nightly: forget failed-login counters that no longer decide anything."""
+    from .lockout import purge_stale_attempts
+
+    return purge_stale_attempts()

@@ -229,3 +229,25 @@ def test_the_unlock_time_is_shown_in_mexico_city_time_rounded_up():
     assert lockout.local_unlock_time(until) == datetime(2026, 11, 23, 12, 35, tzinfo=ZoneInfo("America/Mexico_City"))
     message = lockout.LoginRefused(lockout.LoginRefused.LOCKED, until=until).message()
     assert "a partir de las 12:35 del 23/11/2026 (hora del centro de México)" in message
+
+
+def test_nightly_purge_forgets_only_state_that_decides_nothing(client, user):
+    from accounts.tasks import lockout_attempts_purge
+
+    assert outcome(attempt(client, "ana.lopez", WRONG)) == "invalid"  # one failure, no lock
+    assert outcome(attempt(client, "nadie.mas", WRONG)) == "invalid"
+    for _ in range(3):
+        attempt(client, "con.bloqueo", WRONG)  # locked: its history must survive
+    assert LoginThrottle.objects.count() == 3
+
+    assert lockout_attempts_purge()["throttles"] == 0  # today nothing is stale yet
+    later = timezone.now() + timedelta(hours=2)
+    assert lockout.purge_stale_attempts(now=later)["throttles"] == 2
+    assert list(LoginThrottle.objects.values_list("username", flat=True)) == ["con.bloqueo"]
+    assert not AccessAttempt.objects.exclude(username="con.bloqueo").filter(attempt_time__lt=later).exists()
+    # The lock is still remembered: after it expires the next failure suspends, purge or not.
+    expire_lock("con.bloqueo")
+    assert outcome(attempt(client, "con.bloqueo", WRONG)) == "suspended"
+    # Purged usernames start from zero, as if never tried: two more failures do not lock.
+    assert outcome(attempt(client, "ana.lopez", WRONG)) == "invalid"
+    assert outcome(attempt(client, "ana.lopez", WRONG)) == "invalid"
