@@ -312,10 +312,10 @@ def agreements_expiring(user):
     rows = (
         agreement_selectors.agreement_list(user=user)
         .filter(status=Agreement.Status.IN_FORCE, end_date__gte=months[0], end_date__lt=months[-1])
-        .values_list("end_date", flat=True)
+        .values_list("pk", "end_date")  # with the pk: a DISTINCT scope must not merge equal dates
     )
     counts = dict.fromkeys(months[:-1], 0)
-    for end in rows:
+    for _pk, end in rows:
         counts[end.replace(day=1)] += 1
     return Figure(
         key="convenios-por-vencer",

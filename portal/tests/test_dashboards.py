@@ -173,3 +173,21 @@ def test_cached_figures_are_kept_per_scope_and_said_to_refresh(two_institutions,
     assert active_accounts(admin)[0] == 1
     cache.clear()
     assert active_accounts(admin)[0] == 2
+
+
+def test_agreements_ending_on_the_same_day_are_each_counted_for_an_institution(two_institutions, login):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from agreements.tests.factories import make_agreement
+
+    admin, boss = two_institutions
+    ends = timezone.localdate() + dt.timedelta(days=60)
+    for _ in range(2):
+        make_agreement(
+            members=[admin.institution], commission=boss.institution, term_kind="until_date", term_until=ends
+        )
+    html = login(admin).get("/").content.decode()
+    data = chart_data(html, "convenios-por-vencer")
+    assert sum(data["series"][0]["values"]) == 2
