@@ -39,7 +39,7 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "12"))
 # Pause between one person's clicks (uniform between half and one and a half times this); 0 for
 # a stress run where every person clicks again the moment a page arrives.
 THINK = float(os.environ.get("BENCH_THINK_SECONDS", "1.0"))
-WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", str(min((os.cpu_count() or 1) + 1, 9))))  # gunicorn.conf.py
 PASSWORD = "Clave-De-Carga-2026"
 TARGET_MS = 300
 
