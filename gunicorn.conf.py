@@ -10,8 +10,9 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # One worker per core plus one: pages spend their time on the CPU (templates, ORM), not waiting.
-# `make bench` on 2 cores, 20 people: 3 workers kept 12 of 15 pages under 300 ms at p95, the
-# classic 2 x cores + 1 (5 workers) only 2 to 7 of them, the extra processes fighting for the cores.
+# `make bench` on 2 cores, 20 people: with 3 workers 10 and 12 of the 15 pages stayed under 300 ms
+# at p95 (two runs); with the classic 2 x cores + 1 (5 workers) only 2 to 7 (four runs), the extra
+# processes fighting PostgreSQL and each other for the cores.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() + 1, 9)))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))  # PDF rendering is the slowest request
