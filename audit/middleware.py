@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .models import AccessEvent
 from .requestinfo import client_ip, safe_params, user_agent
-from .services import flush_auth_defaults
+from .services import flush_auth_defaults, record_event
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +123,6 @@ def _password_events(request, response, match):
     """Password change and reset have no Django signal: recognise their successful POSTs."""
     if match is None or request.method != "POST" or response.status_code not in (301, 302, 303):
         return
-    from .services import record_event
-
     action = getattr(settings, "AUDIT_PASSWORD_VIEWS", {}).get(match.view_name)
     if action is None:
         return

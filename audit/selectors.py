@@ -20,10 +20,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from .history import ACTIONS, diff, historical_models, summary
+from .history import ACTIONS, diff, historical_models, previous_records, summary
 from .models import AccessEvent, Event
 
-KINDS = ("access", "auth", "business", "change")
 EVENT_LABELS = {
     "login_success": _("inicio de sesión"),
     "login_failure": _("intento fallido de inicio de sesión"),
@@ -408,10 +407,11 @@ def _decorate(rows, *, with_diffs):
     institution_model = User._meta.get_field("institution").related_model
     inst_ids = {r.institution_id for r in rows if r.institution_id}
     names = {i.pk: getattr(i, "acronym", str(i)) for i in institution_model._default_manager.filter(pk__in=inst_ids)}
+    previous = previous_records([r.record for r in rows if r.kind == "change"]) if with_diffs else {}
     for row in rows:
         row.institution = names.get(row.institution_id, "")
         if with_diffs and row.kind == "change":
-            row.detail = summary(diff(row.record, row.record.prev_record))
+            row.detail = summary(diff(row.record, previous[row.record.history_id]))
 
 
 # --- figures for the dashboards ----------------------------------------------------------------

@@ -10,20 +10,6 @@ from .requestinfo import client_ip, is_secret, user_agent
 
 logger = logging.getLogger(__name__)
 
-AUTH_ACTIONS = {
-    "login_success",
-    "login_failure",
-    "lock",
-    "suspension",
-    "reactivation",
-    "logout",
-    "password_change",
-    "password_reset",
-    "password_reset_requested",
-    "session_expired",
-    "session_replaced",
-}
-
 
 def _clean_detail(value, depth=0):
     """Drop secret-looking keys anywhere in the detail; keep it small and JSON-safe."""

@@ -14,8 +14,6 @@ import time
 
 from django.db import connection, models
 
-NOW = "now()"
-
 
 def _literal(value):
     if value is None:

@@ -16,7 +16,7 @@ dashboard says so.
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,8 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
 from agreements import selectors as agreement_selectors
+from portal.scoping import ASSIGNED, INSTITUTION, PLATFORM, user_scope
 
-PLATFORM, INSTITUTION, ASSIGNED = "platform", "institution", "assigned"
 WEEKS = 12
 
 
@@ -50,10 +50,6 @@ class Figure:
     description: str = ""
     stacked: bool = False
     horizontal: bool = False
-    unit: str = ""
-    # Optional rows shown under the table (e.g. the agreements about to expire).
-    notes: list = field(default_factory=list)
-    notes_title: str = ""
 
     @property
     def data_id(self):
@@ -63,10 +59,6 @@ class Figure:
     def rows(self):
         return [(label, [s.values[i] for s in self.series]) for i, label in enumerate(self.labels)]
 
-    @property
-    def total(self):
-        return sum(sum(v or 0 for v in s.values) for s in self.series)
-
     def chart_data(self):
         return {
             "type": self.chart,
@@ -74,7 +66,6 @@ class Figure:
             "labels": [str(label) for label in self.labels],
             "stacked": self.stacked,
             "horizontal": self.horizontal,
-            "unit": str(self.unit),
             "series": [{"label": str(s.label), "values": list(s.values)} for s in self.series],
         }
 
@@ -93,17 +84,8 @@ def figure(*, audiences=(PLATFORM, INSTITUTION, ASSIGNED), permission=None, orde
     return decorator
 
 
-def audience_of(user):
-    if user.is_superuser or getattr(user, "has_platform_scope", False):
-        return PLATFORM
-    profile = getattr(user, "profile", None)
-    if profile is None:
-        return None
-    return ASSIGNED if profile.scope == ASSIGNED else INSTITUTION
-
-
 def figures_for(user):
-    audience = audience_of(user)
+    audience = user_scope(user)
     found = []
     for entry in _REGISTRY:
         if audience not in entry["audiences"]:

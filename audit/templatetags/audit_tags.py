@@ -1,6 +1,5 @@
-"""Per-object change history for any page: ``{% load audit_tags %}{% object_history object %}``.
-
-Or ``{% include "audit/_object_history.html" with object=agreement %}``. The page that shows the
+"""Per-object change history for any page: ``{% include "audit/_object_history.html" with
+object=agreement %}`` (the include loads ``history_page`` from here). The page that shows the
 object has already checked that the user may see it; this only reads the object's own history.
 """
 
@@ -33,8 +32,3 @@ def history_page(context, obj):
         page.base_query = ""
     page.param = PAGE_PARAM
     return page
-
-
-@register.inclusion_tag("audit/_object_history.html", takes_context=True)
-def object_history(context, obj):
-    return {"object": obj, "request": context.get("request")}

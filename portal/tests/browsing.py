@@ -4,11 +4,10 @@ The crawl is generic on purpose: pages added by any feature are covered as soon 
 them appears on a page the role can reach, without editing the tests.
 """
 
-import json
 import re
 from collections import deque
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.conf import settings
 from playwright.sync_api import Error as PlaywrightError
@@ -190,17 +189,6 @@ def forms_to_submit_empty(page):
 def submit_empty(page, index):
     with page.expect_navigation():
         page.evaluate(_SUBMIT_EMPTY, index)
-
-
-def pretty(obj):
-    return json.dumps(obj, ensure_ascii=False, indent=2)
-
-
-def with_query(url, **params):
-    parts = urlsplit(url)
-    query = dict(parse_qsl(parts.query))
-    query.update(params)
-    return parts._replace(query=urlencode(query)).geturl()
 
 
 _FOCUSED = """() => {

@@ -182,7 +182,7 @@ def _agreement(institution, tag=None):
 
 
 def _party(institution, tag=None):
-    agreement = _agreement(institution) if tag is None else _agreement(institution, tag)
+    agreement = _agreement(institution, tag)
     return agreement.parties.get(institution=institution)
 
 
