@@ -12,10 +12,7 @@ single model behind it, such as reading the history log.
 This module imports no model on purpose: migrations read it.
 """
 
-# The values of accounts.models.Profile.Scope.
-PLATFORM = "platform"
-INSTITUTION = "institution"
-ASSIGNED = "assigned"
+from portal.scoping import ASSIGNED, INSTITUTION, PLATFORM  # the values of Profile.Scope
 
 SCOPE_README = {
     PLATFORM: "whole platform",

@@ -1,5 +1,7 @@
 """Reads on accounts, always scoped to what the asking user may see."""
 
+from collections import defaultdict
+
 from django.contrib.auth.models import Permission
 from django.db.models import CharField, Count, Q, Value
 
@@ -78,7 +80,9 @@ def profile_history(*, profile):
     """Versions of the profile and of its group's permissions, newest first."""
     return {
         "profile_versions": profile.history.select_related("history_user").order_by("-history_date")[:50],
-        "permission_versions": profile.group.history.select_related("history_user").order_by("-history_date")[:50],
+        "permission_versions": profile.group.history.select_related("history_user")
+        .annotate(permission_count=Count("historicalgroup_permissions"))
+        .order_by("-history_date")[:50],
     }
 
 
@@ -90,13 +94,25 @@ def user_assignments(*, user):
     """The objects granted one by one to ``user`` (profiles with the "assigned" scope)."""
     from guardian.models import UserObjectPermission
 
-    grants = UserObjectPermission.objects.filter(user=user).select_related("content_type", "permission")
+    grants = list(
+        UserObjectPermission.objects.filter(user=user)
+        .select_related("content_type", "permission")
+        .order_by("content_type__app_label", "content_type__model", "object_pk")
+    )
+    wanted = defaultdict(set)
+    for grant in grants:
+        wanted[grant.content_type].add(grant.object_pk)
+    objects = {}  # one query per kind of object, not one per grant
+    for content_type, pks in wanted.items():
+        model = content_type.model_class()
+        if model is not None:
+            for obj in model._default_manager.filter(pk__in=pks):
+                objects[(content_type.pk, str(obj.pk))] = obj
     found = []
-    for grant in grants.order_by("content_type__app_label", "content_type__model", "object_pk"):
-        model = grant.content_type.model_class()
-        obj = model._default_manager.filter(pk=grant.object_pk).first() if model else None
+    for grant in grants:
+        obj = objects.get((grant.content_type_id, grant.object_pk))
         if obj is not None:
-            found.append({"kind": model._meta.verbose_name, "object": obj})
+            found.append({"kind": obj._meta.verbose_name, "object": obj})
     return found
 
 

@@ -15,7 +15,7 @@ from . import lockout
 from .capabilities import ALL_PORTAL_PERMISSIONS, BUILTIN_PROFILES, PORTAL_APPS
 from .models import Profile, User
 from .selectors import institution_admins
-from .sessions import end_user_sessions
+from .sessions import end_sessions, end_user_sessions
 
 
 def _permissions_for(spec):
@@ -117,8 +117,7 @@ def profile_update(*, actor, profile, name, scope, permissions, description="") 
         group.permissions.set(permissions)
     if scope != old_scope:
         # A scope change can widen or narrow every holder's reach: they sign in again.
-        for user in profile.users.all():
-            end_user_sessions(user=user)
+        end_sessions(users=profile.users.all())
     record_event(
         category="business",
         action="profile_updated",

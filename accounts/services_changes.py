@@ -16,7 +16,7 @@ from portal.notifications.services import notify
 
 from . import selectors
 from .models import CANCELLATION_GRACE, AccountChangeRequest, ConfidentialityLetter, Profile, User
-from .services import user_set_profile
+from .services import account_reactivate, user_set_profile
 from .services_onboarding import check_reviewer, due_date_for
 from .sessions import end_user_sessions
 
@@ -200,16 +200,9 @@ def _set_status(user, status, actor):
 
 
 def _reactivate(user, actor, status, change):
-    """Lift the suspension. With the lockout feature present this goes through
-    ``accounts.services.account_reactivate`` (commission administrators only; clears the failed
-    login counters and the lock history); otherwise it only sets the status."""
-    from . import services as account_services
-
-    reactivate = getattr(account_services, "account_reactivate", None)
-    if reactivate is not None:
-        reactivate(user=user, actor=actor, reason=f"{change.folio}: {change.reason}"[:200], status=status)
-    else:
-        _set_status(user, status, actor)
+    """Lift the suspension through ``account_reactivate`` (commission administrators only; clears
+    the failed-login counters and the lock history)."""
+    account_reactivate(user=user, actor=actor, reason=f"{change.folio}: {change.reason}"[:200], status=status)
 
 
 @transaction.atomic

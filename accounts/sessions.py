@@ -25,7 +25,12 @@ def session_forget(*, session_key: str | None) -> None:
 
 def end_user_sessions(*, user, keep_session_key: str | None = None) -> int:
     """End every live session of ``user`` (except ``keep_session_key``); return how many."""
-    tracked = UserSession.objects.filter(user=user)
+    return end_sessions(users=[user], keep_session_key=keep_session_key)
+
+
+def end_sessions(*, users, keep_session_key: str | None = None) -> int:
+    """End every live session of ``users`` (a list or queryset) in one lookup; return how many."""
+    tracked = UserSession.objects.filter(user__in=users)
     if keep_session_key:
         tracked = tracked.exclude(session_key=keep_session_key)
     keys = list(tracked.values_list("session_key", flat=True))

@@ -48,6 +48,12 @@ def party_get(*, user, agreement, pk, own_only=False) -> AgreementParty:
     return get_object_or_404(qs, pk=pk)
 
 
+def termination_notice_get(*, user, agreement_pk, pk):
+    """(agreement, notice): a termination or rescission notice of an agreement ``user`` may see."""
+    agreement = agreement_get(user=user, pk=agreement_pk)
+    return agreement, get_object_or_404(agreement.termination_notices, pk=pk)
+
+
 def document_get(*, user, pk) -> Document:
     return get_object_or_404(Document.objects.visible_to(user), pk=pk)
 

@@ -293,10 +293,7 @@ def termination_notice_create(request, agreement_pk):
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
 def termination_finalize(request, agreement_pk, notice_pk):
-    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
-    notice = agreement.termination_notices.filter(pk=notice_pk).first()
-    if notice is None:
-        raise Http404
+    agreement, notice = selectors.termination_notice_get(user=request.user, agreement_pk=agreement_pk, pk=notice_pk)
     return _confirm_then(
         request,
         agreement,
@@ -737,18 +734,10 @@ def agreement_renew(request, agreement_pk):
     )
 
 
-def _notice_of(request, agreement_pk, notice_pk):
-    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
-    notice = agreement.termination_notices.filter(pk=notice_pk).first()
-    if notice is None:
-        raise Http404
-    return agreement, notice
-
-
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
 def rescission_answer(request, agreement_pk, notice_pk):
-    agreement, notice = _notice_of(request, agreement_pk, notice_pk)
+    agreement, notice = selectors.termination_notice_get(user=request.user, agreement_pk=agreement_pk, pk=notice_pk)
     form = forms.RescissionAnswerForm(request.POST or None, initial={"answered_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -768,7 +757,7 @@ def rescission_answer(request, agreement_pk, notice_pk):
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
 def termination_withdraw(request, agreement_pk, notice_pk):
-    agreement, notice = _notice_of(request, agreement_pk, notice_pk)
+    agreement, notice = selectors.termination_notice_get(user=request.user, agreement_pk=agreement_pk, pk=notice_pk)
     return _confirm_then(
         request,
         agreement,
