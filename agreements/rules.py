@@ -115,13 +115,16 @@ def period_due_date(*, schedule: str, period_start: date, business_days: int | N
     return cal.next_business_day(period_start, inclusive=True)
 
 
-def obligation_periods(*, schedule, starts_on, due_on, business_days, ends_on=None, until: date):
+def obligation_periods(*, schedule, starts_on, due_on, business_days, ends_on=None, until: date, cal=None):
     """(period_start, due_date) of each period whose due date is on or before ``until``.
 
     A period is skipped when its due date is before the obligation starts; ``ends_on`` caps them.
+    ``cal`` may be a ``calendar.BusinessCalendar`` loaded once for many obligations; it must span
+    from a month before the first period to 400 days after ``until``.
     """
     first = min(starts_on, due_on or starts_on)
-    cal = calendar.BusinessCalendar(start=first - timedelta(days=31), end=max(until, first) + timedelta(days=400))
+    if cal is None:
+        cal = calendar_for(first=first, until=until)
     for period in _period_starts(schedule, starts_on, due_on):
         due = period_due_date(schedule=schedule, period_start=period, business_days=business_days, cal=cal)
         if ends_on is not None and period > ends_on:
@@ -133,14 +136,39 @@ def obligation_periods(*, schedule, starts_on, due_on, business_days, ends_on=No
             yield period, due
 
 
-def next_due(*, schedule, starts_on, due_on, business_days, ends_on=None, done: set, today: date):
+def calendar_for(*, first: date, until: date):
+    """A business calendar wide enough for the periods of obligations starting on ``first``."""
+    return calendar.BusinessCalendar(start=first - timedelta(days=31), end=max(until, first) + timedelta(days=400))
+
+
+def next_due(*, schedule, starts_on, due_on, business_days, ends_on=None, done: set, today: date, cal=None):
     """The earliest period not yet fulfilled: (period_start, due_date), or None when none is left.
 
     A past due date means the obligation is overdue.
     """
     for period, due in obligation_periods(
-        schedule=schedule, starts_on=starts_on, due_on=due_on, business_days=business_days, ends_on=ends_on, until=today
+        schedule=schedule,
+        starts_on=starts_on,
+        due_on=due_on,
+        business_days=business_days,
+        ends_on=ends_on,
+        until=today,
+        cal=cal,
     ):
         if period not in done:
             return period, due
     return None
+
+
+def obligation_next_due(obligation, *, done: set, today: date, cal=None):
+    """``next_due`` for an ``Obligation`` with the periods ``done`` already delivered."""
+    return next_due(
+        schedule=obligation.schedule,
+        starts_on=obligation.starts_on,
+        due_on=obligation.due_on,
+        business_days=obligation.business_days,
+        ends_on=obligation.ends_on,
+        done=done,
+        today=today,
+        cal=cal,
+    )

@@ -75,10 +75,6 @@ def obligations_with_next_due(*, obligations, today=None):
     The delivered periods of all obligations are read at once and the commission's non-working
     days once for every schedule (not once per obligation).
     """
-    from datetime import timedelta
-
-    from portal import calendar
-
     from . import rules
 
     today = today or timezone.localdate()
@@ -89,28 +85,20 @@ def obligations_with_next_due(*, obligations, today=None):
     records = ComplianceRecord.objects.filter(obligation__in=[o.pk for o in obligations])
     for obligation_id, period in records.values_list("obligation_id", "period_start"):
         done[obligation_id].add(period)
-    first = min(min(o.starts_on, o.due_on or o.starts_on) for o in obligations) - timedelta(days=31)
+    first = min(min(o.starts_on, o.due_on or o.starts_on) for o in obligations)
     last = max(today, *(o.starts_on for o in obligations), *(o.due_on for o in obligations if o.due_on))
+    cal = rules.calendar_for(first=first, until=last)  # one load of the extra days for every schedule
     rows = []
-    with calendar.preloaded_non_working_days(first, last + timedelta(days=400)):
-        for obligation in obligations:
-            found = rules.next_due(
-                schedule=obligation.schedule,
-                starts_on=obligation.starts_on,
-                due_on=obligation.due_on,
-                business_days=obligation.business_days,
-                ends_on=obligation.ends_on,
-                done=done[obligation.pk],
-                today=today,
-            )
-            rows.append(
-                {
-                    "obligation": obligation,
-                    "next_period": found[0] if found else None,
-                    "next_due": found[1] if found else None,
-                    "overdue": bool(found and found[1] < today),
-                }
-            )
+    for obligation in obligations:
+        found = rules.obligation_next_due(obligation, done=done[obligation.pk], today=today, cal=cal)
+        rows.append(
+            {
+                "obligation": obligation,
+                "next_period": found[0] if found else None,
+                "next_due": found[1] if found else None,
+                "overdue": bool(found and found[1] < today),
+            }
+        )
     return rows
 
 

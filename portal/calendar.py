@@ -8,9 +8,7 @@ also pass ``extra=`` dates of its own.
     add_business_days(date(2027, 1, 29), 1)  # -> 2027-02-02 (1 Feb 2027 is Constitution Day)
 """
 
-import threading
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -41,37 +39,12 @@ def holiday_name(day: date) -> str | None:
     return _mexican_holidays(day.year).get(day)
 
 
-_preloaded = threading.local()
-
-
-@contextmanager
-def preloaded_non_working_days(start: date, end: date):
-    """Ask the providers once for [start, end]; calendars built inside reuse those days.
-
-    For pages computing many schedules at once (a dashboard over every obligation): one query
-    instead of one per calendar.
-    """
-    days = set()
-    for provider in _providers:
-        days.update(provider(start, end))
-    previous = getattr(_preloaded, "value", None)
-    _preloaded.value = (start, end, days)
-    try:
-        yield
-    finally:
-        _preloaded.value = previous
-
-
 class BusinessCalendar:
     """A calendar over a date range with the providers' extra days loaded once."""
 
     def __init__(self, *, extra: Iterable[date] = (), start: date | None = None, end: date | None = None):
         self.extra = set(extra)
         if _providers and start is not None and end is not None:
-            loaded = getattr(_preloaded, "value", None)
-            if loaded is not None and loaded[0] <= start and end <= loaded[1]:
-                self.extra.update(day for day in loaded[2] if start <= day <= end)
-                return
             for provider in _providers:
                 self.extra.update(provider(start, end))
 
