@@ -115,6 +115,17 @@ def _table_columns(table: str) -> list[str]:
     return sorted(col.name for col in description)
 
 
+def _count_after(log: LogTable, after_id: int) -> int:
+    """Rows of ``log`` not covered by a seal yet (ids above ``after_id``): one COUNT, no transfer."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {quote(log.table)} WHERE {quote(log.id_column)} > %s",  # noqa: S608 - catalogue names
+            [after_id],
+        )
+        return cursor.fetchone()[0]
+
+
 def iter_rows(log: LogTable, columns: list[str], after_id: int, up_to_id: int | None):
     """Yield (id, row) in id order for ``after_id < id <= up_to_id``, in batches."""
     quote = connection.ops.quote_name
@@ -263,7 +274,7 @@ def verify_table(log: LogTable, report: Report) -> Break | None:
         report.seals_verified += 1
         previous = seal
     after_id = previous.last_row_id if previous else 0
-    report.unsealed_rows += sum(1 for _ in iter_rows(log, [log.id_column], after_id, None))
+    report.unsealed_rows += _count_after(log, after_id)
     return None
 
 

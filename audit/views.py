@@ -1,29 +1,14 @@
-import csv
-import datetime as dt
-
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from portal.access import permission
 
+from .export import csv_lines
 from .forms import TimelineFilterForm
 from .selectors import TimelineFilters, decode_cursor, timeline_iter, timeline_page
 
 PAGE_SIZE = 50
-CSV_HEADER = [
-    "timestamp_utc",
-    "username",
-    "institution",
-    "kind",
-    "action",
-    "object_type",
-    "object_id",
-    "path",
-    "ip",
-    "status",
-    "detail",
-]
 
 
 def _filters(request):
@@ -56,32 +41,6 @@ def timeline(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def csv_rows(rows):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
-    for row in rows:
-        yield writer.writerow(
-            [
-                row.ts.astimezone(dt.UTC).isoformat(),
-                row.username,
-                row.institution,
-                row.kind,
-                row.action,
-                row.object_type,
-                row.object_id,
-                row.path,
-                row.ip,
-                "" if row.status is None else row.status,
-                row.detail,
-            ]
-        )
-
-
 @permission("portal.view_history_log")
 def timeline_csv(request):
     form, filters = _filters(request)
@@ -89,7 +48,7 @@ def timeline_csv(request):
         return render(request, "audit/timeline.html", {"form": form, "rows": [], "is_first_page": True}, status=400)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response = StreamingHttpResponse(
-        csv_rows(timeline_iter(user=request.user, filters=filters)), content_type="text/csv; charset=utf-8"
+        csv_lines(timeline_iter(user=request.user, filters=filters)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="bitacora-{stamp}.csv"'
     return response

@@ -3,8 +3,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.export import csv_lines, json_record
 from audit.selectors import TimelineFilters, timeline_iter
-from audit.views import CSV_HEADER, csv_rows
 
 
 def _date(value):
@@ -32,21 +32,8 @@ class Command(BaseCommand):
             raise CommandError("--until no puede ser anterior a --since.")
         rows = timeline_iter(user=None, filters=filters, descending=False)
         if format == "csv":
-            for line in csv_rows(rows):
+            for line in csv_lines(rows):
                 self.stdout.write(line, ending="")
             return
         for row in rows:
-            values = [
-                row.ts.astimezone(dt.UTC).isoformat(),
-                row.username,
-                row.institution,
-                row.kind,
-                row.action,
-                row.object_type,
-                row.object_id,
-                row.path,
-                row.ip,
-                row.status,
-                row.detail,
-            ]
-            self.stdout.write(json.dumps(dict(zip(CSV_HEADER, values, strict=True)), ensure_ascii=False))
+            self.stdout.write(json.dumps(json_record(row), ensure_ascii=False))
