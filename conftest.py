@@ -44,6 +44,13 @@ def commission(db):
 
 
 @pytest.fixture
+def commission_admin(commission):
+    from accounts.tests.factories import UserFactory, profile
+
+    return UserFactory(institution=commission, profile=profile("commission_admin"))
+
+
+@pytest.fixture
 def member(db):
     from agreements.tests.factories import InstitutionFactory
 

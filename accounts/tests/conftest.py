@@ -24,13 +24,6 @@ def reviewer(commission):
 
 
 @pytest.fixture
-def commission_admin(commission):
-    from accounts.tests.factories import UserFactory, profile
-
-    return UserFactory(institution=commission, profile=profile("commission_admin"))
-
-
-@pytest.fixture
 def agreement(member, commission):
     from accounts.tests.factories import make_agreement
 

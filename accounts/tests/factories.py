@@ -2,7 +2,8 @@ import factory
 from stdnum.mx import curp as stdnum_curp
 
 from accounts.models import Profile, User
-from agreements.tests.factories import InstitutionFactory
+from agreements.tests.factories import InstitutionFactory, pdf_upload, png_upload  # noqa: F401 - shared with onboarding tests
+from portal.sample_files import pdf_bytes, png_bytes
 
 PASSWORD = "Una-Clave-De-Prueba-2026"
 _LETTERS = "BCDFGHJKLMNPQRSTVWXZ"  # consonants only: never one of CURP's forbidden words
@@ -51,24 +52,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 # --- Onboarding helpers ----------------------------------------------------------------------
 
-# The smallest files that pass the content checks of portal.documents.
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
-
-
-def pdf_upload(name="documento.pdf", data=PDF_BYTES):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, data, content_type="application/pdf")
-
-
-def png_upload(name="firma.png"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, PNG_BYTES, content_type="image/png")
+# Files that pass the content checks of portal.documents (one source: portal.sample_files).
+PDF_BYTES = pdf_bytes()
+PNG_BYTES = png_bytes()
 
 
 def valid_rfc_for(curp: str) -> str:

@@ -8,13 +8,6 @@ def _files_in_a_throwaway_folder(private_media):
 
 
 @pytest.fixture
-def commission_admin(commission):
-    from accounts.tests.factories import UserFactory, profile
-
-    return UserFactory(institution=commission, profile=profile("commission_admin"))
-
-
-@pytest.fixture
 def institution_admin(member):
     from accounts.tests.factories import UserFactory, profile
 
@@ -33,19 +26,3 @@ def agreement(commission, member, commission_admin):
     from agreements.tests.factories import make_agreement
 
     return make_agreement(members=[member], commission=commission, actor=commission_admin)
-
-
-def pdf_upload(name="convenio.pdf", text="Prueba"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from portal.sample_files import pdf_bytes
-
-    return SimpleUploadedFile(name, pdf_bytes(text), content_type="application/pdf")
-
-
-def png_upload(name="firma.png"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from portal.sample_files import png_bytes
-
-    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")

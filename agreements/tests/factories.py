@@ -59,3 +59,20 @@ def make_agreement(*, members, commission=None, actor=None, status="in_force", *
         agreement.status = Agreement.Status.IN_FORCE
         agreement.save(update_fields=["status"])
     return agreement
+
+
+def pdf_upload(name="documento.pdf", data=None, text="Prueba"):
+    """An uploaded PDF that passes the portal's content checks (or ``data`` as given)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.sample_files import pdf_bytes
+
+    return SimpleUploadedFile(name, pdf_bytes(text) if data is None else data, content_type="application/pdf")
+
+
+def png_upload(name="firma.png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.sample_files import png_bytes
+
+    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")

@@ -8,8 +8,7 @@ from django.core.exceptions import ValidationError
 
 from agreements import services
 from agreements.models import Agreement, AgreementParty, Membership, Signatory, TerminationNotice
-from agreements.tests.conftest import pdf_upload, png_upload
-from agreements.tests.factories import make_agreement
+from agreements.tests.factories import make_agreement, pdf_upload, png_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory, profile
 from agreements import services
 from agreements.models import Agreement, Document
-from agreements.tests.conftest import pdf_upload
-from agreements.tests.factories import make_agreement
+from agreements.tests.factories import make_agreement, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -161,7 +160,7 @@ def test_officers_are_managed_only_for_the_own_party(agreement, institution_admi
 
 
 def test_only_the_commission_decides_signatories(member, institution_admin, commission_admin, login, client):
-    from agreements.tests.conftest import png_upload
+    from agreements.tests.factories import png_upload
 
     signatory = services.signatory_submit(
         institution=member,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from agreements import services
 from agreements.models import Agreement, MemberNotice, Membership, NonWorkingDay
-from agreements.tests.conftest import pdf_upload
+from agreements.tests.factories import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_signatory_catalog_exports_csv_in_scope(
     member, other_member, institution_admin, commission_admin, login, client
 ):
     from accounts.tests.factories import UserFactory, profile
-    from agreements.tests.conftest import png_upload
+    from agreements.tests.factories import png_upload
 
     other_admin = UserFactory(institution=other_member, profile=profile("institution_admin"))
     for institution, actor, name in ((member, institution_admin, "Propia"), (other_member, other_admin, "Ajena")):

@@ -13,13 +13,5 @@ def test_templates(settings):
 
 
 @pytest.fixture
-def commission_admin(db):
-    from accounts.tests.factories import UserFactory, profile
-    from agreements.tests.factories import CommissionFactory
-
-    return UserFactory(profile=profile("commission_admin"), institution=CommissionFactory())
-
-
-@pytest.fixture
 def failing_mail(settings):
     settings.EMAIL_BACKEND = "portal.notifications.tests.backends.FailingBackend"
