@@ -281,6 +281,11 @@ class Agreement(models.Model):
     def expiring_soon(self):
         return self.is_expiring_soon()
 
+    @property
+    def is_renewable(self):
+        """In force or expired, and not renewed yet (``services.agreement_renew`` checks the same)."""
+        return self.status in (self.Status.IN_FORCE, self.Status.EXPIRED) and not hasattr(self, "renewal")
+
 
 class AgreementPartyQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -377,6 +382,16 @@ class TerminationNotice(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.agreement.folio} ({self.notified_on:%d/%m/%Y})"
+
+    @property
+    def is_open(self):
+        """Still in progress: it may be made final or withdrawn."""
+        return self.status in (self.Status.PENDING, self.Status.ANSWERED)
+
+    @property
+    def awaits_answer(self):
+        """A rescission notice whose other party has not answered yet."""
+        return self.kind == self.Kind.RESCISSION and self.status == self.Status.PENDING
 
 
 class Amendment(models.Model):

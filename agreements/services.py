@@ -295,7 +295,7 @@ def termination_notice_create(
 @transaction.atomic
 def rescission_answer(*, notice, actor, answer, answered_on) -> TerminationNotice:
     notice = TerminationNotice.objects.select_for_update().get(pk=notice.pk)
-    if notice.kind != TerminationNotice.Kind.RESCISSION or notice.status != TerminationNotice.Status.PENDING:
+    if not notice.awaits_answer:
         raise ValidationError(_("Solo se responde un aviso de rescisión en plazo."))
     if answered_on > notice.answer_due_on:
         raise ValidationError(_("El plazo para responder venció el %(d)s.") % {"d": f"{notice.answer_due_on:%d/%m/%Y}"})
@@ -310,7 +310,7 @@ def termination_finalize(*, notice, actor, today=None) -> Agreement:
     """Make a notice final once its period has run: the agreement ends terminated or rescinded."""
     today = today or timezone.localdate()
     notice = TerminationNotice.objects.select_for_update().get(pk=notice.pk)
-    if notice.status not in (TerminationNotice.Status.PENDING, TerminationNotice.Status.ANSWERED):
+    if not notice.is_open:
         raise ValidationError(_("Este aviso ya no está en trámite."))
     agreement = Agreement.objects.select_for_update().get(pk=notice.agreement_id)
     if notice.kind == TerminationNotice.Kind.EARLY_TERMINATION:
@@ -337,7 +337,7 @@ def termination_finalize(*, notice, actor, today=None) -> Agreement:
 @transaction.atomic
 def termination_withdraw(*, notice, actor) -> TerminationNotice:
     notice = TerminationNotice.objects.select_for_update().get(pk=notice.pk)
-    if notice.status not in (TerminationNotice.Status.PENDING, TerminationNotice.Status.ANSWERED):
+    if not notice.is_open:
         raise ValidationError(_("Este aviso ya no está en trámite."))
     notice.status = TerminationNotice.Status.WITHDRAWN
     _save(notice, actor)
