@@ -6,6 +6,15 @@ from accounts.tests.factories import PASSWORD, UserFactory
 
 from .browsing import focused, tab_to
 
+# Chromium applies ``autofocus`` a frame after the page has loaded: keys pressed before that go
+# nowhere (seen on a loaded machine). Wait for it, and fail if it never comes.
+AUTOFOCUS_ON_USERNAME = "() => document.activeElement && document.activeElement.id === 'id_username'"
+
+
+def wait_for_autofocus(page):
+    page.wait_for_function(AUTOFOCUS_ON_USERNAME, timeout=5000)
+
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -14,6 +23,7 @@ def test_sign_in_with_the_keyboard_only(live_server, page, screenshot):
     page.goto(f"{live_server.url}/cuenta/entrar/")
 
     # The login page puts the focus on the username field; typing goes straight in.
+    wait_for_autofocus(page)
     assert focused(page)["id"] == "id_username"
     page.keyboard.type("teclado")
     tab_to(page, lambda e: e["id"] == "id_password", limit=1)
@@ -68,6 +78,7 @@ def test_an_institution_admin_fills_the_account_request_form_with_the_keyboard(l
         username="admin.teclado", institution=InstitutionFactory(), profile=profile("institution_admin")
     )
     page.goto(f"{live_server.url}/cuenta/entrar/")
+    wait_for_autofocus(page)
     page.keyboard.type(admin.username)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
