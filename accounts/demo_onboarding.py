@@ -53,6 +53,15 @@ def seed(ctx):
         letters.letter_template_get(kind)
     if AccountRequest.objects.exists():
         return
+    # The commission's link officer signs the letter for the data the commission receives.
+    letters.letter_accept(
+        user=ctx["users"]["comision.admin"],
+        address="Av. Constitución 100, Centro, Monterrey, N.L.",
+        phone="81 2020 0000",
+        id_document="ine",
+        id_folio="DEMO-0001",
+        kind=LetterKind.LINK_OFFICER,
+    )
     from agreements.models import Agreement, Signatory
 
     users = ctx["users"]
@@ -132,3 +141,14 @@ def seed(ctx):
         reason="Licencia sin goce de sueldo por seis meses.",
     )
     ctx["account_requests"] = created
+    # The commission changes its catalog after these requests (000, DÉCIMA): an optional document.
+    onboarding.required_document_save(
+        document=RequiredDocument(
+            code="constancia-capacitacion",
+            name="Constancia de capacitación en protección de datos",
+            description="Opcional: acredita el curso de manejo de datos personales.",
+            mandatory=False,
+            position=90,
+        ),
+        actor=users["comision.admin"],
+    )

@@ -316,3 +316,20 @@ def seed_agreements(ctx):
     )
     ctx["agreements"] = {"main": main, "expiring": expiring}
     assert Membership.objects.count() >= 2 and Signatory.objects.count() >= 3
+
+
+def seed_calendar_and_alerts(ctx):
+    """A commission non-working day and the daily job's first run (its alerts on the expiring
+    agreement and the overdue obligation), as a portal that has been running a while has."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from .models import NonWorkingDay
+    from .services import agreements_daily, non_working_day_add
+
+    year = timezone.localdate().year
+    if not NonWorkingDay.objects.exists():
+        # Holy Thursday and Friday are missing from the federal calendar: the commission adds them.
+        non_working_day_add(actor=ctx["users"]["comision.admin"], day=date(year, 12, 24), description="Nochebuena")
+    agreements_daily()

@@ -3,6 +3,13 @@
 
 import csv
 import datetime as dt
+import logging
+
+logger = logging.getLogger(__name__)
+
+# The last line of a stream that failed half-way, before the connection is aborted: a reader of
+# the partial file sees it was cut, and so does a program (the chunked transfer never ends).
+INCOMPLETE_MARK = "# EXPORTACIÓN INCOMPLETA: ocurrió un error; este archivo no contiene todos los registros.\n"
 
 HEADER = [
     "timestamp_utc",
@@ -53,3 +60,21 @@ def csv_lines(rows):
 
 def json_record(row) -> dict:
     return dict(zip(HEADER, row_values(row), strict=True))
+
+
+def guarded(lines, *, name):
+    """Yield ``lines`` of a streamed export; if producing one fails, log it with the count sent,
+    send ``INCOMPLETE_MARK`` and raise again so the server aborts the response.
+
+    Once streaming has begun the status line (200) is gone: the only honest ending left is a
+    broken transfer, never a file that looks whole.
+    """
+    sent = 0
+    try:
+        for line in lines:
+            yield line
+            sent += 1
+    except Exception:
+        logger.exception("Export %s failed after %d lines; the response was aborted", name, sent)
+        yield INCOMPLETE_MARK
+        raise

@@ -1,6 +1,7 @@
 """Field-level diffs over simple-history records (who, when, field: old -> new)."""
 
 import functools
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -52,6 +53,8 @@ def _display(model, name, value):
         model_field = model._meta.get_field(name)
     except Exception:  # noqa: BLE001 - a field dropped since: show the raw value
         return str(value)
+    if isinstance(value, dict | list):  # a JSON field: unhashable, shown as its JSON text
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     choices = dict(model_field.flatchoices) if getattr(model_field, "flatchoices", None) else {}
     if value in choices:
         return str(choices[value])
@@ -111,8 +114,19 @@ def diff(record, previous) -> list[FieldChange]:
     return changes
 
 
+def record_key(record) -> tuple:
+    """A historical row's identity across tables: each history table numbers its rows itself,
+    so a ``history_id`` alone names one row per table."""
+    return (type(record), record.history_id)
+
+
+# The annotation carrying the previous row's id: a name no tracked model can have as a field
+# (an agreement's history has its own ``previous_id``, the renewal link).
+_PREVIOUS = "_audit_previous_history_id"
+
+
 def previous_records(records) -> dict:
-    """{history_id: the row before it, or None} for historical rows of any tracked models.
+    """{record_key(row): the row before it, or None} for historical rows of any tracked models.
 
     The same row simple-history's ``prev_record`` gives (the object's latest row dated before
     this one), found with one query per history table instead of one per row.
@@ -128,11 +142,11 @@ def previous_records(records) -> dict:
         ).order_by("-history_date")
         links = dict(
             model._default_manager.filter(history_id__in=ids)
-            .annotate(previous_id=Subquery(earlier.values("history_id")[:1]))
-            .values_list("history_id", "previous_id")
+            .annotate(**{_PREVIOUS: Subquery(earlier.values("history_id")[:1])})
+            .values_list("history_id", _PREVIOUS)
         )
         rows = model._default_manager.in_bulk([p for p in links.values() if p is not None])
-        found.update({hid: rows.get(prev) for hid, prev in links.items()})
+        found.update({(model, hid): rows.get(prev) for hid, prev in links.items()})
     return found
 
 
@@ -142,7 +156,7 @@ def entries_for(records) -> list[HistoryEntry]:
     previous = previous_records(records)
     return [
         HistoryEntry(
-            record, ACTIONS.get(record.history_type, record.history_type), diff(record, previous[record.history_id])
+            record, ACTIONS.get(record.history_type, record.history_type), diff(record, previous[record_key(record)])
         )
         for record in records
     ]

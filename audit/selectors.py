@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from .history import ACTIONS, diff, historical_models, previous_records, summary
+from .history import ACTIONS, diff, historical_models, previous_records, record_key, summary
 from .models import AccessEvent, Event
 
 EVENT_LABELS = {
@@ -411,7 +411,7 @@ def _decorate(rows, *, with_diffs):
     for row in rows:
         row.institution = names.get(row.institution_id, "")
         if with_diffs and row.kind == "change":
-            row.detail = summary(diff(row.record, previous[row.record.history_id]))
+            row.detail = summary(diff(row.record, previous[record_key(row.record)]))
 
 
 # --- figures for the dashboards ----------------------------------------------------------------

@@ -1,10 +1,12 @@
+import itertools
+
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from portal.access import permission
 
-from .export import csv_lines
+from .export import csv_lines, guarded
 from .forms import TimelineFilterForm
 from .selectors import TimelineFilters, decode_cursor, timeline_iter, timeline_page
 
@@ -47,8 +49,13 @@ def timeline_csv(request):
     if filters is None:
         return render(request, "audit/timeline.html", {"form": form, "rows": [], "is_first_page": True}, status=400)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    lines = csv_lines(timeline_iter(user=request.user, filters=filters))
+    # The header and the first row (so the first batch) are made before the response starts:
+    # what fails there (the filters, every source's query, the diffs) answers an error page
+    # instead of a 200 with an empty file.
+    head = list(itertools.islice(lines, 2))
     response = StreamingHttpResponse(
-        csv_lines(timeline_iter(user=request.user, filters=filters)), content_type="text/csv; charset=utf-8"
+        guarded(itertools.chain(head, lines), name="timeline_csv"), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="bitacora-{stamp}.csv"'
     return response

@@ -87,7 +87,7 @@ def test_history_entries_show_creation_values_and_field_changes():
 
 
 def test_previous_rows_are_simple_historys_own_for_rows_of_several_tables(django_assert_max_num_queries):
-    from audit.history import previous_records
+    from audit.history import previous_records, record_key
 
     one, two = InstitutionFactory(address="Calle Uno 1"), InstitutionFactory()
     for address in ("Calle Dos 2", "Calle Tres 3"):
@@ -99,5 +99,5 @@ def test_previous_rows_are_simple_historys_own_for_rows_of_several_tables(django
     rows = [*one.history.all(), *two.history.all(), *user.history.all()]
     with django_assert_max_num_queries(4):  # two per history table, however many rows
         found = previous_records(rows)
-    assert {r.history_id: found[r.history_id] for r in rows} == {r.history_id: r.prev_record for r in rows}
+    assert {record_key(r): found[record_key(r)] for r in rows} == {record_key(r): r.prev_record for r in rows}
     assert sum(p is None for p in found.values()) == 3  # each object's first row

@@ -65,6 +65,15 @@ def audit_site(page, base_url, audit, *starts, signed_in=True):
     return crawler
 
 
+def history_log_starts(username):
+    """The history log's filtered views, for those who read it: the demo's renewed agreement and
+    one person's changes to several kinds of record broke them once, and links alone reach only
+    the unfiltered first page (by then full of the crawl's own accesses)."""
+    if not User.objects.get(username=username).has_perm("portal.view_history_log"):
+        return ()
+    return ("/bitacora/?kind=change", "/bitacora/?user=inst1.admin", "/bitacora/?object_type=agreements.agreement")
+
+
 @pytest.fixture
 def demo_site(transactional_db):
     call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -92,7 +101,7 @@ def test_every_page_of_every_role_has_no_wcag_violations(live_server, browser, d
         sign_in(page, base, username, demo_password())
         assert page.url == f"{base}/", f"{username} could not sign in: {page.url}"
         audit = Audit(ARTIFACTS / "accessibility" / username)
-        crawler = audit_site(page, base, audit, "/")
+        crawler = audit_site(page, base, audit, "/", *history_log_starts(username))
         errors += [(username, *e) for e in crawler.errors]
         all_violations.update({f"{username} {k}": v for k, v in audit.violations.items()})
         summary[username] = len(audit.checked)

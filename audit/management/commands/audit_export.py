@@ -1,10 +1,13 @@
 import datetime as dt
 import json
+import logging
 
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.export import csv_lines, json_record
 from audit.selectors import TimelineFilters, timeline_iter
+
+logger = logging.getLogger(__name__)
 
 
 def _date(value):
@@ -32,8 +35,15 @@ class Command(BaseCommand):
             raise CommandError("--until no puede ser anterior a --since.")
         rows = timeline_iter(user=None, filters=filters, descending=False)
         if format == "csv":
-            for line in csv_lines(rows):
+            lines = csv_lines(rows)
+        else:
+            lines = (json.dumps(json_record(row), ensure_ascii=False) + "\n" for row in rows)
+        written = 0
+        try:
+            for line in lines:
                 self.stdout.write(line, ending="")
-            return
-        for row in rows:
-            self.stdout.write(json.dumps(json_record(row), ensure_ascii=False))
+                written += 1
+        except Exception as error:
+            # Exit non-zero and say how far it got: a partial export must never pass for a whole one.
+            logger.exception("audit_export failed after %d lines", written)
+            raise CommandError(f"Exportación interrumpida tras {written} líneas: {error}") from error

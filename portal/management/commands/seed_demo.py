@@ -15,6 +15,7 @@ STEPS = [
     agreements_demo.seed_agreements,
     notifications_demo.seed,
     demo_onboarding.seed,
+    agreements_demo.seed_calendar_and_alerts,
     audit_demo.seed,  # last: it logs what the earlier steps created
 ]
 
