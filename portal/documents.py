@@ -1,7 +1,9 @@
 """Uploaded documents (kernel): content checks, private storage, SHA-256 and safe downloads.
 
-- ``validate_upload(file, kinds=..., max_bytes=...)`` looks at the first bytes (never at the name
-  or the browser's content type) and the size; it raises ``ValidationError`` in Spanish.
+- ``validate_upload(file, kinds=..., max_bytes=...)`` judges the size, the type the first bytes claim
+  (never the name or the browser's content type) and then parses the whole file as that type
+  (``portal.upload_content``: active PDF content, polyglots, bombs); it raises ``ValidationError``
+  in Spanish.
 - ``store_private(file, folder=...)`` writes the bytes to the default storage (private: it has no
   URL) under a random name and returns a ``StoredFile`` with the SHA-256 of the content.
 - ``attachment_response(name, filename=..., content_type=...)`` answers a download as an attachment.
@@ -19,6 +21,8 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from portal import upload_content
 
 # kind -> (content type, extension, magic-byte check)
 KINDS = {
@@ -53,7 +57,7 @@ def _labels(kinds) -> str:
 
 
 def validate_upload(file, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None) -> str:
-    """Check an uploaded file by its content and size; returns the detected kind."""
+    """Check an uploaded file by its size and parsed content; returns the detected kind."""
     max_bytes = max_bytes or getattr(settings, "PORTAL_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)
     if file is None:
         raise ValidationError(_("Adjunte un archivo."), code="required")
@@ -76,7 +80,20 @@ def validate_upload(file, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None)
             % {"kinds": _labels(kinds)},
             code="bad_type",
         )
+    _inspect_once(file, kind)
     return kind
+
+
+def _inspect_once(file, kind: str) -> None:
+    """Parse the content as ``kind``; a form and then a service check the same upload only once."""
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    digest = hashlib.sha256(data).hexdigest()
+    if getattr(file, "_portal_inspected", None) == (digest, kind):
+        return
+    upload_content.inspect(data, kind)
+    file._portal_inspected = (digest, kind)
 
 
 def document_validator(kinds=DOCUMENT_KINDS, max_bytes=None):
