@@ -5,9 +5,11 @@
   (``portal.upload_content``: active PDF content, polyglots, bombs); it raises ``ValidationError``
   in Spanish.
 - ``store_private(file, folder=...)`` writes the bytes to the default storage (private: it has no
-  URL) under a random name and returns a ``StoredFile`` with the SHA-256 of the content.
-- ``attachment_response(name, filename=..., content_type=...)`` answers a download as an attachment.
-  Call it only from a view that has already checked the user's scope.
+  URL) under a random name with the detected type's extension and returns a ``StoredFile`` with
+  the SHA-256 of the content; the name shown for download keeps the uploader's base name only.
+- ``attachment_response(name, filename=..., content_type=...)`` answers a download as an attachment
+  whose file name carries the extension of its content type. Call it only from a view that has
+  already checked the user's scope.
 """
 
 import hashlib
@@ -117,20 +119,44 @@ def store_private(file, *, folder: str, kinds=DOCUMENT_KINDS, max_bytes: int | N
         chunks.append(chunk)
     data = b"".join(chunks)
     name = default_storage.save(f"{folder.strip('/')}/{secrets.token_hex(16)}.{ext}", ContentFile(data))
-    original = getattr(file, "name", "") or f"documento.{ext}"
     return StoredFile(
         name=name,
-        original_name=original.rsplit("/", 1)[-1][:255],
+        original_name=download_name(getattr(file, "name", ""), ext),
         content_type=content_type,
         size=len(data),
         sha256=digest.hexdigest(),
     )
 
 
+def download_name(uploaded: str, ext: str) -> str:
+    """The uploader's base name with the extension of the detected type ("carta.html" -> "carta.pdf")."""
+    base = (uploaded or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0].strip(" .")
+    return f"{(stem or 'documento')[: 250 - len(ext)]}.{ext}"
+
+
+def kind_of(*, content_type: str = "", name: str = "") -> str | None:
+    """The kind a stored file was saved as, from its recorded content type or its storage name."""
+    for kind, (kind_type, ext, _check) in KINDS.items():
+        if content_type == kind_type or (name and name.lower().endswith(f".{ext}")):
+            return kind
+    return None
+
+
 def attachment_response(name: str, *, filename: str, content_type: str) -> FileResponse:
-    """Serve a stored file as a download (never inline), after the caller has checked scope."""
+    """Serve a stored file as a download (never inline), after the caller has checked scope.
+
+    The file name's extension is the content type's (rows saved before uploads were renamed may
+    still hold the uploader's extension); a content type the portal does not accept is served as
+    opaque bytes.
+    """
     if not name or not default_storage.exists(name):
         raise Http404
+    kind = kind_of(content_type=content_type)
+    if kind is None:
+        content_type = "application/octet-stream"
+    else:
+        filename = download_name(filename, KINDS[kind][1])
     response = FileResponse(
         default_storage.open(name, "rb"), as_attachment=True, filename=filename, content_type=content_type
     )

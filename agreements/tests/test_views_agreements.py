@@ -124,6 +124,16 @@ def test_a_pdf_that_runs_javascript_is_refused_with_the_reason_in_the_page(
     assert not private_media.exists() or not any(private_media.rglob("*.pdf"))
 
 
+def test_a_pdf_named_html_is_kept_and_downloaded_as_a_pdf(agreement, institution_admin, login, client, private_media):
+    login(institution_admin)
+    assert _upload(client, agreement, pdf_upload("letter.html")).status_code == 302
+    document = Document.objects.get()
+    assert document.file.name.endswith(".pdf") and document.original_name == "letter.pdf"
+    download = client.get(reverse("agreements:document_download", args=[document.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="letter.pdf"'
+
+
 def test_an_accepted_file_is_downloadable_only_in_scope(
     agreement, institution_admin, analyst, outsider, commission_admin, client, login, private_media
 ):

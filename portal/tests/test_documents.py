@@ -179,3 +179,19 @@ def test_clean_files_are_still_accepted(private, name, data, ext, content_type):
     stored = documents.store_private(upload(name, data, content_type), folder="pruebas")
     assert stored.name.endswith(f".{ext}") and stored.content_type == content_type
     assert (private / stored.name).read_bytes() == data
+
+
+def test_a_file_is_stored_and_served_under_its_detected_type_not_its_name(private):
+    stored = documents.store_private(upload("letter.html", pdf_bytes(), "text/html"), folder="pruebas")
+    assert stored.name.endswith(".pdf") and stored.original_name == "letter.pdf"
+    assert stored.content_type == "application/pdf"
+    response = documents.attachment_response(stored.name, filename="letter.html", content_type=stored.content_type)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="letter.pdf"'
+
+
+def test_a_download_of_an_unknown_type_is_served_as_opaque_bytes(private):
+    stored = documents.store_private(upload("a.pdf", pdf_bytes()), folder="x")
+    response = documents.attachment_response(stored.name, filename="pagina.html", content_type="text/html")
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment;")
