@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from portal import access
+from portal import access, documents
 from portal.documents import attachment_response
 
 from . import selectors
@@ -458,10 +458,9 @@ def letter_scan_download(request, letter_pk):
     letter = _get_letter(request, letter_pk)
     if not letter.scan:
         raise Http404
-    suffix = letter.scan.name.rsplit(".", 1)[-1]
-    content_type = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}.get(suffix, "application/pdf")
+    content_type, ext, _check = documents.KINDS[documents.kind_of(name=letter.scan.name) or "pdf"]
     return attachment_response(
-        letter.scan.name, filename=f"carta-firmada-{letter.folio}.{suffix}", content_type=content_type
+        letter.scan.name, filename=f"carta-firmada-{letter.folio}.{ext}", content_type=content_type
     )
 
 

@@ -1,11 +1,15 @@
 """Uploaded documents (kernel): content checks, private storage, SHA-256 and safe downloads.
 
-- ``validate_upload(file, kinds=..., max_bytes=...)`` looks at the first bytes (never at the name
-  or the browser's content type) and the size; it raises ``ValidationError`` in Spanish.
+- ``validate_upload(file, kinds=..., max_bytes=...)`` judges the size, the type the first bytes claim
+  (never the name or the browser's content type) and then parses the whole file as that type
+  (``portal.upload_content``: active PDF content, polyglots, bombs); it raises ``ValidationError``
+  in Spanish.
 - ``store_private(file, folder=...)`` writes the bytes to the default storage (private: it has no
-  URL) under a random name and returns a ``StoredFile`` with the SHA-256 of the content.
-- ``attachment_response(name, filename=..., content_type=...)`` answers a download as an attachment.
-  Call it only from a view that has already checked the user's scope.
+  URL) under a random name with the detected type's extension and returns a ``StoredFile`` with
+  the SHA-256 of the content; the name shown for download keeps the uploader's base name only.
+- ``attachment_response(name, filename=..., content_type=...)`` answers a download as an attachment
+  whose file name carries the extension of its content type. Call it only from a view that has
+  already checked the user's scope.
 """
 
 import hashlib
@@ -19,6 +23,8 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from portal import upload_content
 
 # kind -> (content type, extension, magic-byte check)
 KINDS = {
@@ -53,7 +59,7 @@ def _labels(kinds) -> str:
 
 
 def validate_upload(file, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None) -> str:
-    """Check an uploaded file by its content and size; returns the detected kind."""
+    """Check an uploaded file by its size and parsed content; returns the detected kind."""
     max_bytes = max_bytes or getattr(settings, "PORTAL_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)
     if file is None:
         raise ValidationError(_("Adjunte un archivo."), code="required")
@@ -76,7 +82,20 @@ def validate_upload(file, *, kinds=DOCUMENT_KINDS, max_bytes: int | None = None)
             % {"kinds": _labels(kinds)},
             code="bad_type",
         )
+    _inspect_once(file, kind)
     return kind
+
+
+def _inspect_once(file, kind: str) -> None:
+    """Parse the content as ``kind``; a form and then a service check the same upload only once."""
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    digest = hashlib.sha256(data).hexdigest()
+    if getattr(file, "_portal_inspected", None) == (digest, kind):
+        return
+    upload_content.inspect(data, kind)
+    file._portal_inspected = (digest, kind)
 
 
 def document_validator(kinds=DOCUMENT_KINDS, max_bytes=None):
@@ -100,20 +119,44 @@ def store_private(file, *, folder: str, kinds=DOCUMENT_KINDS, max_bytes: int | N
         chunks.append(chunk)
     data = b"".join(chunks)
     name = default_storage.save(f"{folder.strip('/')}/{secrets.token_hex(16)}.{ext}", ContentFile(data))
-    original = getattr(file, "name", "") or f"documento.{ext}"
     return StoredFile(
         name=name,
-        original_name=original.rsplit("/", 1)[-1][:255],
+        original_name=download_name(getattr(file, "name", ""), ext),
         content_type=content_type,
         size=len(data),
         sha256=digest.hexdigest(),
     )
 
 
+def download_name(uploaded: str, ext: str) -> str:
+    """The uploader's base name with the extension of the detected type ("carta.html" -> "carta.pdf")."""
+    base = (uploaded or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0].strip(" .")
+    return f"{(stem or 'documento')[: 250 - len(ext)]}.{ext}"
+
+
+def kind_of(*, content_type: str = "", name: str = "") -> str | None:
+    """The kind a stored file was saved as, from its recorded content type or its storage name."""
+    for kind, (kind_type, ext, _check) in KINDS.items():
+        if content_type == kind_type or (name and name.lower().endswith(f".{ext}")):
+            return kind
+    return None
+
+
 def attachment_response(name: str, *, filename: str, content_type: str) -> FileResponse:
-    """Serve a stored file as a download (never inline), after the caller has checked scope."""
+    """Serve a stored file as a download (never inline), after the caller has checked scope.
+
+    The file name's extension is the content type's (rows saved before uploads were renamed may
+    still hold the uploader's extension); a content type the portal does not accept is served as
+    opaque bytes.
+    """
     if not name or not default_storage.exists(name):
         raise Http404
+    kind = kind_of(content_type=content_type)
+    if kind is None:
+        content_type = "application/octet-stream"
+    else:
+        filename = download_name(filename, KINDS[kind][1])
     response = FileResponse(
         default_storage.open(name, "rb"), as_attachment=True, filename=filename, content_type=content_type
     )

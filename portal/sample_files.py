@@ -1,7 +1,10 @@
-"""Tiny, valid sample files (kernel) for demo data and tests: a one-page PDF and a PNG."""
+"""Tiny, valid sample files (kernel) for demo data and tests: a one-page PDF, a PNG and a JPEG."""
 
+import io
 import struct
 import zlib
+
+from PIL import Image
 
 
 def pdf_bytes(text: str = "Documento de demostración") -> bytes:
@@ -38,3 +41,10 @@ def png_bytes(width: int = 40, height: int = 12) -> bytes:
     rows = b"".join(b"\x00" + bytes([0x80 if (x + y) % 7 else 0x10 for x in range(width)]) for y in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def jpeg_bytes(width: int = 40, height: int = 12) -> bytes:
+    """A small grey JPEG (a stand-in for a photographed document)."""
+    buffer = io.BytesIO()
+    Image.new("L", (width, height), 128).save(buffer, format="JPEG")
+    return buffer.getvalue()

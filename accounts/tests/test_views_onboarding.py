@@ -129,6 +129,26 @@ def test_letter_download_for_the_user_and_their_admins_only(member, other_member
             assert response["Content-Disposition"].startswith("attachment")
 
 
+def test_a_signed_scan_is_downloaded_under_its_detected_type(member, reviewer, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import OnboardingSettings
+    from portal.sample_files import jpeg_bytes
+
+    settings = OnboardingSettings.load()
+    settings.require_signed_letter_scan = True
+    settings.save()
+    user = UserFactory(institution=member, status=User.Status.PENDING_LETTER)
+    letter = letters.letter_accept(user=user, address="Calle 1", phone="1", id_document="ine", id_folio="F")
+    photo = SimpleUploadedFile("carta.pdf", jpeg_bytes(), "application/pdf")  # a photo named as a PDF
+    letters.letter_scan_upload(letter=letter, actor=user, file=photo)
+    client.force_login(reviewer)
+    response = client.get(reverse("letter_scan_download", args=[letter.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert response["Content-Disposition"] == f'attachment; filename="carta-firmada-{letter.folio}.jpg"'
+
+
 def test_activation_page_rejects_unknown_tokens(client):
     response = client.get(reverse("account_activate", args=["no-existe"]))
     assert response.status_code == 200

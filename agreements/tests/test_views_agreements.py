@@ -12,6 +12,7 @@ from accounts.tests.factories import UserFactory, profile
 from agreements import services
 from agreements.models import Agreement, Document
 from agreements.tests.factories import make_agreement, pdf_upload
+from portal.tests import hostile_files as hostile
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +111,27 @@ def test_an_oversized_file_is_refused(agreement, institution_admin, login, clien
     )
     assert "máximo permitido es 2.0\xa0KB" in response.content.decode()
     assert not Document.objects.exists()
+
+
+def test_a_pdf_that_runs_javascript_is_refused_with_the_reason_in_the_page(
+    agreement, institution_admin, login, client, private_media
+):
+    login(institution_admin)
+    response = _upload(client, agreement, pdf_upload("anexo.pdf", data=hostile.pdf_with_javascript()))
+    assert response.status_code == 200
+    assert "El PDF contiene JavaScript o acciones automáticas" in response.content.decode()
+    assert not Document.objects.exists()
+    assert not private_media.exists() or not any(private_media.rglob("*.pdf"))
+
+
+def test_a_pdf_named_html_is_kept_and_downloaded_as_a_pdf(agreement, institution_admin, login, client, private_media):
+    login(institution_admin)
+    assert _upload(client, agreement, pdf_upload("letter.html")).status_code == 302
+    document = Document.objects.get()
+    assert document.file.name.endswith(".pdf") and document.original_name == "letter.pdf"
+    download = client.get(reverse("agreements:document_download", args=[document.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"] == 'attachment; filename="letter.pdf"'
 
 
 def test_an_accepted_file_is_downloadable_only_in_scope(
