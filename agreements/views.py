@@ -230,7 +230,7 @@ def document_download(request, document_pk):
     document = selectors.document_get(user=request.user, pk=document_pk)
     record_event(
         category="business",
-        action="document_download",
+        action="document_downloaded",
         actor=request.user,
         institution=request.user.institution,
         target=document,

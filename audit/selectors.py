@@ -18,24 +18,10 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_lazy as _
 
+from . import events
 from .history import ACTIONS, diff, historical_models, previous_records, summary
 from .models import AccessEvent, Event
-
-EVENT_LABELS = {
-    "login_success": _("inicio de sesión"),
-    "login_failure": _("intento fallido de inicio de sesión"),
-    "lock": _("bloqueo de cuenta"),
-    "suspension": _("suspensión de cuenta"),
-    "reactivation": _("reactivación de cuenta"),
-    "logout": _("cierre de sesión"),
-    "password_change": _("cambio de contraseña"),
-    "password_reset": _("restablecimiento de contraseña"),
-    "password_reset_requested": _("solicitud de restablecimiento de contraseña"),
-    "session_expired": _("sesión expirada"),
-    "session_replaced": _("sesión reemplazada por otra"),
-}
 
 
 @dataclass
@@ -229,7 +215,7 @@ class _EventSource(_Source):
             source=self.name,
             id=e.id,
             kind=e.category,
-            action=str(EVENT_LABELS.get(e.action, e.action)),
+            action=events.label(e.action),
             user_id=e.actor_id,
             username=e.username,
             institution_id=e.institution_id,
