@@ -83,6 +83,6 @@ register(
     ),
     EventType("letter_scan_uploaded", BUSINESS, _("carta firmada digitalizada cargada")),
     EventType("letter_scan_reviewed", BUSINESS, _("carta firmada digitalizada revisada"), detail=("valid",)),
-    # --- Searches -------------------------------------------------------------------------------
-    EventType("user_search", BUSINESS, _("búsqueda de usuarios"), detail=("q",)),
+    # --- Retired: the access log holds every search with its query (the user list's) -----------
+    EventType("user_search", BUSINESS, _("búsqueda de usuarios"), detail=("q",), retired=True),
 )

@@ -57,6 +57,6 @@ register(
     # --- Calendar -------------------------------------------------------------------------------
     _event("non_working_day_added", _("día inhábil agregado"), former="non_working_day_add", detail=("day",)),
     _event("non_working_day_removed", _("día inhábil eliminado"), former="non_working_day_remove", detail=("day",)),
-    # --- Searches -------------------------------------------------------------------------------
-    EventType("agreement_search", BUSINESS, _("búsqueda de convenios"), detail=("filters",)),
+    # --- Retired: the access log holds every search with its query (the agreement list's) -------
+    EventType("agreement_search", BUSINESS, _("búsqueda de convenios"), detail=("filters",), retired=True),
 )

@@ -30,6 +30,7 @@ def auditor(commission):
         ({"category": "auth", "action": "agreement_renewed"}, "belongs to category 'business'"),
         ({"category": "business", "action": "agreement_renewed", "detail": {"renewal": "F", "x": 1}}, "['x']"),
         ({"category": "business", "action": "agreement_renew"}, "current name is 'agreement_renewed'"),
+        ({"category": "business", "action": "agreement_search", "detail": {"filters": {}}}, "no longer recorded"),
     ],
 )
 def test_record_event_refuses_what_is_not_registered(kwargs, message):
