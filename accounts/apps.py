@@ -13,7 +13,7 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(remember_rights, dispatch_uid="accounts_remember_rights")
 
-        from . import signals  # noqa: F401 - connects the login/logout receivers
+        from . import events, signals  # noqa: F401 - registers its events; connects the login/logout receivers
         from .catalog_defaults import ensure_default_documents
 
         post_migrate.connect(ensure_default_documents, sender=self, dispatch_uid="accounts_default_documents")

@@ -583,7 +583,7 @@ def overdue_alert_send(*, today=None) -> int:
         )
         record_event(
             category="business",
-            action="onboarding_overdue_alert",
+            action="overdue_alert_sent",
             detail={"account_requests": len(requests), "change_requests": len(changes)},
         )
     return len(requests) + len(changes)

@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from audit.services import record_event
 from portal import access
 
 from . import lockout, selectors, services
@@ -158,9 +157,7 @@ def profile_activate(request, profile_pk):
 def user_list(request):
     form = UserFilterForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
-    if search:
-        # Every search is kept in the history log (000, DÉCIMA TERCERA).
-        record_event(category="business", action="user_search", actor=request.user, detail={"q": search})
+    # Every search is kept once, by the access log with its query (000, DÉCIMA TERCERA).
     page = _page(request, selectors.user_list(user=request.user, search=search))
     query = request.GET.copy()
     query.pop("page", None)

@@ -15,4 +15,6 @@ class AgreementsConfig(AppConfig):
     def ready(self):
         from portal import calendar
 
+        from . import events  # noqa: F401 - registers its history-log events
+
         calendar.register_non_working_days(non_working_days)

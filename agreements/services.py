@@ -90,7 +90,7 @@ def document_upload(*, actor, institution, kind, title, file, agreement=None, im
         uploaded_by=actor,
     )
     _save(document, actor)
-    _event("document_upload", actor=actor, target=document, institution=institution, sha256=stored.sha256)
+    _event("document_uploaded", actor=actor, target=document, institution=institution, sha256=stored.sha256)
     return document
 
 
@@ -141,7 +141,7 @@ def agreement_create(
     _save(agreement, actor)
     for institution, role in parties:
         _save(AgreementParty(agreement=agreement, institution=institution, role=role), actor)
-    _event("agreement_create", actor=actor, target=agreement, folio=folio)
+    _event("agreement_created", actor=actor, target=agreement, folio=folio)
     return agreement
 
 
@@ -158,7 +158,7 @@ def agreement_activate(*, agreement, actor, today=None) -> Agreement:
         raise ValidationError(_("La vigencia de este convenio ya terminó."))
     agreement.status = Agreement.Status.IN_FORCE
     _save(agreement, actor, update_fields=["status"])
-    _event("agreement_activate", actor=actor, target=agreement)
+    _event("agreement_activated", actor=actor, target=agreement)
     return agreement
 
 
@@ -187,7 +187,7 @@ def agreement_renew(*, agreement, actor, folio, signed_on, term_kind=None, term_
         parties=[(p.institution, p.role) for p in agreement.parties.select_related("institution")],
         previous=agreement,
     )
-    _event("agreement_renew", actor=actor, target=agreement, renewal=renewal.folio)
+    _event("agreement_renewed", actor=actor, target=agreement, renewal=renewal.folio)
     return renewal
 
 
@@ -199,7 +199,7 @@ def agreements_expire_due(*, today=None) -> int:
     for agreement in Agreement.objects.select_for_update().filter(status=Agreement.Status.IN_FORCE, end_date__lt=today):
         agreement.status = Agreement.Status.EXPIRED
         _save(agreement, None, update_fields=["status"])
-        _event("agreement_expire", actor=None, target=agreement)
+        _event("agreement_expired", actor=None, target=agreement)
         count += 1
     return count
 
@@ -244,7 +244,7 @@ def amendment_register(*, agreement, actor, signed_on, summary, document, new_te
         ),
         actor,
     )
-    _event("agreement_amend", actor=actor, target=agreement, number=number, fields=sorted(changes))
+    _event("agreement_amended", actor=actor, target=agreement, number=number, fields=sorted(changes))
     return amendment
 
 
@@ -282,7 +282,7 @@ def termination_notice_create(
             notified_on=notified_on, answer_days=agreement.rescission_answer_days
         )
     _save(notice, actor)
-    _event("agreement_notice", actor=actor, target=agreement, kind=kind, notified_on=notified_on)
+    _event("termination_notice_given", actor=actor, target=agreement, kind=kind, notified_on=notified_on)
     notify(
         recipients=_recipients(_party_institutions(agreement)),
         template="agreement_termination_notice",
@@ -301,7 +301,7 @@ def rescission_answer(*, notice, actor, answer, answered_on) -> TerminationNotic
         raise ValidationError(_("El plazo para responder venció el %(d)s.") % {"d": f"{notice.answer_due_on:%d/%m/%Y}"})
     notice.answer, notice.answered_on, notice.status = answer, answered_on, TerminationNotice.Status.ANSWERED
     _save(notice, actor)
-    _event("rescission_answer", actor=actor, target=notice.agreement)
+    _event("rescission_answered", actor=actor, target=notice.agreement)
     return notice
 
 
@@ -330,7 +330,7 @@ def termination_finalize(*, notice, actor, today=None) -> Agreement:
     notice.status = TerminationNotice.Status.FINAL
     _save(notice, actor)
     _save(agreement, actor, update_fields=["status"])
-    _event("agreement_end", actor=actor, target=agreement, kind=notice.kind)
+    _event("agreement_ended", actor=actor, target=agreement, kind=notice.kind)
     return agreement
 
 
@@ -341,7 +341,7 @@ def termination_withdraw(*, notice, actor) -> TerminationNotice:
         raise ValidationError(_("Este aviso ya no está en trámite."))
     notice.status = TerminationNotice.Status.WITHDRAWN
     _save(notice, actor)
-    _event("agreement_notice_withdraw", actor=actor, target=notice.agreement)
+    _event("termination_notice_withdrawn", actor=actor, target=notice.agreement)
     return notice
 
 
@@ -379,7 +379,7 @@ def obligation_create(
     )
     obligation.full_clean()
     _save(obligation, actor)
-    _event("obligation_create", actor=actor, target=agreement)
+    _event("obligation_created", actor=actor, target=agreement)
     return obligation
 
 
@@ -437,7 +437,7 @@ def compliance_record(
         recorded_by=actor,
     )
     _save(record, actor)
-    _event("compliance_record", actor=actor, target=obligation.agreement, period=period_start)
+    _event("compliance_recorded", actor=actor, target=obligation.agreement, period=period_start)
     return record
 
 
@@ -477,7 +477,7 @@ def officer_designate(
     officer.full_clean(exclude=["replaces"])
     _save(officer, actor)
     _event(
-        "officer_substitute" if previous else "officer_designate",
+        "officer_substituted" if previous else "officer_designated",
         actor=actor,
         target=party.agreement,
         institution=party.institution,
@@ -526,7 +526,7 @@ def signatory_submit(
         submitted_by=actor,
     )
     _save(signatory, actor)
-    _event("signatory_submit", actor=actor, target=signatory, institution=institution)
+    _event("signatory_submitted", actor=actor, target=signatory, institution=institution)
     notify(
         recipients=_recipients([]),
         template="agreement_signatory_submitted",
@@ -565,7 +565,7 @@ def signatory_register(*, signatory, actor, note="") -> Signatory:
         source=Signatory.Status.SUBMITTED,
         target=Signatory.Status.REGISTERED,
         note=note,
-        action="signatory_register",
+        action="signatory_registered",
     )
 
 
@@ -579,7 +579,7 @@ def signatory_reject(*, signatory, actor, note) -> Signatory:
         source=Signatory.Status.SUBMITTED,
         target=Signatory.Status.REJECTED,
         note=note,
-        action="signatory_reject",
+        action="signatory_rejected",
     )
 
 
@@ -593,7 +593,7 @@ def signatory_revoke(*, signatory, actor, note) -> Signatory:
         source=Signatory.Status.REGISTERED,
         target=Signatory.Status.REVOKED,
         note=note,
-        action="signatory_revoke",
+        action="signatory_revoked",
     )
 
 
@@ -628,7 +628,7 @@ def membership_request(
     membership = _save(
         Membership(institution=institution, responsible_name=responsible_name, requested_by=actor, **docs), actor
     )
-    _event("membership_request", actor=actor, target=membership, institution=institution)
+    _event("membership_requested", actor=actor, target=membership, institution=institution)
     notify(recipients=_recipients([]), template="agreement_membership_requested", context={"membership": membership})
     return membership
 
@@ -646,7 +646,7 @@ def membership_accept(*, membership, actor, note="") -> Membership:
     membership.status = Membership.Status.ACCEPTED
     membership.decided_by, membership.decided_at, membership.decision_note = actor, timezone.now(), note
     _save(membership, actor)
-    _event("membership_accept", actor=actor, target=membership, institution=membership.institution)
+    _event("membership_accepted", actor=actor, target=membership, institution=membership.institution)
     notify(
         recipients=_recipients([membership.institution]),
         template="agreement_membership_decided",
@@ -664,7 +664,7 @@ def membership_deny(*, membership, actor, reason, note="") -> Membership:
     membership.deny_reason = reason
     membership.decided_by, membership.decided_at, membership.decision_note = actor, timezone.now(), note
     _save(membership, actor)
-    _event("membership_deny", actor=actor, target=membership, institution=membership.institution, reason=reason)
+    _event("membership_denied", actor=actor, target=membership, institution=membership.institution, reason=reason)
     notify(
         recipients=_recipients([membership.institution]),
         template="agreement_membership_decided",
@@ -685,7 +685,7 @@ def membership_exit(*, membership, actor, requested_on=None, ends_on=None, reaso
     membership.end_reason = reason
     _save(membership, actor)
     _event(
-        "membership_exit",
+        "membership_exit_requested",
         actor=actor,
         target=membership,
         institution=membership.institution,
@@ -707,7 +707,7 @@ def membership_terminate(*, membership, actor, reason, notified_on=None) -> Memb
     )
     membership.end_reason = reason
     _save(membership, actor)
-    _event("membership_terminate", actor=actor, target=membership, institution=membership.institution)
+    _event("membership_terminated", actor=actor, target=membership, institution=membership.institution)
     notify(
         recipients=_recipients([membership.institution]),
         template="agreement_membership_terminated",
@@ -746,7 +746,7 @@ def member_notice_send(*, actor, kind, subject, body, change_on, sent_on=None) -
         actor,
     )
     members = Institution.objects.filter(kind=Institution.Kind.MEMBER, status=Institution.Status.ACTIVE)
-    _event("member_notice", actor=actor, target=notice, kind=kind, change_on=change_on)
+    _event("member_notice_sent", actor=actor, target=notice, kind=kind, change_on=change_on)
     notify(
         recipients=_recipients(members), template="agreement_member_notice", context={"notice": notice}, related=notice
     )
@@ -844,14 +844,14 @@ def non_working_day_add(*, actor, day, description):
     if NonWorkingDay.objects.filter(date=day).exists():
         raise ValidationError(_("Ese día ya está registrado como inhábil."))
     entry = _save(NonWorkingDay(date=day, description=description), actor)
-    _event("non_working_day_add", actor=actor, target=entry, day=day)
+    _event("non_working_day_added", actor=actor, target=entry, day=day)
     return entry
 
 
 @transaction.atomic
 def non_working_day_remove(*, actor, entry):
     entry._history_user = actor
-    _event("non_working_day_remove", actor=actor, target=entry, day=entry.date)
+    _event("non_working_day_removed", actor=actor, target=entry, day=entry.date)
     entry.delete()
 
 
@@ -861,5 +861,5 @@ def party_set_designation_deadline(*, party, actor, due_on):
     party = AgreementParty.objects.select_for_update().get(pk=party.pk)
     party.officer_designation_due = due_on
     _save(party, actor)
-    _event("officer_deadline", actor=actor, target=party.agreement, institution=party.institution, due_on=due_on)
+    _event("officer_deadline_set", actor=actor, target=party.agreement, institution=party.institution, due_on=due_on)
     return party

@@ -61,16 +61,7 @@ def _confirm_then(request, agreement, *, run, done, title, question, danger=Fals
 def agreement_list(request):
     filterset = selectors.agreement_list(user=request.user, filters=request.GET)
     qs = filterset.qs
-    searched = {k: v for k, v in request.GET.items() if k not in ("page", "formato") and v}
-    if searched:
-        record_event(
-            category="business",
-            action="agreement_search",
-            actor=request.user,
-            institution=request.user.institution,
-            detail={"filters": searched},
-            request=request,
-        )
+    # Every search is kept once, by the access log with its query (000, DÉCIMA TERCERA).
     if request.GET.get("formato") == "csv":
         return _agreements_csv(qs)
     return render(
@@ -230,7 +221,7 @@ def document_download(request, document_pk):
     document = selectors.document_get(user=request.user, pk=document_pk)
     record_event(
         category="business",
-        action="document_download",
+        action="document_downloaded",
         actor=request.user,
         institution=request.user.institution,
         target=document,

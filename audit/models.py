@@ -44,6 +44,8 @@ class AccessEvent(models.Model):
             models.Index(fields=["institution_id", "occurred_at", "id"], name="audit_access_inst"),
             models.Index(fields=["ip", "occurred_at"], name="audit_access_ip"),
             models.Index(fields=["object_type", "object_id", "occurred_at"], name="audit_access_object"),
+            # Searches per week: the list routes' accesses (dashboards).
+            models.Index(fields=["view_name", "occurred_at"], name="audit_access_view"),
         ]
 
     def __str__(self):

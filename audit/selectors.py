@@ -18,24 +18,10 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext_lazy as _
 
+from . import events
 from .history import ACTIONS, diff, historical_models, previous_records, record_key, summary
 from .models import AccessEvent, Event
-
-EVENT_LABELS = {
-    "login_success": _("inicio de sesión"),
-    "login_failure": _("intento fallido de inicio de sesión"),
-    "lock": _("bloqueo de cuenta"),
-    "suspension": _("suspensión de cuenta"),
-    "reactivation": _("reactivación de cuenta"),
-    "logout": _("cierre de sesión"),
-    "password_change": _("cambio de contraseña"),
-    "password_reset": _("restablecimiento de contraseña"),
-    "password_reset_requested": _("solicitud de restablecimiento de contraseña"),
-    "session_expired": _("sesión expirada"),
-    "session_replaced": _("sesión reemplazada por otra"),
-}
 
 
 @dataclass
@@ -229,7 +215,7 @@ class _EventSource(_Source):
             source=self.name,
             id=e.id,
             kind=e.category,
-            action=str(EVENT_LABELS.get(e.action, e.action)),
+            action=events.label(e.action),
             user_id=e.actor_id,
             username=e.username,
             institution_id=e.institution_id,
@@ -257,6 +243,8 @@ class _ChangeSource(_Source):
             return None
         if filters.ip or (filters.object_type and filters.object_type != self.label):
             return None
+        if user_ids == []:
+            return None  # a name no account has made no change (and an empty IN breaks the union)
         qs = self.model.objects.all()
         if user_ids is not None:
             qs = qs.filter(history_user_id__in=user_ids)
@@ -456,29 +444,83 @@ def event_counts_by_week(*, user, actions, since, actor_ids=None, distinct_actor
     return dict(found)
 
 
+def _accesses_in_scope(user):
+    if not user.has_perm("portal.view_history_log"):
+        return AccessEvent.objects.none()
+    qs = AccessEvent.objects.all()
+    if not getattr(user, "has_platform_scope", False):
+        qs = qs.filter(institution_id=getattr(user, "institution_id", None))
+    return qs
+
+
+def _searches(routes):
+    """Accesses that are searches: a list route answered with one of its search parameters filled.
+
+    ``routes`` is {view name: names of its search parameters}. A search is logged once, by the
+    access log with its query (000, DÉCIMA TERCERA); a page number alone, or a form sent with
+    every field empty, is no search.
+    """
+    from django.db.models import Value
+    from django.db.models.fields.json import KeyTextTransform
+    from django.db.models.lookups import GreaterThan
+
+    found = Q(pk__in=[])
+    for view_name, params in routes.items():
+        filled = Q(pk__in=[])
+        for param in params:
+            filled |= Q(GreaterThan(KeyTextTransform(param, "query"), Value("")))
+        found |= Q(view_name=view_name) & filled
+    return found & Q(method="GET", status__lt=400)
+
+
+def search_counts_by_week(*, user, routes, since, user_ids=None):
+    """{local date of the week's Monday: searches} on the list ``routes`` since ``since``.
+
+    Scoped like ``event_counts_by_week``; ``user_ids`` (a queryset of user ids) narrows to those
+    people. One query, served by the (view_name, occurred_at) index.
+    """
+    from django.db.models import Count
+    from django.db.models.functions import TruncWeek
+
+    qs = _accesses_in_scope(user).filter(_searches(routes), occurred_at__gte=since)
+    if user_ids is not None:
+        qs = qs.filter(user_id__in=user_ids)
+    rows = qs.annotate(week=TruncWeek("occurred_at")).values("week").annotate(n=Count("id")).order_by()
+    found = defaultdict(int)
+    for row in rows:
+        week = row["week"]
+        week = timezone.localtime(week).date() if isinstance(week, dt.datetime) else week
+        found[week] += row["n"]
+    return dict(found)
+
+
 def usage_by_institution(
-    *, user, since, login_actions=("login_success",), search_actions=(), searcher_ids=None, limit=10
+    *, user, since, login_actions=("login_success",), search_routes=None, searcher_ids=None, limit=10
 ):
     """Per institution id since ``since``: sign-ins, people who signed in, searches; busiest first.
 
-    ``searcher_ids`` (a queryset of user ids) counts only those people's searches.
+    Searches are accesses to ``search_routes`` (see ``_searches``); ``searcher_ids`` (a queryset
+    of user ids) counts only those people's searches.
     """
     from django.db.models import Count
 
-    qs = _events_in_scope(user).filter(
-        occurred_at__gte=since, action__in=[*login_actions, *search_actions], institution_id__isnull=False
-    )
-    logins = Q(action__in=list(login_actions))
-    searches = Q(action__in=list(search_actions))
-    if searcher_ids is not None:
-        searches &= Q(actor_id__in=searcher_ids)
-    rows = (
-        qs.values("institution_id")
-        .annotate(
-            logins=Count("id", filter=logins),
-            people=Count("actor_id", filter=logins, distinct=True),
-            searches=Count("id", filter=searches),
-        )
+    rows = list(
+        _events_in_scope(user)
+        .filter(occurred_at__gte=since, action__in=list(login_actions), institution_id__isnull=False)
+        .values("institution_id")
+        .annotate(logins=Count("id"), people=Count("actor_id", distinct=True))
         .order_by("-logins", "institution_id")[:limit]
     )
-    return list(rows)
+    searches = {}
+    if search_routes and rows:
+        qs = _accesses_in_scope(user).filter(
+            _searches(search_routes), occurred_at__gte=since, institution_id__in=[r["institution_id"] for r in rows]
+        )
+        if searcher_ids is not None:
+            qs = qs.filter(user_id__in=searcher_ids)
+        searches = dict(
+            qs.values("institution_id").annotate(n=Count("id")).values_list("institution_id", "n").order_by()
+        )
+    for row in rows:
+        row["searches"] = searches.get(row["institution_id"], 0)
+    return rows

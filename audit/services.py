@@ -4,6 +4,7 @@ import logging
 
 from django.db import transaction
 
+from . import events
 from .context import current_actor
 from .models import Event
 from .requestinfo import client_ip, is_secret, user_agent
@@ -37,19 +38,16 @@ def record_event(
 ) -> None:
     """Record an authentication or business event.
 
-    category: "auth" (login_success, login_failure, lock, suspension, reactivation, logout,
-    password_change, password_reset, session_expired, session_replaced) or "business"
-    (anything a service wants on the timeline beyond the field changes simple-history keeps).
+    category and action: an event registered in ``audit.events`` (each app registers its own in
+    its ``events.py``); an unregistered or former name, a category that is not the registered
+    one or a detail key the event does not declare raise ValueError.
     actor: the acting user or None for the system; username: as typed (for failed logins);
     target: the model instance concerned; detail: small JSON-safe dict, never secrets.
 
     The row is written in the caller's transaction: a business event belongs to the change it
     describes. Keys that look like secrets (password, token, session...) are dropped from detail.
     """
-    if category not in Event.Category.values:
-        raise ValueError(f"Unknown event category: {category!r}")
-    if not action or len(action) > 60:
-        raise ValueError("An event needs a short action name")
+    events.check(category=category, action=action, detail=detail)
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -90,6 +88,7 @@ def record_auth_default(*, action, request=None, **kwargs):
     request and is dropped if another receiver (the lockout policy, say, with a richer detail)
     recorded the same action meanwhile: one login, one login_success row.
     """
+    events.check(category="auth", action=action, detail=kwargs.get("detail"))  # refused here, not later
     tracker = getattr(request, "_audit_auth", None) if request is not None else None
     if tracker is None:
         record_event(category="auth", action=action, request=request, **kwargs)

@@ -338,8 +338,21 @@ def obligations_due(user):
 
 # --- History log: sign-ins, locks, searches -------------------------------------------------
 
-SEARCH_ACTIONS = ("agreement_search", "user_search")
 HISTORY_LOG = "portal.view_history_log"  # these figures are read from the history log
+
+
+def _search_routes():
+    """The list routes whose filled parameters make a search: {view name: parameter names}.
+
+    The parameters are the lists' own filters, so a filter added to a list is counted at once.
+    """
+    from accounts.forms import UserFilterForm
+    from agreements.filters import AgreementFilter
+
+    return {
+        "agreements:list": tuple(AgreementFilter.base_filters),
+        "accounts:user_list": tuple(UserFilterForm.base_fields),
+    }
 
 
 def _analyst_ids(user):
@@ -377,8 +390,8 @@ def usage_per_week(user):
     people = audit_selectors.event_counts_by_week(
         user=user, actions=("login_success",), since=start, distinct_actors=True
     )
-    searches = audit_selectors.event_counts_by_week(
-        user=user, actions=SEARCH_ACTIONS, since=start, actor_ids=_analyst_ids(user)
+    searches = audit_selectors.search_counts_by_week(
+        user=user, routes=_search_routes(), since=start, user_ids=_analyst_ids(user)
     )
     return Figure(
         key="uso-semanal",
@@ -389,9 +402,7 @@ def usage_per_week(user):
         series=[
             Series(_("Inicios de sesión"), [logins.get(("login_success", m), 0) for m in mondays]),
             Series(_("Personas que entraron"), [people.get(("login_success", m), 0) for m in mondays]),
-            Series(
-                _("Búsquedas de analistas"), [sum(searches.get((a, m), 0) for a in SEARCH_ACTIONS) for m in mondays]
-            ),
+            Series(_("Búsquedas de analistas"), [searches.get(m, 0) for m in mondays]),
         ],
         description=_("Inicios de sesión, personas distintas que entraron y búsquedas hechas por analistas."),
     )
@@ -402,7 +413,7 @@ def usage_per_institution(user):
     from audit import selectors as audit_selectors
 
     rows = audit_selectors.usage_by_institution(
-        user=user, since=since(4), search_actions=SEARCH_ACTIONS, searcher_ids=_analyst_ids(user), limit=10
+        user=user, since=since(4), search_routes=_search_routes(), searcher_ids=_analyst_ids(user), limit=10
     )
     names = dict(
         agreement_selectors.institution_list(user=user)

@@ -128,6 +128,18 @@ def test_user_list_searches_and_pages(client, admin):
     assert "q=lote&amp;page=2" in first
 
 
+def test_a_user_search_is_logged_once_by_the_access_log(client, admin):
+    from audit.models import AccessEvent, Event
+
+    client.force_login(admin)
+    events_before, accesses_before = Event.objects.count(), AccessEvent.objects.count()
+    client.get("/usuarios/?q=lote")
+    assert AccessEvent.objects.count() == accesses_before + 1
+    access = AccessEvent.objects.latest("id")
+    assert (access.view_name, access.query) == ("accounts:user_list", {"q": "lote"})
+    assert Event.objects.count() == events_before  # no second record of the same search
+
+
 def test_an_assigned_scope_users_page_lists_the_objects_granted(client, admin):
     from agreements.tests.factories import InstitutionFactory
 

@@ -80,6 +80,8 @@ def test_every_page_of_every_filter_answers_on_the_demo_data(auditor_client):
     for username in User.objects.order_by("username").values_list("username", flat=True):
         read_every_page(auditor_client, {"user": username})
         read_every_page(auditor_client, {"user": username, "kind": "change"})
+    # A name no account has (a mistyped one, or the target of anonymous sign-in attempts).
+    assert read_every_page(auditor_client, {"user": "nadie.conocido"}) >= 0
     for institution in Institution.objects.values_list("pk", flat=True):
         read_every_page(auditor_client, {"institution": institution})
 

@@ -8,3 +8,6 @@ class NotificationsConfig(AppConfig):
     name = "portal.notifications"
     label = "notifications"
     verbose_name = _("Notificaciones")
+
+    def ready(self):
+        from . import events  # noqa: F401 - registers its history-log events

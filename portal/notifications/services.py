@@ -229,7 +229,7 @@ def notification_resend(*, notification, actor) -> Notification:
     row.save(update_fields=["status", "attempts", "next_attempt_at", "claimed_at"])
     record_event(
         category="business",
-        action="notification_resend",
+        action="notification_resent",
         actor=actor,
         target=row,
         detail={"template": row.template, "previous_error": row.last_error[:200]},

@@ -85,19 +85,26 @@ def test_commission_sees_locks_usage_and_institutions_from_the_history_log(two_i
     record_event(category="auth", action="lock", username=analyst.username, target=analyst)
     record_event(category="auth", action="suspension", username=analyst.username, target=analyst)
     record_event(category="auth", action="lock", username="nadie.existe")  # no account was locked
-    record_event(category="business", action="agreement_search", actor=analyst)
-    record_event(category="business", action="agreement_search", actor=admin)  # not an analyst
+    # Searches are the list pages' accesses with a filter filled (the access log keeps them).
+    client = login(analyst)
+    client.get("/convenios/", {"q": "CONV"})
+    client.get("/convenios/", {"status": "in_force", "q": ""})
+    client.get("/convenios/")  # opening the list is no search
+    client.get("/convenios/", {"q": "", "status": ""})  # nor is sending an empty form
+    client.logout()
+    login(admin).get("/usuarios/", {"q": "ana"})  # not an analyst
+    client.logout()
 
     html = login(boss).get("/").content.decode()
     locks = chart_data(html, "bloqueos")
     assert [s["values"][-1] for s in locks["series"]] == [1, 1]
     usage = chart_data(html, "uso-semanal")
-    # Sign-ins this week: the analyst's three and the commission admin's own through the login form.
+    # Sign-ins this week: the analyst's three and the three through the login form.
     logins, people, searches = (s["values"][-1] for s in usage["series"])
-    assert (logins, people, searches) == (4, 2, 1)
+    assert (logins, people, searches) == (6, 3, 2)
     per_institution = chart_data(html, "uso-instituciones")
     row = per_institution["labels"].index(admin.institution.acronym)
-    assert [s["values"][row] for s in per_institution["series"]] == [3, 1, 1]  # analysts' searches only
+    assert [s["values"][row] for s in per_institution["series"]] == [5, 2, 2]  # analysts' searches only
 
 
 def test_institution_admin_gets_no_platform_usage_figures(two_institutions, login):

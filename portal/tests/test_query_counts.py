@@ -105,13 +105,26 @@ def grow_notifications(world, n):
 
 def grow_events(world, n):
     """Sign-ins, locks, suspensions and searches of both institutions' people (dashboards, timeline)."""
+    from audit.models import AccessEvent
     from audit.services import record_event
 
     people = list(User.objects.filter(institution__in=[world.mine, world.other]).order_by("-pk")[: 2 * n])
-    actions = [("auth", "login_success"), ("auth", "lock"), ("auth", "suspension"), ("business", "agreement_search")]
+    actions = [("auth", "login_success"), ("auth", "lock"), ("auth", "suspension"), ("access", "search")]
     for i, person in enumerate(people):
         for category, action in actions[: 1 + i % len(actions)]:
-            record_event(category=category, action=action, actor=person)
+            if category == "access":  # a search is an access to a list with its query
+                AccessEvent.objects.create(
+                    user_id=person.pk,
+                    username=person.username,
+                    institution_id=person.institution_id,
+                    method="GET",
+                    path="/convenios/",
+                    view_name="agreements:list",
+                    query={"q": "convenio"},
+                    status=200,
+                )
+            else:
+                record_event(category=category, action=action, actor=person)
     for _ in range(n):
         record_event(category="auth", action="login_success", actor=world.sample_user)
 

@@ -1,0 +1,88 @@
+"""The history log's events about accounts, registered once (see ``audit.events``)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from audit.events import AUTH, BUSINESS, EventType, register
+
+register(
+    # --- Sign-in: lockout, sessions, activation (short names kept, see audit.events) ----------
+    EventType("lock", AUTH, _("bloqueo de cuenta"), detail=("until", "minutes")),
+    EventType("suspension", AUTH, _("suspensión de cuenta"), detail=("reason", "logins_ended")),
+    EventType("reactivation", AUTH, _("reactivación de cuenta"), detail=("reason",)),
+    EventType("session_expired", AUTH, _("sesión expirada"), detail=("reason",)),
+    EventType("session_replaced", AUTH, _("sesión reemplazada por otra"), detail=("logins_ended",)),
+    EventType("account_activated", AUTH, _("cuenta activada")),
+    # --- Profile catalog and users' profiles ----------------------------------------------------
+    EventType("profile_created", BUSINESS, _("perfil creado"), detail=("code", "scope", "permissions")),
+    EventType("profile_updated", BUSINESS, _("perfil modificado"), detail=("scope", "added", "removed")),
+    EventType("profile_deactivated", BUSINESS, _("perfil retirado del catálogo")),
+    EventType("profile_activated", BUSINESS, _("perfil activado de nuevo")),
+    EventType("profile_changed", BUSINESS, _("perfil de un usuario cambiado"), detail=("from", "to", "sessions_ended")),
+    EventType("assignment_granted", BUSINESS, _("asignación otorgada"), detail=("object", "permission")),
+    EventType("assignment_revoked", BUSINESS, _("asignación retirada"), detail=("object", "permission")),
+    # --- Account requests -----------------------------------------------------------------------
+    EventType(
+        "required_document_created", BUSINESS, _("documento requerido creado"), detail=("code", "active", "mandatory")
+    ),
+    EventType(
+        "required_document_changed",
+        BUSINESS,
+        _("documento requerido modificado"),
+        detail=("code", "active", "mandatory"),
+    ),
+    EventType("account_request_created", BUSINESS, _("solicitud de cuenta creada")),
+    EventType(
+        "account_request_document_uploaded",
+        BUSINESS,
+        _("documento de solicitud de cuenta cargado"),
+        detail=("requirement", "sha256", "size"),
+    ),
+    EventType("account_request_submitted", BUSINESS, _("solicitud de cuenta enviada"), detail=("due_date",)),
+    EventType("account_request_resubmitted", BUSINESS, _("solicitud de cuenta reenviada"), detail=("due_date",)),
+    EventType("account_request_withdrawn", BUSINESS, _("solicitud de cuenta retirada")),
+    EventType("account_request_rejected", BUSINESS, _("solicitud de cuenta rechazada"), detail=("status",)),
+    EventType(
+        "account_request_returned", BUSINESS, _("solicitud de cuenta devuelta para corrección"), detail=("status",)
+    ),
+    EventType("account_request_approved", BUSINESS, _("solicitud de cuenta aprobada"), detail=("status",)),
+    EventType("activation_link_sent", BUSINESS, _("enlace de activación enviado")),
+    EventType(
+        "overdue_alert_sent",
+        BUSINESS,
+        _("aviso de solicitudes vencidas enviado"),
+        detail=("account_requests", "change_requests"),
+        aliases=("onboarding_overdue_alert",),
+    ),
+    # --- Account change requests ----------------------------------------------------------------
+    EventType(
+        "account_change_requested",
+        BUSINESS,
+        _("solicitud de cambio de cuenta presentada"),
+        detail=("kind", "late", "due_date"),
+    ),
+    EventType("account_change_resubmitted", BUSINESS, _("solicitud de cambio de cuenta reenviada")),
+    EventType(
+        "account_change_rejected", BUSINESS, _("solicitud de cambio de cuenta rechazada"), detail=("kind", "status")
+    ),
+    EventType(
+        "account_change_returned",
+        BUSINESS,
+        _("solicitud de cambio de cuenta devuelta para corrección"),
+        detail=("kind", "status"),
+    ),
+    EventType(
+        "account_change_approved", BUSINESS, _("solicitud de cambio de cuenta aprobada"), detail=("kind", "status")
+    ),
+    # --- Confidentiality letters ----------------------------------------------------------------
+    EventType("letter_template_changed", BUSINESS, _("plantilla de carta de confidencialidad modificada")),
+    EventType(
+        "confidentiality_letter_accepted",
+        BUSINESS,
+        _("carta de confidencialidad aceptada"),
+        detail=("folio", "sha256", "kind"),
+    ),
+    EventType("letter_scan_uploaded", BUSINESS, _("carta firmada digitalizada cargada")),
+    EventType("letter_scan_reviewed", BUSINESS, _("carta firmada digitalizada revisada"), detail=("valid",)),
+    # --- Retired: the access log holds every search with its query (the user list's) -----------
+    EventType("user_search", BUSINESS, _("búsqueda de usuarios"), detail=("q",), retired=True),
+)
