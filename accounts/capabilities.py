@@ -12,7 +12,7 @@ single model behind it, such as reading the history log.
 This module imports no model on purpose: migrations read it.
 """
 
-from portal.scoping import ASSIGNED, INSTITUTION, PLATFORM  # the values of Profile.Scope
+from kernel.scoping import ASSIGNED, INSTITUTION, PLATFORM  # the values of Profile.Scope
 
 SCOPE_README = {
     PLATFORM: "whole platform",

@@ -9,7 +9,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from audit import services as audit
 from audit.services import record_event
-from portal.notifications.services import notify
+from kernel.notifications.services import notify
 
 from . import lockout
 from .capabilities import ALL_PORTAL_PERMISSIONS, BUILTIN_PROFILES, PORTAL_APPS
@@ -241,7 +241,7 @@ def assignment_permission(obj) -> str:
 def grant_assignment(*, user, obj, actor):
     """Let ``user`` (a profile with the "assigned" scope) see ``obj``, e.g. one agreement.
 
-    Stored as a django-guardian object permission; read back by ``portal.scoping``.
+    Stored as a django-guardian object permission; read back by ``kernel.scoping``.
     """
     if user.profile is None or user.profile.scope != Profile.Scope.ASSIGNED:
         raise ValidationError(_("Solo los perfiles con alcance de convenios asignados reciben asignaciones."))

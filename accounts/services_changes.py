@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from portal.notifications.services import notify
+from kernel.notifications.services import notify
 
 from . import selectors
 from .models import CANCELLATION_GRACE, AccountChangeRequest, ConfidentialityLetter, Profile, User

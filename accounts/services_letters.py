@@ -12,9 +12,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from portal.documents import store_private
-from portal.notifications.services import notify
-from portal.pdf import render_pdf, sha256_hex
+from kernel.documents import store_private
+from kernel.notifications.services import notify
+from kernel.pdf import render_pdf, sha256_hex
 
 from . import selectors
 from .models import ConfidentialityLetter, LetterKind, LetterTemplate, OnboardingSettings, User

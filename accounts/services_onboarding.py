@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from portal import calendar
-from portal.documents import store_private
-from portal.identifiers import curp_birth_date, curp_sex, normalize_curp, normalize_rfc, validate_curp, validate_rfc
-from portal.notifications.services import notify
-from portal.pdf import render_pdf
+from kernel import calendar
+from kernel.documents import store_private
+from kernel.identifiers import curp_birth_date, curp_sex, normalize_curp, normalize_rfc, validate_curp, validate_rfc
+from kernel.notifications.services import notify
+from kernel.pdf import render_pdf
 
 from . import selectors
 from .models import (

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from portal import access
+from kernel import access
 
 from . import lockout, selectors, services
 from .forms import (

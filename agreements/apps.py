@@ -13,6 +13,6 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Convenios"
 
     def ready(self):
-        from portal import calendar
+        from kernel import calendar
 
         calendar.register_non_working_days(non_working_days)

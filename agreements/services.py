@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from portal import documents
-from portal.notifications.services import notify
+from kernel import documents
+from kernel.notifications.services import notify
 
 from . import rules, selectors
 from .models import (
@@ -770,7 +770,7 @@ def _alert_once(key) -> bool:
 @transaction.atomic
 def agreements_daily(*, today=None) -> dict:
     """The daily beat: move dates forward, then announce each event once."""
-    from portal import calendar
+    from kernel import calendar
 
     today = today or timezone.localdate()
     sent = {"ending": 0, "due_soon": 0, "overdue": 0, "officer_overdue": 0}

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from portal.widgets import CompactSelect
+from kernel.widgets import CompactSelect
 
 from .selectors import TimelineFilters, object_types
 

@@ -4,7 +4,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from portal.access import permission
+from kernel.access import permission
 
 from .export import csv_lines, guarded
 from .forms import TimelineFilterForm

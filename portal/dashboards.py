@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
 from agreements import selectors as agreement_selectors
-from portal.scoping import ASSIGNED, INSTITUTION, PLATFORM, user_scope
+from kernel.scoping import ASSIGNED, INSTITUTION, PLATFORM, user_scope
 
 WEEKS = 12
 

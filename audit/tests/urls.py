@@ -12,7 +12,7 @@ from django.urls import include, path
 
 from agreements.models import Institution
 from audit.context import mark_object
-from portal import access
+from kernel import access
 from portal.urls import urlpatterns as portal_patterns
 
 OBJECT_PAGE = Template(

@@ -4,7 +4,7 @@ import re
 
 from django import forms
 
-from portal.widgets import CompactSelect
+from kernel.widgets import CompactSelect
 
 CHOICES = [("", "Todas"), ("1", "Secretaría <Norte> & Ñandú"), ("2", 'Instituto "Sur"')]
 

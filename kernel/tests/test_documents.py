@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal import documents
-from portal.sample_files import pdf_bytes, png_bytes
+from kernel import documents
+from kernel.sample_files import pdf_bytes, png_bytes
 
 
 @pytest.fixture(autouse=True)
