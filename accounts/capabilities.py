@@ -7,7 +7,8 @@ named here that does not exist is an error, not a silent gap. The README reprodu
 (``readme_table()``); ``accounts/tests/test_capabilities.py`` fails when the two drift apart.
 
 Capabilities (``portal.<codename>``, declared on ``portal.models.Capability``) name what has no
-single model behind it, such as reading the history log.
+single model behind it, such as reviewing account requests. Reading the history log is the audit
+app's own ``audit.view_history_log`` (declared on ``audit.models.Event``).
 
 This module imports no model on purpose: migrations read it.
 """
@@ -105,7 +106,7 @@ BUILTIN_PROFILES = {
             "agreements.view_institution",
             "accounts.view_user",
             "accounts.view_profile",
-            "portal.view_history_log",
+            "audit.view_history_log",
             *AGREEMENT_READ,
             "agreements.view_membership",
             "agreements.view_membernotice",

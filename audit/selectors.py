@@ -357,7 +357,7 @@ def scoped_filters(user, filters: TimelineFilters):
 def timeline_page(*, user, filters: TimelineFilters, cursor=None, limit=50, with_diffs=True, descending=True):
     """One page of the timeline, newest first (or oldest first): (rows, next_cursor or None).
 
-    ``user`` must hold portal.view_history_log (the view checks it). Platform-wide profiles
+    ``user`` must hold audit.view_history_log (the view checks it). Platform-wide profiles
     (auditors, the commission) see every row; anyone else only the rows of their own institution
     (accesses and events of its people, changes its people made). ``user=None``: the operator's
     command line (audit_export), unscoped.
@@ -420,7 +420,7 @@ def _decorate(rows, *, with_diffs):
 def _events_in_scope(user):
     # The figures come from the history log: only those who may read it get them (defence in
     # depth; the dashboard registers these figures with the same permission).
-    if not user.has_perm("portal.view_history_log"):
+    if not user.has_perm("audit.view_history_log"):
         return Event.objects.none()
     qs = Event.objects.all()
     if not getattr(user, "has_platform_scope", False):

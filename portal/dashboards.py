@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
 from agreements import selectors as agreement_selectors
+from audit.access import HISTORY_LOG  # the history-log figures ask for the same permission as its pages
 from kernel.scoping import ASSIGNED, INSTITUTION, PLATFORM, user_scope
 
 WEEKS = 12
@@ -339,7 +340,6 @@ def obligations_due(user):
 # --- History log: sign-ins, locks, searches -------------------------------------------------
 
 SEARCH_ACTIONS = ("agreement_search", "user_search")
-HISTORY_LOG = "portal.view_history_log"  # these figures are read from the history log
 
 
 def _analyst_ids(user):
