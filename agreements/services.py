@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from kernel import documents
+from kernel.notifications import recipients
 from kernel.notifications.services import notify
 
 from . import rules, selectors
@@ -53,14 +54,10 @@ def _event(action, *, actor, target, institution=None, **detail):
 
 
 def _recipients(institutions):
-    from accounts.selectors import commission_admins, institution_admins
-
-    people = {u.pk: u for u in commission_admins()}
-    for institution in institutions:
-        if institution.is_commission:
-            continue
-        for user in institution_admins(institution=institution):
-            people[user.pk] = user
+    # The people behind each role come from the accounts app through the kernel's hook.
+    people = {u.pk: u for u in recipients.commission_admins()}
+    for user in recipients.institution_admins(i for i in institutions if not i.is_commission):
+        people.setdefault(user.pk, user)
     return list(people.values())
 
 
