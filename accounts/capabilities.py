@@ -13,6 +13,8 @@ app's own ``audit.view_history_log`` (declared on ``audit.models.Event``).
 This module imports no model on purpose: migrations read it.
 """
 
+from typing import Any
+
 from kernel.scoping import ASSIGNED, INSTITUTION, PLATFORM  # the values of Profile.Scope
 
 SCOPE_README = {
@@ -42,7 +44,7 @@ ONBOARDING_READ = [
     "accounts.view_confidentialityletter",
 ]
 
-BUILTIN_PROFILES = {
+BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
     "commission_admin": {
         "name": "Administración de la Comisión",
         "description": "Administra la plataforma completa, incluido el catálogo de perfiles.",

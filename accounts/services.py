@@ -77,11 +77,11 @@ def profile_create(*, actor, code, name, scope, permissions, description="") -> 
     """Add a profile to the catalog, backed by a new group holding ``permissions``."""
     _check_permissions(permissions)
     group = Group(name=_unique_group_name(name))
-    group._history_user = actor
+    group._history_user = actor  # type: ignore[attr-defined]
     group.save()
     profile = Profile(code=code, name=name, description=description, scope=scope, group=group, is_active=True)
     profile.full_clean()
-    profile._history_user = actor
+    profile._history_user = actor  # type: ignore[attr-defined]
     profile.save()
     group.permissions.set(permissions)
     record_event(
@@ -178,7 +178,7 @@ def user_create(*, username, institution, profile, password=None, actor=None, **
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     if actor is not None:
-        user._history_user = actor
+        user._history_user = actor  # type: ignore[attr-defined]
     user.save()
     user.groups.set([profile.group])
     return user

@@ -780,7 +780,7 @@ def agreements_daily(*, today=None) -> dict:
     ).prefetch_related("parties__institution"):
         days_left = (agreement.end_date - today).days
         window = min(w for w in ENDING_WINDOWS if days_left <= w)
-        if _alert_once(f"ending:{window}:{agreement.pk}:{agreement.end_date.isoformat()}"):
+        if _alert_once(f"ending:{window}:{agreement.pk}:{agreement.end_date}"):
             notify(
                 recipients=_recipients(_party_institutions(agreement)),
                 template="agreement_ending",
@@ -820,7 +820,7 @@ def agreements_daily(*, today=None) -> dict:
     for party in AgreementParty.objects.filter(
         officer_designation_due__lt=today, officers__isnull=True, agreement__status__in=["draft", "in_force"]
     ).select_related("agreement", "institution"):
-        if _alert_once(f"officer-overdue:{party.pk}:{party.officer_designation_due.isoformat()}"):
+        if _alert_once(f"officer-overdue:{party.pk}:{party.officer_designation_due}"):
             notify(
                 recipients=_recipients([party.institution]),
                 template="agreement_officer_overdue",

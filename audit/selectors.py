@@ -138,6 +138,9 @@ class _Source:
     def queryset(self, filters, user_ids):
         raise NotImplementedError
 
+    def row(self, obj):
+        raise NotImplementedError
+
     def bounded(self, filters, user_ids, cursor, limit, descending=True):
         """The source's next ``limit`` rows after the cursor, as an ordered, sliced queryset."""
         qs = self.queryset(filters, user_ids)
@@ -448,7 +451,7 @@ def event_counts_by_week(*, user, actions, since, actor_ids=None, distinct_actor
         qs = qs.exclude(target_id="")
     counted = Count("actor_id", distinct=True) if distinct_actors else Count("id")
     rows = qs.annotate(week=TruncWeek("occurred_at")).values("action", "week").annotate(n=counted).order_by()
-    found = defaultdict(int)
+    found: defaultdict[tuple, int] = defaultdict(int)
     for row in rows:
         week = row["week"]
         week = timezone.localtime(week).date() if isinstance(week, dt.datetime) else week
