@@ -40,15 +40,20 @@ run: deps-run .venv/.installed-run node_modules/.package-lock.json locale/en/LC_
 ## Run the whole suite on a throwaway PostgreSQL, with branch coverage.
 test: deps-test .venv/.installed-dev node_modules/.package-lock.json locale/en/LC_MESSAGES/django.mo
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports --no-cache
+	.venv/bin/mypy
 	.venv/bin/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 ## Benchmarks on a throwaway PostgreSQL (started like the tests): prints figures, asserts nothing.
 bench: deps-test .venv/.installed-dev
 	.venv/bin/pytest bench -q -s -o python_files="bench_*.py" -o python_functions="bench_*" $(PYTEST_ARGS)
 
+## Style, formatting, the layers contract and the services' types (pyproject.toml).
 lint: .venv/.installed-dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports --no-cache
+	.venv/bin/mypy
 
 format: .venv/.installed-dev
 	.venv/bin/ruff check --fix .

@@ -17,3 +17,12 @@ class AccountsConfig(AppConfig):
         from .catalog_defaults import ensure_default_documents
 
         post_migrate.connect(ensure_default_documents, sender=self, dispatch_uid="accounts_default_documents")
+
+        # Lower layers (agreements) find notification recipients through the kernel's hook.
+        from kernel.notifications import recipients
+
+        from . import selectors
+
+        recipients.register(
+            commission_admins=selectors.commission_admins, institution_admins=selectors.institution_admins
+        )

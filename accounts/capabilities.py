@@ -7,12 +7,15 @@ named here that does not exist is an error, not a silent gap. The README reprodu
 (``readme_table()``); ``accounts/tests/test_capabilities.py`` fails when the two drift apart.
 
 Capabilities (``portal.<codename>``, declared on ``portal.models.Capability``) name what has no
-single model behind it, such as reading the history log.
+single model behind it, such as reviewing account requests. Reading the history log is the audit
+app's own ``audit.view_history_log`` (declared on ``audit.models.Event``).
 
 This module imports no model on purpose: migrations read it.
 """
 
-from portal.scoping import ASSIGNED, INSTITUTION, PLATFORM  # the values of Profile.Scope
+from typing import Any
+
+from kernel.scoping import ASSIGNED, INSTITUTION, PLATFORM  # the values of Profile.Scope
 
 SCOPE_README = {
     PLATFORM: "whole platform",
@@ -41,7 +44,7 @@ ONBOARDING_READ = [
     "accounts.view_confidentialityletter",
 ]
 
-BUILTIN_PROFILES = {
+BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
     "commission_admin": {
         "name": "Administración de la Comisión",
         "description": "Administra la plataforma completa, incluido el catálogo de perfiles.",
@@ -105,7 +108,7 @@ BUILTIN_PROFILES = {
             "agreements.view_institution",
             "accounts.view_user",
             "accounts.view_profile",
-            "portal.view_history_log",
+            "audit.view_history_log",
             *AGREEMENT_READ,
             "agreements.view_membership",
             "agreements.view_membernotice",

@@ -8,7 +8,7 @@ from django.utils import timezone
 from stdnum.mx import curp as stdnum_curp
 from stdnum.mx import rfc as stdnum_rfc
 
-from portal.sample_files import pdf_bytes
+from kernel.sample_files import pdf_bytes
 
 from . import services_changes as changes
 from . import services_letters as letters

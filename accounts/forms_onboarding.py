@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.identifiers import normalize_curp, normalize_rfc
+from kernel.identifiers import normalize_curp, normalize_rfc
 
 from .models import (
     AccountChangeRequest,

@@ -110,9 +110,9 @@ def user_assignments(*, user):
                 objects[(content_type.pk, str(obj.pk))] = obj
     found = []
     for grant in grants:
-        obj = objects.get((grant.content_type_id, grant.object_pk))
-        if obj is not None:
-            found.append({"kind": obj._meta.verbose_name, "object": obj})
+        granted = objects.get((grant.content_type_id, grant.object_pk))
+        if granted is not None:
+            found.append({"kind": granted._meta.verbose_name, "object": granted})
     return found
 
 

@@ -9,7 +9,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from audit import services as audit
 from audit.services import record_event
-from portal.notifications.services import notify
+from kernel.notifications.services import notify
 
 from . import lockout
 from .capabilities import ALL_PORTAL_PERMISSIONS, BUILTIN_PROFILES, PORTAL_APPS
@@ -77,11 +77,11 @@ def profile_create(*, actor, code, name, scope, permissions, description="") -> 
     """Add a profile to the catalog, backed by a new group holding ``permissions``."""
     _check_permissions(permissions)
     group = Group(name=_unique_group_name(name))
-    group._history_user = actor
+    group._history_user = actor  # type: ignore[attr-defined]
     group.save()
     profile = Profile(code=code, name=name, description=description, scope=scope, group=group, is_active=True)
     profile.full_clean()
-    profile._history_user = actor
+    profile._history_user = actor  # type: ignore[attr-defined]
     profile.save()
     group.permissions.set(permissions)
     record_event(
@@ -178,7 +178,7 @@ def user_create(*, username, institution, profile, password=None, actor=None, **
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     if actor is not None:
-        user._history_user = actor
+        user._history_user = actor  # type: ignore[attr-defined]
     user.save()
     user.groups.set([profile.group])
     return user
@@ -241,7 +241,7 @@ def assignment_permission(obj) -> str:
 def grant_assignment(*, user, obj, actor):
     """Let ``user`` (a profile with the "assigned" scope) see ``obj``, e.g. one agreement.
 
-    Stored as a django-guardian object permission; read back by ``portal.scoping``.
+    Stored as a django-guardian object permission; read back by ``kernel.scoping``.
     """
     if user.profile is None or user.profile.scope != Profile.Scope.ASSIGNED:
         raise ValidationError(_("Solo los perfiles con alcance de convenios asignados reciben asignaciones."))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from portal.notifications.services import notify
+from kernel.notifications.services import notify
 
 from . import selectors
 from .models import CANCELLATION_GRACE, AccountChangeRequest, ConfidentialityLetter, Profile, User
@@ -76,6 +76,7 @@ def account_change_request(
     if not reason:
         _refuse(_("Explique el motivo del cambio."), "reason_required")
     _check_target(kind, user, new_profile, left_at, now)
+    due_date = due_date_for(now)
     change = AccountChangeRequest(
         institution=user.institution,
         user=user,
@@ -85,10 +86,10 @@ def account_change_request(
         left_at=left_at if kind == Kind.CANCELLATION else None,
         is_late=kind == Kind.CANCELLATION and is_late(left_at=left_at, requested_at=now),
         submitted_at=now,
-        due_date=due_date_for(now),
+        due_date=due_date,
         created_by=actor,
     )
-    change._history_user = actor
+    change._history_user = actor  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             change.save()
@@ -100,7 +101,7 @@ def account_change_request(
         actor=actor,
         institution=user.institution,
         target=change,
-        detail={"kind": kind, "late": change.is_late, "due_date": change.due_date.isoformat()},
+        detail={"kind": kind, "late": change.is_late, "due_date": due_date.isoformat()},
     )
     notify(
         recipients=selectors.reviewers(),
@@ -134,7 +135,7 @@ def account_change_resubmit(*, change: AccountChangeRequest, actor, reason, new_
     change.status = Status.SUBMITTED
     change.submitted_at = now
     change.due_date = due_date_for(now)
-    change._history_user = actor
+    change._history_user = actor  # type: ignore[attr-defined]
     change.save()
     record_event(category="business", action="account_change_resubmitted", actor=actor, target=change)
     return change

@@ -12,9 +12,9 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from portal.documents import store_private
-from portal.notifications.services import notify
-from portal.pdf import render_pdf, sha256_hex
+from kernel.documents import store_private
+from kernel.notifications.services import notify
+from kernel.pdf import render_pdf, sha256_hex
 
 from . import selectors
 from .models import ConfidentialityLetter, LetterKind, LetterTemplate, OnboardingSettings, User
@@ -74,7 +74,7 @@ def letter_template_save(*, template: LetterTemplate, actor, title: str, body: s
         )
     template.title, template.body = title.strip(), body.strip()
     template.full_clean()
-    template._history_user = actor
+    template._history_user = actor  # type: ignore[attr-defined]
     template.save()
     record_event(category="business", action="letter_template_changed", actor=actor, target=template)
     return template
@@ -201,7 +201,7 @@ def letter_accept(
         ),
     )
     letter.pdf.name = name
-    letter._history_user = user
+    letter._history_user = user  # type: ignore[attr-defined]
     letter.save()
     if kind == LetterKind.USER and not needs_scan:
         _activate(user, actor=user)
@@ -239,7 +239,7 @@ def letter_scan_upload(*, letter: ConfidentialityLetter, actor, file) -> Confide
     letter.scan_uploaded_at = timezone.now()
     letter.scan_status = ConfidentialityLetter.ScanStatus.PENDING_REVIEW
     letter.scan_note = ""
-    letter._history_user = actor
+    letter._history_user = actor  # type: ignore[attr-defined]
     letter.save()
     record_event(category="business", action="letter_scan_uploaded", actor=actor, target=letter)
     notify(
@@ -267,7 +267,7 @@ def letter_scan_review(*, letter: ConfidentialityLetter, actor, valid: bool, not
     letter.scan_reviewed_by = actor
     letter.scan_reviewed_at = timezone.now()
     letter.scan_note = note
-    letter._history_user = actor
+    letter._history_user = actor  # type: ignore[attr-defined]
     letter.save()
     if valid and letter.user.status == User.Status.PENDING_LETTER:
         _activate(letter.user, actor=actor)

@@ -13,6 +13,7 @@ State machine of an ``AccountRequest``::
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,11 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from portal import calendar
-from portal.documents import store_private
-from portal.identifiers import curp_birth_date, curp_sex, normalize_curp, normalize_rfc, validate_curp, validate_rfc
-from portal.notifications.services import notify
-from portal.pdf import render_pdf
+from kernel import calendar
+from kernel.documents import store_private
+from kernel.identifiers import curp_birth_date, curp_sex, normalize_curp, normalize_rfc, validate_curp, validate_rfc
+from kernel.notifications.services import notify
+from kernel.pdf import render_pdf
 
 from . import selectors
 from .models import (
@@ -77,7 +78,7 @@ REQUIRED_ON_SUBMIT = (
 )
 
 
-def _refuse(message, code):
+def _refuse(message: str, code: str) -> NoReturn:
     raise ValidationError(message, code=code)
 
 
@@ -283,20 +284,17 @@ def submission_problems(req: AccountRequest, *, today=None, documents=True) -> l
                 problems.extend(exc.messages)
     if req.curp and len(req.rfc or "") == 13 and req.rfc[:10] != req.curp[:10]:
         problems.append(_("El RFC no corresponde a la CURP: las primeras diez posiciones deben coincidir."))
-    if req.requested_profile_id:
-        profile = req.requested_profile
+    if (profile := req.requested_profile) is not None:
         if not profile.is_active:
             problems.append(_("El perfil solicitado ya no está disponible."))
         elif profile.scope == Profile.Scope.PLATFORM and not req.institution.is_commission:
             problems.append(_("Ese perfil es exclusivo del personal de la Comisión."))
-    if req.agreement_id:
-        agreement = req.agreement
+    if (agreement := req.agreement) is not None:
         if agreement.status != agreement.Status.IN_FORCE:
             problems.append(_("El convenio %(folio)s no está vigente.") % {"folio": agreement.folio})
         elif not agreement.parties.filter(institution_id=req.institution_id).exists():
             problems.append(_("Su institución no es parte del convenio %(folio)s.") % {"folio": agreement.folio})
-    if req.signatory_id:
-        signatory = req.signatory
+    if (signatory := req.signatory) is not None:
         current = type(signatory).objects.current(today).filter(pk=signatory.pk, institution_id=req.institution_id)
         if not current.exists():
             problems.append(

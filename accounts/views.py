@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from portal import access
+from kernel import access
 
 from . import lockout, selectors, services
 from .forms import (

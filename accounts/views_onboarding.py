@@ -1,4 +1,4 @@
-"""Views of onboarding and the account lifecycle. Each is declared with portal.access; objects come
+"""Views of onboarding and the account lifecycle. Each is declared with kernel.access; objects come
 through scoped selectors, so another institution's request answers 404."""
 
 from django.contrib import messages
@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from portal import access, documents
-from portal.documents import attachment_response
+from kernel import access, documents
+from kernel.documents import attachment_response
 
 from . import selectors
 from . import services_changes as changes

@@ -13,7 +13,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = "Convenios"
 
     def ready(self):
-        from portal import calendar
+        from kernel import calendar
 
         from . import events  # noqa: F401 - registers its history-log events
 

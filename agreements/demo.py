@@ -59,7 +59,7 @@ def seed_agreements(ctx):
 
     from django.utils import timezone
 
-    from portal.sample_files import pdf_bytes, png_bytes
+    from kernel.sample_files import pdf_bytes, png_bytes
 
     from . import services
     from .models import Agreement, AgreementParty, MemberNotice, Membership, Signatory

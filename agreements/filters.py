@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.widgets import CompactSelect
+from kernel.widgets import CompactSelect
 
 from .models import Agreement, Institution, Signatory
 

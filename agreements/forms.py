@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal import documents
+from kernel import documents
 
 from .models import (
     Agreement,

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.identifiers import validate_rfc
-from portal.scoping import ASSIGNED, INSTITUTION, PLATFORM, scope_queryset, user_scope
+from kernel.identifiers import validate_rfc
+from kernel.scoping import ASSIGNED, INSTITUTION, PLATFORM, scope_queryset, user_scope
 
 
 class InstitutionQuerySet(models.QuerySet):

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from portal import calendar
+from kernel import calendar
 
 
 def agreement_end_date(*, term_kind, signed_on, term_years=None, term_until=None) -> date | None:

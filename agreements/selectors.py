@@ -114,7 +114,9 @@ def compliance_records(*, user, agreement=None):
 
 def compliance_table(*, user, agreement=None):
     """Per-institution (and per-agreement when given) totals of the three evaluation marks."""
-    table = defaultdict(lambda: {"records": 0, "supply": 0, "timeliness": 0, "quality": 0})
+    table: defaultdict[tuple, dict[str, int]] = defaultdict(
+        lambda: {"records": 0, "supply": 0, "timeliness": 0, "quality": 0}
+    )
     for record in compliance_records(user=user, agreement=agreement):
         key = (record.obligation.party.institution, record.obligation.agreement)
         row = table[key]

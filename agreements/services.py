@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
-from portal import documents
-from portal.notifications.services import notify
+from kernel import documents
+from kernel.notifications import recipients
+from kernel.notifications.services import notify
 
 from . import rules, selectors
 from .models import (
@@ -53,14 +54,10 @@ def _event(action, *, actor, target, institution=None, **detail):
 
 
 def _recipients(institutions):
-    from accounts.selectors import commission_admins, institution_admins
-
-    people = {u.pk: u for u in commission_admins()}
-    for institution in institutions:
-        if institution.is_commission:
-            continue
-        for user in institution_admins(institution=institution):
-            people[user.pk] = user
+    # The people behind each role come from the accounts app through the kernel's hook.
+    people = {u.pk: u for u in recipients.commission_admins()}
+    for user in recipients.institution_admins(i for i in institutions if not i.is_commission):
+        people.setdefault(user.pk, user)
     return list(people.values())
 
 
@@ -770,7 +767,7 @@ def _alert_once(key) -> bool:
 @transaction.atomic
 def agreements_daily(*, today=None) -> dict:
     """The daily beat: move dates forward, then announce each event once."""
-    from portal import calendar
+    from kernel import calendar
 
     today = today or timezone.localdate()
     sent = {"ending": 0, "due_soon": 0, "overdue": 0, "officer_overdue": 0}
@@ -783,7 +780,7 @@ def agreements_daily(*, today=None) -> dict:
     ).prefetch_related("parties__institution"):
         days_left = (agreement.end_date - today).days
         window = min(w for w in ENDING_WINDOWS if days_left <= w)
-        if _alert_once(f"ending:{window}:{agreement.pk}:{agreement.end_date.isoformat()}"):
+        if _alert_once(f"ending:{window}:{agreement.pk}:{agreement.end_date}"):
             notify(
                 recipients=_recipients(_party_institutions(agreement)),
                 template="agreement_ending",
@@ -823,7 +820,7 @@ def agreements_daily(*, today=None) -> dict:
     for party in AgreementParty.objects.filter(
         officer_designation_due__lt=today, officers__isnull=True, agreement__status__in=["draft", "in_force"]
     ).select_related("agreement", "institution"):
-        if _alert_once(f"officer-overdue:{party.pk}:{party.officer_designation_due.isoformat()}"):
+        if _alert_once(f"officer-overdue:{party.pk}:{party.officer_designation_due}"):
             notify(
                 recipients=_recipients([party.institution]),
                 template="agreement_officer_overdue",

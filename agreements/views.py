@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from audit.services import record_event
-from portal import documents as kernel_documents
-from portal.access import permission
+from kernel import documents as kernel_documents
+from kernel.access import permission
 
 from . import forms, selectors, services
 from .filters import SignatoryFilter

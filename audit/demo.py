@@ -66,7 +66,7 @@ def seed(ctx):
                     detail=DEMO_MARK,
                 )
             )
-            allowed = [p for p in PAGES if not p[2].startswith("audit:") or user.has_perm("portal.view_history_log")]
+            allowed = [p for p in PAGES if not p[2].startswith("audit:") or user.has_perm("audit.view_history_log")]
             for step in range(rng.randint(2, 5)):
                 method, path, view_name, query = rng.choice(allowed)
                 accesses.append(

@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-
-from portal.widgets import CompactSelect
 
 from .selectors import TimelineFilters, object_types
 
@@ -13,6 +14,32 @@ KIND_CHOICES = [
     ("business", _("Operaciones")),
     ("change", _("Cambios a registros")),
 ]
+
+
+class CompactSelect(forms.Select):
+    """A <select> written in Python: 500 institutions through Django's option template cost ~25 ms.
+
+    The same markup as ``forms.Select`` (no option groups), like kernel.widgets.CompactSelect,
+    of which it is audit's own copy (audit imports no other app); kernel/tests/test_widgets.py
+    checks both against Django's.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    "" if option["value"] is None else option["value"],
+                    mark_safe(" selected") if option["selected"] else "",
+                    option["label"],
+                )
+                for _group, choices, _index in widget["optgroups"]
+                for option in choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
 class DateInput(forms.DateInput):

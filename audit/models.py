@@ -78,6 +78,8 @@ class Event(models.Model):
         verbose_name = _("evento")
         verbose_name_plural = _("eventos")
         default_permissions = ("view",)
+        # Reading the whole history log (timeline, its export, the history-log dashboard figures).
+        permissions = [("view_history_log", "Consultar la bitácora")]
         indexes = [
             models.Index(fields=["occurred_at", "id"], name="audit_event_time"),
             models.Index(fields=["actor_id", "occurred_at", "id"], name="audit_event_actor"),

@@ -124,6 +124,9 @@ class _Source:
     def queryset(self, filters, user_ids):
         raise NotImplementedError
 
+    def row(self, obj):
+        raise NotImplementedError
+
     def bounded(self, filters, user_ids, cursor, limit, descending=True):
         """The source's next ``limit`` rows after the cursor, as an ordered, sliced queryset."""
         qs = self.queryset(filters, user_ids)
@@ -345,7 +348,7 @@ def scoped_filters(user, filters: TimelineFilters):
 def timeline_page(*, user, filters: TimelineFilters, cursor=None, limit=50, with_diffs=True, descending=True):
     """One page of the timeline, newest first (or oldest first): (rows, next_cursor or None).
 
-    ``user`` must hold portal.view_history_log (the view checks it). Platform-wide profiles
+    ``user`` must hold audit.view_history_log (the view checks it). Platform-wide profiles
     (auditors, the commission) see every row; anyone else only the rows of their own institution
     (accesses and events of its people, changes its people made). ``user=None``: the operator's
     command line (audit_export), unscoped.
@@ -408,7 +411,7 @@ def _decorate(rows, *, with_diffs):
 def _events_in_scope(user):
     # The figures come from the history log: only those who may read it get them (defence in
     # depth; the dashboard registers these figures with the same permission).
-    if not user.has_perm("portal.view_history_log"):
+    if not user.has_perm("audit.view_history_log"):
         return Event.objects.none()
     qs = Event.objects.all()
     if not getattr(user, "has_platform_scope", False):
@@ -436,7 +439,7 @@ def event_counts_by_week(*, user, actions, since, actor_ids=None, distinct_actor
         qs = qs.exclude(target_id="")
     counted = Count("actor_id", distinct=True) if distinct_actors else Count("id")
     rows = qs.annotate(week=TruncWeek("occurred_at")).values("action", "week").annotate(n=counted).order_by()
-    found = defaultdict(int)
+    found: defaultdict[tuple, int] = defaultdict(int)
     for row in rows:
         week = row["week"]
         week = timezone.localtime(week).date() if isinstance(week, dt.datetime) else week
@@ -445,7 +448,7 @@ def event_counts_by_week(*, user, actions, since, actor_ids=None, distinct_actor
 
 
 def _accesses_in_scope(user):
-    if not user.has_perm("portal.view_history_log"):
+    if not user.has_perm("audit.view_history_log"):
         return AccessEvent.objects.none()
     qs = AccessEvent.objects.all()
     if not getattr(user, "has_platform_scope", False):
@@ -486,7 +489,7 @@ def search_counts_by_week(*, user, routes, since, user_ids=None):
     if user_ids is not None:
         qs = qs.filter(user_id__in=user_ids)
     rows = qs.annotate(week=TruncWeek("occurred_at")).values("week").annotate(n=Count("id")).order_by()
-    found = defaultdict(int)
+    found: dict[dt.date, int] = defaultdict(int)
     for row in rows:
         week = row["week"]
         week = timezone.localtime(week).date() if isinstance(week, dt.datetime) else week

@@ -1,8 +1,11 @@
 """The history log's write API. Other apps record events through these functions only."""
 
 import logging
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
+from django.http import HttpRequest
 
 from . import events
 from .context import current_actor
@@ -12,7 +15,7 @@ from .requestinfo import client_ip, is_secret, user_agent
 logger = logging.getLogger(__name__)
 
 
-def _clean_detail(value, depth=0):
+def _clean_detail(value: Any, depth: int = 0) -> Any:
     """Drop secret-looking keys anywhere in the detail; keep it small and JSON-safe."""
     if depth > 4:
         return str(value)[:200]
@@ -29,12 +32,12 @@ def record_event(
     *,
     category: str,
     action: str,
-    actor=None,
+    actor: Any = None,
     username: str = "",
-    institution=None,
-    target=None,
-    detail: dict | None = None,
-    request=None,
+    institution: Any = None,
+    target: Model | None = None,
+    detail: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
 ) -> None:
     """Record an authentication or business event.
 
@@ -81,7 +84,7 @@ def record_event(
         tracker["recorded"].add(action)
 
 
-def record_auth_default(*, action, request=None, **kwargs):
+def record_auth_default(*, action: str, request: HttpRequest | None = None, **kwargs: Any) -> None:
     """Record an auth event from Django's signals unless the portal's own code records it.
 
     Inside a request seen by the access-log middleware the event waits for the end of the
@@ -96,7 +99,7 @@ def record_auth_default(*, action, request=None, **kwargs):
         tracker["pending"].append((action, kwargs))
 
 
-def flush_auth_defaults(request):
+def flush_auth_defaults(request: HttpRequest) -> None:
     tracker = getattr(request, "_audit_auth", None)
     if not tracker:
         return

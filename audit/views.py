@@ -4,8 +4,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from portal.access import permission
-
+from .access import history_log_required
 from .export import csv_lines, guarded
 from .forms import TimelineFilterForm
 from .selectors import TimelineFilters, decode_cursor, timeline_iter, timeline_page
@@ -20,7 +19,7 @@ def _filters(request):
     return form, None if form.is_bound else TimelineFilters()
 
 
-@permission("portal.view_history_log")
+@history_log_required
 def timeline(request):
     form, filters = _filters(request)
     rows, next_cursor = [], None
@@ -43,7 +42,7 @@ def timeline(request):
     )
 
 
-@permission("portal.view_history_log")
+@history_log_required
 def timeline_csv(request):
     form, filters = _filters(request)
     if filters is None:

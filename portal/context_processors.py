@@ -18,7 +18,7 @@ NAVIGATION = [
     (_("Perfiles"), "accounts:profile_list", "accounts.view_profile"),
     (_("Cuentas suspendidas"), "accounts:suspended_list", "accounts.reactivate_user"),
     (_("Correos del portal"), "notifications:outbox", "notifications.manage_outbox"),
-    (_("Bitácora"), "audit:timeline", "portal.view_history_log"),
+    (_("Bitácora"), "audit:timeline", "audit.view_history_log"),
 ]
 
 

@@ -28,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
 from agreements import selectors as agreement_selectors
-from portal.scoping import ASSIGNED, INSTITUTION, PLATFORM, user_scope
+from audit.access import HISTORY_LOG  # the history-log figures ask for the same permission as its pages
+from kernel.scoping import ASSIGNED, INSTITUTION, PLATFORM, user_scope
 
 WEEKS = 12
 
@@ -337,8 +338,6 @@ def obligations_due(user):
 
 
 # --- History log: sign-ins, locks, searches -------------------------------------------------
-
-HISTORY_LOG = "portal.view_history_log"  # these figures are read from the history log
 
 
 def _search_routes():

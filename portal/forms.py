@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import lockout
-from portal.notifications.services import notify
+from kernel.notifications.services import notify
 
 
 class LockoutMessagesMixin:

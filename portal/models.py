@@ -8,7 +8,6 @@ class Capability(models.Model):
         managed = False
         default_permissions = ()
         permissions = [
-            ("view_history_log", "Consultar la bitácora"),
             ("review_requests", "Revisar y resolver solicitudes de cuentas"),
             ("manage_institution", "Administrar su institución"),
             ("view_admin_dashboard", "Ver el tablero de la Comisión"),

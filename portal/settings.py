@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "csp",
     "guardian",
     "audit",
-    "portal.notifications",
+    "kernel.notifications",
     "agreements",
     "accounts",
     "portal",
@@ -93,7 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
-                "portal.notifications.context_processors.unread",
+                "kernel.notifications.context_processors.unread",
             ],
         },
     },
@@ -292,7 +292,7 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-overdue-requests": {"task": "accounts.alert_overdue_requests", "schedule": crontab(hour=7, minute=30)},
 }
 
-# --- Notifications outbox (portal.notifications) -------------------------------------------
+# --- Notifications outbox (kernel.notifications) -------------------------------------------
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
 NOTIFICATION_RETRY_BASE_SECONDS = env.float("NOTIFICATION_RETRY_BASE_SECONDS", default=60.0)
 NOTIFICATION_RETRY_MAX_SECONDS = env.float("NOTIFICATION_RETRY_MAX_SECONDS", default=60.0 * 60)

@@ -3,7 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import access, views
+from kernel import access
+
+from . import views
 from .forms import PortalAuthenticationForm, PortalPasswordResetForm
 
 auth_patterns = [
@@ -53,7 +55,7 @@ urlpatterns = [
     path("idioma/", access.public(set_language), name="set_language"),
     path("cuenta/", include(auth_patterns)),
     path("cuentas/", include("accounts.urls_onboarding")),
-    path("notificaciones/", include("portal.notifications.urls")),
+    path("notificaciones/", include("kernel.notifications.urls")),
     path("bitacora/", include("audit.urls")),
     path("convenios/", include("agreements.urls")),
     path("", include("accounts.urls")),

@@ -10,7 +10,9 @@ from django.shortcuts import render
 from django.template.loader import select_template
 from django.views.decorators.cache import never_cache
 
-from . import access, dashboards
+from kernel import access
+
+from . import dashboards
 from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)

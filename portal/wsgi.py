@@ -14,7 +14,7 @@ def _warm_up():
     from django.urls import get_resolver
     from django.utils import timezone
 
-    from portal.calendar import holiday_name
+    from kernel.calendar import holiday_name
 
     get_resolver().url_patterns  # noqa: B018 - imports every app's views
     today = timezone.localdate()

@@ -5,7 +5,7 @@ import simple_history.models
 from django.db import migrations, models
 
 import accounts.models
-import portal.identifiers
+import kernel.identifiers
 
 
 class Migration(migrations.Migration):
@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         max_length=18,
                         null=True,
-                        validators=[portal.identifiers.validate_curp],
+                        validators=[kernel.identifiers.validate_curp],
                         verbose_name="CURP",
                     ),
                 ),
@@ -192,7 +192,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         max_length=18,
                         null=True,
-                        validators=[portal.identifiers.validate_curp],
+                        validators=[kernel.identifiers.validate_curp],
                         verbose_name="CURP",
                     ),
                 ),

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import accounts.models.onboarding
-import portal.identifiers
+import kernel.identifiers
 
 
 class Migration(migrations.Migration):
@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
                 ("maternal_surname", models.CharField(blank=True, max_length=80, verbose_name="segundo apellido")),
                 (
                     "curp",
-                    models.CharField(max_length=18, validators=[portal.identifiers.validate_curp], verbose_name="CURP"),
+                    models.CharField(max_length=18, validators=[kernel.identifiers.validate_curp], verbose_name="CURP"),
                 ),
                 (
                     "birth_date",
@@ -164,7 +164,7 @@ class Migration(migrations.Migration):
                 (
                     "rfc",
                     models.CharField(
-                        blank=True, max_length=13, validators=[portal.identifiers.validate_rfc], verbose_name="RFC"
+                        blank=True, max_length=13, validators=[kernel.identifiers.validate_rfc], verbose_name="RFC"
                     ),
                 ),
                 ("email", models.EmailField(blank=True, max_length=254, verbose_name="correo institucional")),
@@ -560,7 +560,7 @@ class Migration(migrations.Migration):
                 ("maternal_surname", models.CharField(blank=True, max_length=80, verbose_name="segundo apellido")),
                 (
                     "curp",
-                    models.CharField(max_length=18, validators=[portal.identifiers.validate_curp], verbose_name="CURP"),
+                    models.CharField(max_length=18, validators=[kernel.identifiers.validate_curp], verbose_name="CURP"),
                 ),
                 (
                     "birth_date",
@@ -579,7 +579,7 @@ class Migration(migrations.Migration):
                 (
                     "rfc",
                     models.CharField(
-                        blank=True, max_length=13, validators=[portal.identifiers.validate_rfc], verbose_name="RFC"
+                        blank=True, max_length=13, validators=[kernel.identifiers.validate_rfc], verbose_name="RFC"
                     ),
                 ),
                 ("email", models.EmailField(blank=True, max_length=254, verbose_name="correo institucional")),

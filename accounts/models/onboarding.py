@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.identifiers import validate_curp, validate_rfc
+from kernel.identifiers import validate_curp, validate_rfc
 
 
 def private_upload_path(instance, filename):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
-from portal.identifiers import validate_curp
+from kernel.identifiers import validate_curp
 
 
 class Profile(models.Model):

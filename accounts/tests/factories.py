@@ -3,7 +3,7 @@ from stdnum.mx import curp as stdnum_curp
 
 from accounts.models import Profile, User
 from agreements.tests.factories import InstitutionFactory, pdf_upload, png_upload  # noqa: F401 - shared with onboarding tests
-from portal.sample_files import pdf_bytes, png_bytes
+from kernel.sample_files import pdf_bytes, png_bytes
 
 PASSWORD = "Una-Clave-De-Prueba-2026"
 _LETTERS = "BCDFGHJKLMNPQRSTVWXZ"  # consonants only: never one of CURP's forbidden words
@@ -52,7 +52,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 # --- Onboarding helpers ----------------------------------------------------------------------
 
-# Files that pass the content checks of portal.documents (one source: portal.sample_files).
+# Files that pass the content checks of kernel.documents (one source: kernel.sample_files).
 PDF_BYTES = pdf_bytes()
 PNG_BYTES = png_bytes()
 

@@ -10,7 +10,7 @@ from accounts.models import Profile, User
 from accounts.tests.factories import UserFactory, profile
 from agreements.models import Institution
 from agreements.tests.factories import CommissionFactory, InstitutionFactory
-from portal.scoping import scope_queryset
+from kernel.scoping import scope_queryset
 
 pytestmark = pytest.mark.django_db
 

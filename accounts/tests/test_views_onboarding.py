@@ -133,7 +133,7 @@ def test_a_signed_scan_is_downloaded_under_its_detected_type(member, reviewer, c
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.models import OnboardingSettings
-    from portal.sample_files import jpeg_bytes
+    from kernel.sample_files import jpeg_bytes
 
     settings = OnboardingSettings.load()
     settings.require_signed_letter_scan = True

@@ -5,7 +5,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import portal.identifiers
+import kernel.identifiers
 
 
 class Migration(migrations.Migration):
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 (
                     "rfc",
                     models.CharField(
-                        db_index=True, max_length=13, validators=[portal.identifiers.validate_rfc], verbose_name="RFC"
+                        db_index=True, max_length=13, validators=[kernel.identifiers.validate_rfc], verbose_name="RFC"
                     ),
                 ),
                 ("address", models.TextField(blank=True, verbose_name="domicilio")),
@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
                 (
                     "rfc",
                     models.CharField(
-                        max_length=13, unique=True, validators=[portal.identifiers.validate_rfc], verbose_name="RFC"
+                        max_length=13, unique=True, validators=[kernel.identifiers.validate_rfc], verbose_name="RFC"
                     ),
                 ),
                 ("address", models.TextField(blank=True, verbose_name="domicilio")),

@@ -65,7 +65,7 @@ def pdf_upload(name="documento.pdf", data=None, text="Prueba"):
     """An uploaded PDF that passes the portal's content checks (or ``data`` as given)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from portal.sample_files import pdf_bytes
+    from kernel.sample_files import pdf_bytes
 
     return SimpleUploadedFile(name, pdf_bytes(text) if data is None else data, content_type="application/pdf")
 
@@ -73,6 +73,6 @@ def pdf_upload(name="documento.pdf", data=None, text="Prueba"):
 def png_upload(name="firma.png"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from portal.sample_files import png_bytes
+    from kernel.sample_files import png_bytes
 
     return SimpleUploadedFile(name, png_bytes(), content_type="image/png")

@@ -9,7 +9,7 @@ from accounts.tests.factories import PASSWORD, UserFactory, profile
 from agreements import services
 from agreements.models import LinkOfficer, Signatory
 from agreements.tests.factories import CommissionFactory, InstitutionFactory, make_agreement
-from portal.sample_files import png_bytes
+from kernel.sample_files import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from accounts.tests.factories import UserFactory, profile
 from agreements import services
 from agreements.models import Agreement, Document
 from agreements.tests.factories import make_agreement, pdf_upload
-from portal.tests import hostile_files as hostile
+from kernel.tests import hostile_files as hostile
 
 pytestmark = pytest.mark.django_db
 

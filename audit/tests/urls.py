@@ -11,8 +11,9 @@ from django.template import RequestContext, Template
 from django.urls import include, path
 
 from agreements.models import Institution
+from audit.access import history_log_required
 from audit.context import mark_object
-from portal import access
+from kernel import access
 from portal.urls import urlpatterns as portal_patterns
 
 OBJECT_PAGE = Template(
@@ -75,7 +76,7 @@ def failing_write(request):
         raise RuntimeError("simulated failure after a write")
 
 
-@access.permission("portal.view_history_log")
+@history_log_required
 def auditors_only(request):
     return HttpResponse("ok")
 

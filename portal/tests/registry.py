@@ -225,7 +225,7 @@ def _obligation(institution):
 def _pdf(name="prueba.pdf"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from portal.sample_files import pdf_bytes
+    from kernel.sample_files import pdf_bytes
 
     return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
@@ -245,7 +245,7 @@ def _signatory(institution, tag=None):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from agreements import services
-    from portal.sample_files import png_bytes
+    from kernel.sample_files import png_bytes
 
     return services.signatory_submit(
         institution=institution,

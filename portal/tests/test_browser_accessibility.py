@@ -69,7 +69,7 @@ def history_log_starts(username):
     """The history log's filtered views, for those who read it: the demo's renewed agreement and
     one person's changes to several kinds of record broke them once, and links alone reach only
     the unfiltered first page (by then full of the crawl's own accesses)."""
-    if not User.objects.get(username=username).has_perm("portal.view_history_log"):
+    if not User.objects.get(username=username).has_perm("audit.view_history_log"):
         return ()
     return ("/bitacora/?kind=change", "/bitacora/?user=inst1.admin", "/bitacora/?object_type=agreements.agreement")
 

@@ -21,7 +21,7 @@ from accounts.services import profile_create
 from accounts.tests.factories import UserFactory
 from agreements.models import Institution
 from agreements.tests.factories import InstitutionFactory
-from portal.access import PUBLIC
+from kernel.access import PUBLIC
 
 from .registry import TENANT_MODELS, URL_KWARGS, unique_tag
 from .routes import kwarg_values, portal_routes

@@ -1,6 +1,6 @@
 """Every route for every built-in profile, checked against the capability table.
 
-The expected answer is derived, not listed: a route's declared rule (portal.access) and the
+The expected answer is derived, not listed: a route's declared rule (kernel.access) and the
 permissions the capability table (accounts/capabilities.py) gives the profile decide whether
 the profile may use it. Allowed: the page answers (no 403/404/5xx); refused: 403 for GET and POST.
 So a route added by any feature is covered as soon as it exists, and a view that forgets its
@@ -14,7 +14,7 @@ from accounts.capabilities import BUILTIN_PROFILES, PORTAL_APPS, permission_name
 from accounts.models import Profile
 from accounts.tests.factories import UserFactory, profile
 from agreements.tests.factories import CommissionFactory, InstitutionFactory
-from portal.access import PUBLIC, SIGNED_IN
+from kernel.access import PUBLIC, SIGNED_IN
 
 from .routes import kwarg_values, portal_routes
 

@@ -97,7 +97,7 @@ def grow_agreements(world, n):
 
 
 def grow_notifications(world, n):
-    from portal.notifications.services import notify
+    from kernel.notifications.services import notify
 
     for _ in range(n):
         notify(recipients=list(world.viewers.values()), template="bienvenida", context={})

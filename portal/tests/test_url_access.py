@@ -1,4 +1,4 @@
-"""Deny by default: every route of the portal declares who may use it (portal/access.py), and an
+"""Deny by default: every route of the portal declares who may use it (kernel/access.py), and an
 anonymous visitor reaches nothing but the explicit allowlist (login, password reset, language,
 health). Routes come from the live URLconf, so a route added by any feature is walked too."""
 
@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from agreements.tests.factories import InstitutionFactory
-from portal.access import PUBLIC
+from kernel.access import PUBLIC
 
 from .routes import PUBLIC_ALLOWLIST, kwarg_values, missing_kwargs, portal_routes
 
@@ -17,7 +17,7 @@ def test_every_portal_route_is_named_and_declares_its_access_rule():
     unnamed = [r.pattern for r in routes if not r.name]
     undeclared = [r.name or r.pattern for r in routes if r.access_rule is None]
     assert unnamed == [], f"Routes without a name (the walk tests need one): {unnamed}"
-    assert undeclared == [], f"Routes without an access rule (use portal.access): {undeclared}"
+    assert undeclared == [], f"Routes without an access rule (use kernel.access): {undeclared}"
 
 
 def test_every_url_kwarg_has_a_factory_in_the_registry():

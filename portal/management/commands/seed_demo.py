@@ -6,7 +6,7 @@ from accounts import demo as accounts_demo
 from accounts import demo_onboarding
 from agreements import demo as agreements_demo
 from audit import demo as audit_demo
-from portal.notifications import demo as notifications_demo
+from kernel.notifications import demo as notifications_demo
 
 # Each step receives a shared dict and adds what later steps need. Later features append here.
 STEPS = [

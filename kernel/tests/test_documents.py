@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from portal import documents
-from portal.sample_files import jpeg_bytes, pdf_bytes, png_bytes
-from portal.tests import hostile_files as hostile
+from kernel import documents
+from kernel.sample_files import jpeg_bytes, pdf_bytes, png_bytes
+from kernel.tests import hostile_files as hostile
 
 
 @pytest.fixture(autouse=True)

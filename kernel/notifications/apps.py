@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     """The notification outbox (kernel): e-mail and in-app messages written with the causing event."""
 
-    name = "portal.notifications"
+    name = "kernel.notifications"
     label = "notifications"
     verbose_name = _("Notificaciones")
 

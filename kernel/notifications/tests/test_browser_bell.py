@@ -1,7 +1,7 @@
 import pytest
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from portal.notifications.services import notify
+from kernel.notifications.services import notify
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from portal import access
+from kernel import access
 
 from . import selectors, services
 from .models import Notification

@@ -14,4 +14,4 @@ def test_templates(settings):
 
 @pytest.fixture
 def failing_mail(settings):
-    settings.EMAIL_BACKEND = "portal.notifications.tests.backends.FailingBackend"
+    settings.EMAIL_BACKEND = "kernel.notifications.tests.backends.FailingBackend"

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from accounts.tests.factories import UserFactory
-from portal.notifications.models import Notification
+from kernel.notifications.models import Notification
 
 from .factories import InAppNotificationFactory, NotificationFactory
 

@@ -2,7 +2,7 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from portal.notifications.models import Notification
+from kernel.notifications.models import Notification
 
 
 class NotificationFactory(factory.django.DjangoModelFactory):

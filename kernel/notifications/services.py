@@ -14,7 +14,9 @@ to decide) instead of sending it again.
 
 import functools
 import logging
-from datetime import timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -22,9 +24,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.signals import setting_changed
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.dispatch import receiver
 from django.template import Context, Engine, engines
+from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -41,7 +44,7 @@ INTERRUPTED = "Envío interrumpido: el mensaje pudo haber salido. Revise antes d
 
 
 @receiver(setting_changed)
-def _forget_engine(*, setting, **kwargs):
+def _forget_engine(*, setting: str, **kwargs: Any) -> None:
     if setting == "TEMPLATES":
         _text_engine.cache_clear()
 
@@ -49,7 +52,7 @@ def _forget_engine(*, setting, **kwargs):
 @functools.cache
 def _text_engine() -> Engine:
     """The project's template engine without HTML escaping: notifications are plain text."""
-    default = engines["django"].engine
+    default = cast(DjangoTemplates, engines["django"]).engine
     return Engine(
         dirs=default.dirs,
         app_dirs=default.app_dirs,
@@ -71,7 +74,14 @@ def render(template: str, context: dict) -> tuple[str, str]:
 
 
 @transaction.atomic
-def notify(*, recipients, template: str, context: dict, related=None, channels=("email", "inapp")) -> list:
+def notify(
+    *,
+    recipients: Iterable[Any],
+    template: str,
+    context: dict[str, Any],
+    related: Model | None = None,
+    channels: Sequence[str] = ("email", "inapp"),
+) -> list[Notification]:
     """Tell ``recipients`` (users) something, rendered from ``templates/notifications/<template>/``
     (``subject.txt`` and ``body.txt``, in Spanish). ``related`` is the object it concerns.
 
@@ -81,7 +91,7 @@ def notify(*, recipients, template: str, context: dict, related=None, channels=(
     unknown = set(channels) - set(Notification.Channel.values)
     if unknown:
         raise ValueError(f"Unknown notification channels: {sorted(unknown)}")
-    related_fields = {}
+    related_fields: dict[str, Any] = {}
     if related is not None:
         related_fields = {
             "related_type": ContentType.objects.get_for_model(related),
@@ -172,7 +182,7 @@ def notification_deliver(*, notification_id: int) -> tuple[str, float | None]:
     return "sent", None
 
 
-def _record_failure(row, exc) -> tuple[str, float | None]:
+def _record_failure(row: Notification, exc: Exception) -> tuple[str, float | None]:
     error = f"{type(exc).__name__}: {exc}"[:1000]
     logger.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, error)
     if row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
@@ -196,7 +206,7 @@ def _record_failure(row, exc) -> tuple[str, float | None]:
     return "retry", wait
 
 
-def notification_sweep(*, now=None) -> list[int]:
+def notification_sweep(*, now: datetime | None = None) -> list[int]:
     """The beat job's work: report rows a crashed sender left behind, and list the due rows.
 
     Idempotent. Rows stuck in ``sending`` longer than ``NOTIFICATION_CLAIM_TIMEOUT_SECONDS`` are
@@ -217,7 +227,7 @@ def notification_sweep(*, now=None) -> list[int]:
 
 
 @transaction.atomic
-def notification_resend(*, notification, actor) -> Notification:
+def notification_resend(*, notification: Notification, actor: Any) -> Notification:
     """A commission administrator sends a failed e-mail row again (a fresh round of attempts)."""
     row = Notification.objects.select_for_update().get(pk=notification.pk)
     if row.channel != Notification.Channel.EMAIL or row.status != Notification.Status.FAILED:
@@ -238,14 +248,14 @@ def notification_resend(*, notification, actor) -> Notification:
     return row
 
 
-def notification_mark_read(*, notification, actor) -> None:
+def notification_mark_read(*, notification: Notification, actor: Any) -> None:
     """Mark one of ``actor``'s own in-app notifications as read (idempotent)."""
     if notification.recipient_id != actor.pk:
         raise ValidationError(_("Solo puede marcar sus propias notificaciones."))
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def notification_mark_all_read(*, actor) -> int:
+def notification_mark_all_read(*, actor: Any) -> int:
     """Mark every unread in-app notification of ``actor`` as read; returns how many."""
     return Notification.objects.filter(
         recipient=actor, channel=Notification.Channel.INAPP, read_at__isnull=True

@@ -8,7 +8,7 @@ import pydyf
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, EncodedStreamObject, NameObject, TextStringObject
 
-from portal.sample_files import pdf_bytes, png_bytes
+from kernel.sample_files import pdf_bytes, png_bytes
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"><script>alert(document.cookie)</script></svg>'
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from agreements.tests.factories import InstitutionFactory
-from portal.notifications import services, tasks
-from portal.notifications.models import Notification
+from kernel.notifications import services, tasks
+from kernel.notifications.models import Notification
 
 from .factories import NotificationFactory
 
@@ -189,7 +189,7 @@ def test_mark_read_only_touches_ones_own_rows():
 @pytest.mark.django_db(transaction=True)
 def test_a_row_is_sent_once_even_when_workers_race(settings):
     """Several workers (threads, each with its own database connection) get the same rows at once."""
-    settings.EMAIL_BACKEND = "portal.notifications.tests.backends.SlowBackend"
+    settings.EMAIL_BACKEND = "kernel.notifications.tests.backends.SlowBackend"
     rows = NotificationFactory.create_batch(3)
     workers = 4
     barrier = threading.Barrier(workers)

@@ -2,7 +2,7 @@
 
 - ``validate_upload(file, kinds=..., max_bytes=...)`` judges the size, the type the first bytes claim
   (never the name or the browser's content type) and then parses the whole file as that type
-  (``portal.upload_content``: active PDF content, polyglots, bombs); it raises ``ValidationError``
+  (``kernel.upload_content``: active PDF content, polyglots, bombs); it raises ``ValidationError``
   in Spanish.
 - ``store_private(file, folder=...)`` writes the bytes to the default storage (private: it has no
   URL) under a random name with the detected type's extension and returns a ``StoredFile`` with
@@ -24,7 +24,7 @@ from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from portal import upload_content
+from kernel import upload_content
 
 # kind -> (content type, extension, magic-byte check)
 KINDS = {

@@ -2,7 +2,7 @@
 
     data = render_pdf("pdf/curu.html", {"request": ...})
 
-The returned bytes are the document; callers store them (``portal.documents`` for private storage)
+The returned bytes are the document; callers store them (``kernel.documents`` for private storage)
 and record their SHA-256 with ``sha256_hex``.
 """
 

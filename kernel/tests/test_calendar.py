@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from portal import calendar
+from kernel import calendar
 
 # The agreements app registers its NonWorkingDay table, so the calendar reads the database.
 pytestmark = pytest.mark.django_db

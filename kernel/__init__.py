@@ -1,0 +1,1 @@
+"""The shared kernel, below the apps: it imports no app but ``audit`` (docs/development.md)."""
