@@ -14,7 +14,6 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -27,6 +26,7 @@ from portal.documents import store_private
 from portal.identifiers import curp_birth_date, curp_sex, normalize_curp, normalize_rfc, validate_curp, validate_rfc
 from portal.notifications.services import notify
 from portal.pdf import render_pdf
+from portal.site import absolute_url
 
 from . import selectors
 from .models import (
@@ -526,8 +526,7 @@ def activation_link_send(*, user, actor) -> str:
         template="account_activation",
         context={
             "user": user,
-            "site_url": settings.PORTAL_SITE_URL,
-            "path": reverse("account_activate", args=[raw]),
+            "link": absolute_url(reverse("account_activate", args=[raw])),
             "expires_at": token.expires_at,
         },
         related=user,

@@ -33,6 +33,7 @@ EVENT_LABELS = {
     "password_change": _("cambio de contraseña"),
     "password_reset": _("restablecimiento de contraseña"),
     "password_reset_requested": _("solicitud de restablecimiento de contraseña"),
+    "password_reset_throttled": _("solicitud de restablecimiento de contraseña rechazada por exceso"),
     "session_expired": _("sesión expirada"),
     "session_replaced": _("sesión reemplazada por otra"),
 }

@@ -9,6 +9,7 @@ PRODUCTION_ENV = {
     "DEBUG": "False",
     "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
     "ALLOWED_HOSTS": "portal.example.gob.mx",
+    "PORTAL_SITE_URL": "https://portal.example.gob.mx",
     "DATABASE_URL": "postgres://portal:secret@127.0.0.1:5432/portal",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "AUDIT_SEAL_KEY": "y" * 20 + "-production-like-seal-key-0123456789",
@@ -42,3 +43,19 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_site_url():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "PORTAL_SITE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        {k: v for k, v in PRODUCTION_ENV.items() if k != "PORTAL_SITE_URL"}, DJANGO_SETTINGS_MODULE="portal.settings"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "PORTAL_SITE_URL" in result.stderr

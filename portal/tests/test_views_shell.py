@@ -108,13 +108,16 @@ def test_password_change_requires_the_old_password(client, login):
     assert user.check_password("Otra-Clave-Segura-77")
 
 
-def test_password_reset_mails_a_link_that_sets_a_new_password(client, django_capture_on_commit_callbacks):
+def test_password_reset_mails_a_link_that_sets_a_new_password(client, settings, django_capture_on_commit_callbacks):
+    settings.PORTAL_SITE_URL = "https://portal.example.gob.mx"
     user = UserFactory(email="persona@prueba.gob.mx")
     with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
         response = client.post("/cuenta/contrasena/restablecer/", {"email": "persona@prueba.gob.mx"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/cuenta/contrasena/restablecer/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(
+        r"https://portal\.example\.gob\.mx(/cuenta/contrasena/restablecer/\S+/)", mail.outbox[0].body
+    ).group(1)
     form_url = client.get(link)["Location"]  # Django swaps the token for a session marker
     response = client.post(
         form_url, {"new_password1": "Nueva-Clave-Segura-88", "new_password2": "Nueva-Clave-Segura-88"}
