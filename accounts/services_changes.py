@@ -141,7 +141,7 @@ def account_change_resubmit(*, change: AccountChangeRequest, actor, reason, new_
 
 
 def _locked_submitted(change, actor):
-    check_reviewer(actor, change.institution)
+    check_reviewer(actor, change)
     change = AccountChangeRequest.objects.select_for_update().select_related("user").get(pk=change.pk)
     if change.status != Status.SUBMITTED:
         _refuse(_("Sólo se puede resolver una solicitud en revisión."), "wrong_state")
