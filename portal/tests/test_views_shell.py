@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 DEMO_PASSWORD = "Portal-Demo-2026"
 DEMO_DASHBOARDS = {
     "comision.admin": "Tablero de administración de la Comisión",
+    "comision.admin2": "Tablero de administración de la Comisión",
     "comision.revisor": "Tablero de revisión",
     "comision.auditor": "Tablero de auditoría",
     "inst1.admin": "Administración de ISSE",
@@ -70,8 +71,8 @@ def test_institution_dashboard_counts_only_its_own_accounts(client, demo):
 def test_seed_demo_is_idempotent(demo):
     counts = User.objects.count()
     call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    # Seven demo accounts plus the one the approved demo account request created.
-    assert User.objects.count() == counts == 8
+    # Eight demo accounts plus the one the approved demo account request created.
+    assert User.objects.count() == counts == 9
 
 
 def test_seed_demo_refuses_without_debug(settings):
@@ -155,3 +156,9 @@ def test_healthz_answers_without_login(client):
 def test_browser_language_does_not_override_spanish(client):
     html = client.get("/cuenta/entrar/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="es-MX">' in html
+
+
+def test_the_demo_has_two_commission_administrators(demo):
+    # Anyone can suspend an administrator by typing wrong passwords; the other one lifts it.
+    admins = User.objects.filter(profile__code="commission_admin", status=User.Status.ACTIVE)
+    assert set(admins.values_list("username", flat=True)) == {"comision.admin", "comision.admin2"}
