@@ -122,5 +122,5 @@ def test_demo_accounts_get_one_welcome_notification_however_often_the_demo_is_se
     for _ in range(2):
         call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
     welcomes = Notification.objects.filter(template="bienvenida", channel="inapp")
-    assert welcomes.count() == 7
+    assert welcomes.count() == 8  # one per demo account
     assert welcomes.first().subject == "Bienvenida al Portal de Convenios"
