@@ -36,6 +36,17 @@ def django_db_modify_db_settings(postgresql_proc):
     )
 
 
+@pytest.fixture(autouse=True)
+def _empty_shared_cache():
+    """Each test starts with no rate-limit counters (the "shared" cache is this process's memory
+    in tests, so counts would otherwise carry over from one test to the next)."""
+    from django.core.cache import caches
+
+    caches["shared"].clear()
+    yield
+    caches["shared"].clear()
+
+
 @pytest.fixture
 def commission(db):
     from agreements.tests.factories import CommissionFactory

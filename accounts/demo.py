@@ -77,6 +77,17 @@ DEMO_USERS = [
         "Coordinador de Sistemas",
     ),
     ("inst2.analista", "member2", "analyst", "Rosa", "Cruz", "Díaz", "CUDR950630MYNRZS02", "Analista de datos"),
+    # A second commission administrator: one can lift the other's lockout suspension.
+    (
+        "comision.admin2",
+        "commission",
+        "commission_admin",
+        "Tomás",
+        "Ibarra",
+        "Quiroz",
+        "IAQT870923HCLBRM06",
+        "Subtitular de la Unidad de Plataforma",
+    ),
 ]
 
 

@@ -8,10 +8,21 @@ register(
     # --- Sign-in: lockout, sessions, activation (short names kept, see audit.events) ----------
     EventType("lock", AUTH, _("bloqueo de cuenta"), detail=("until", "minutes")),
     EventType("suspension", AUTH, _("suspensión de cuenta"), detail=("reason", "logins_ended")),
-    EventType("reactivation", AUTH, _("reactivación de cuenta"), detail=("reason",)),
+    EventType(
+        "reactivation",
+        AUTH,
+        _("reactivación de cuenta"),
+        detail=("reason", "by", "previous_status", "status", "was_locked"),
+    ),
     EventType("session_expired", AUTH, _("sesión expirada"), detail=("reason",)),
     EventType("session_replaced", AUTH, _("sesión reemplazada por otra"), detail=("logins_ended",)),
     EventType("account_activated", AUTH, _("cuenta activada")),
+    EventType(
+        "password_reset_throttled",
+        AUTH,
+        _("solicitud de restablecimiento de contraseña rechazada por exceso"),
+        detail=("limits", "requests_by_address", "requests_by_client"),
+    ),
     # --- Profile catalog and users' profiles ----------------------------------------------------
     EventType("profile_created", BUSINESS, _("perfil creado"), detail=("code", "scope", "permissions")),
     EventType("profile_updated", BUSINESS, _("perfil modificado"), detail=("scope", "added", "removed")),

@@ -143,7 +143,8 @@ def attempt_login(*, request, username, password) -> User:
     the lock meanwhile would queue every attempt behind it). The decision itself only uses the
     state read under the lock.
     """
-    from .services import account_suspend_for_lockout  # services import this module's settings
+    # services import this module's settings
+    from .services import account_suspend_for_lockout, commission_admin_lockout_alert
 
     name = normalize(username)
     if request is not None:
@@ -216,6 +217,8 @@ def attempt_login(*, request, username, password) -> User:
                     user=user,
                     detail={"until": state.locked_until.isoformat(), "minutes": float(settings.PORTAL_LOCKOUT_MINUTES)},
                 )
+                if user is not None:
+                    commission_admin_lockout_alert(user=user, kind="lock", at=now, until=state.locked_until)
             else:
                 refusal = LoginRefused(LoginRefused.INVALID)
             state.save()

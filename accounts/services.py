@@ -13,8 +13,8 @@ from kernel.notifications.services import notify
 
 from . import lockout
 from .capabilities import ALL_PORTAL_PERMISSIONS, BUILTIN_PROFILES, PORTAL_APPS
-from .models import Profile, User
-from .selectors import institution_admins
+from .models import ConfidentialityLetter, Profile, User
+from .selectors import commission_admins, institution_admins
 from .sessions import end_sessions, end_user_sessions
 
 
@@ -307,6 +307,7 @@ def account_suspend_for_lockout(*, user) -> User:
     user._change_reason = "lockout"
     user.save(update_fields=["status", "status_changed_at"])
     ended = end_user_sessions(user=user)
+    alerted = commission_admin_lockout_alert(user=user, kind="suspension", at=user.status_changed_at)
     audit.record_event(
         category="auth",
         action="suspension",
@@ -318,12 +319,93 @@ def account_suspend_for_lockout(*, user) -> User:
     )
     recipients = [user]
     if user.institution_id is not None:
-        recipients += [a for a in institution_admins(institution=user.institution) if a.pk != user.pk]
+        recipients += [a for a in institution_admins(institution=user.institution) if a.pk not in {user.pk, *alerted}]
     notify(
         recipients=recipients,
         template="account_suspended",
         context={"account": user, "suspended_at": user.status_changed_at},
         related=user,
+    )
+    return user
+
+
+def commission_admin_lockout_alert(*, user, kind: str, at, until=None) -> set[int]:
+    """Tell the other commission administrators that one of them was locked or suspended by the
+    lockout policy (``kind``: "lock" or "suspension"). Anyone can trigger it by typing wrong
+    passwords for an administrator's username, so the others must know at once: they can lift it
+    (or a server operator can: ``manage.py account_reactivate``). Returns the ids told."""
+    if user.profile_id is None or user.profile.code != "commission_admin":
+        return set()
+    others = list(commission_admins().exclude(pk=user.pk).order_by("pk"))
+    if others:
+        notify(
+            recipients=others,
+            template="commission_admin_locked",
+            context={"account": user, "kind": kind, "at": at, "until": until},
+            related=user,
+        )
+    return {other.pk for other in others}
+
+
+def reactivated_status(user) -> str:
+    """The status a reactivated account returns to: active if it accepted its confidentiality
+    letter (and any required signed scan was validated), else pending_letter."""
+    has_letter = ConfidentialityLetter.objects.filter(
+        user=user, kind="user", scan_status__in=["not_required", "valid"]
+    ).exists()
+    return User.Status.ACTIVE if has_letter else User.Status.PENDING_LETTER
+
+
+@transaction.atomic
+def account_reactivate_by_operator(*, username: str, operator: str, reason: str) -> User:
+    """A server operator lifts a lockout suspension or lock (``manage.py account_reactivate``).
+
+    The way back when nobody who could do it in the portal can sign in, e.g. every commission
+    administrator suspended by someone typing wrong passwords for their usernames. There is no
+    portal user acting: the history log names the operator (``operator``, their OS user and host)
+    and keeps the reason. Raises ``User.DoesNotExist`` for an unknown username and
+    ``ValidationError`` when there is nothing to lift or no reason.
+    """
+    reason = (reason or "").strip()
+    operator = (operator or "").strip()
+    if not reason:
+        raise ValidationError(_("Indique el motivo de la reactivación."), code="reason_required")
+    if not operator:
+        raise ValueError("The operator must be named")
+    name = User.normalize_username(username)
+    # Same lock order as a login attempt (throttle row, then user row): no deadlock.
+    state = lockout._locked_row(name)
+    user = User.objects.select_for_update().get(username=name)
+    previous = user.status
+    locked = state.locked_until is not None and state.locked_until > timezone.now()
+    if previous == User.Status.CANCELLED:
+        raise ValidationError(_("La cuenta está cancelada; no se reactiva."), code="cancelled")
+    if previous != User.Status.SUSPENDED and not locked and state.suspended_at is None:
+        lockout.clear(username=name)  # drop the empty row _locked_row made
+        raise ValidationError(_("La cuenta no está suspendida ni bloqueada."), code="nothing_to_lift")
+    if previous == User.Status.SUSPENDED:
+        # Back to the live status it had before the suspension (its history says which).
+        before = user.history.filter(status__in=User.LIVE_STATUSES).order_by("-history_date").first()
+        user.status = before.status if before is not None else reactivated_status(user)
+        user.status_changed_at = timezone.now()
+        user._history_user = None  # no portal user: the operator is named in the reason and the event
+        user._change_reason = f"operador {operator}: {reason}"[:100]
+        user.save(update_fields=["status", "status_changed_at"])
+    lockout.clear(username=name)
+    audit.record_event(
+        category="auth",
+        action="reactivation",
+        actor=None,
+        username=user.username,
+        institution=user.institution,
+        target=user,
+        detail={
+            "reason": reason,
+            "by": f"operador del servidor {operator} (manage.py account_reactivate)",
+            "previous_status": previous,
+            "status": user.status,
+            "was_locked": locked,
+        },
     )
     return user
 

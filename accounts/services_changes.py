@@ -15,8 +15,8 @@ from audit.services import record_event
 from kernel.notifications.services import notify
 
 from . import selectors
-from .models import CANCELLATION_GRACE, AccountChangeRequest, ConfidentialityLetter, Profile, User
-from .services import account_reactivate, user_set_profile
+from .models import CANCELLATION_GRACE, AccountChangeRequest, Profile, User
+from .services import account_reactivate, reactivated_status, user_set_profile
 from .services_onboarding import check_reviewer, due_date_for
 from .sessions import end_user_sessions
 
@@ -142,7 +142,7 @@ def account_change_resubmit(*, change: AccountChangeRequest, actor, reason, new_
 
 
 def _locked_submitted(change, actor):
-    check_reviewer(actor, change.institution)
+    check_reviewer(actor, change)
     change = AccountChangeRequest.objects.select_for_update().select_related("user").get(pk=change.pk)
     if change.status != Status.SUBMITTED:
         _refuse(_("Sólo se puede resolver una solicitud en revisión."), "wrong_state")
@@ -223,9 +223,6 @@ def account_change_approve(*, change, actor, note=""):
         _set_status(user, User.Status.CANCELLED, actor)
         end_user_sessions(user=user)
     elif change.kind == Kind.REACTIVATION:
-        has_letter = ConfidentialityLetter.objects.filter(
-            user=user, kind="user", scan_status__in=["not_required", "valid"]
-        ).exists()
-        _reactivate(user, actor, User.Status.ACTIVE if has_letter else User.Status.PENDING_LETTER, change)
+        _reactivate(user, actor, reactivated_status(user), change)
     _decide(change, actor, Status.APPROVED, (note or "").strip(), "account_change_approved")
     return change

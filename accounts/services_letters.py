@@ -257,7 +257,7 @@ def letter_scan_review(*, letter: ConfidentialityLetter, actor, valid: bool, not
     from .services_onboarding import check_reviewer
 
     letter = ConfidentialityLetter.objects.select_for_update().select_related("user").get(pk=letter.pk)
-    check_reviewer(actor, letter.institution)
+    check_reviewer(actor, letter)
     if letter.scan_status != ConfidentialityLetter.ScanStatus.PENDING_REVIEW:
         raise ValidationError(_("No hay un escaneo pendiente de validar."), code="wrong_state")
     note = (note or "").strip()

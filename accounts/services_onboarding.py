@@ -15,12 +15,12 @@ import secrets
 from datetime import datetime, timedelta
 from typing import NoReturn
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from audit.services import record_event
 from kernel import calendar
@@ -28,6 +28,7 @@ from kernel.documents import store_private
 from kernel.identifiers import curp_birth_date, curp_sex, normalize_curp, normalize_rfc, validate_curp, validate_rfc
 from kernel.notifications.services import notify
 from kernel.pdf import render_pdf
+from kernel.site import absolute_url
 
 from . import selectors
 from .models import (
@@ -378,16 +379,44 @@ def account_request_withdraw(*, request: AccountRequest, actor) -> AccountReques
 # --- Review ----------------------------------------------------------------------------------
 
 
-def check_reviewer(actor, institution):
-    """Reviewers are commission staff; nobody decides a request of their own institution."""
-    if not (actor.has_platform_scope and actor.has_perm("portal.review_requests")):
+OWN_MATTER = _lazy("Nadie resuelve una solicitud que presentó o que trata sobre su propia cuenta.")
+
+
+def is_reviewer(actor) -> bool:
+    """Reviewers are commission staff with the review permission."""
+    return bool(actor.is_authenticated and actor.has_platform_scope and actor.has_perm("portal.review_requests"))
+
+
+def is_own_matter(actor, item) -> bool:
+    """Four eyes: ``item`` (an account request, an account change or a confidentiality letter)
+    was filed by ``actor``, or is about ``actor``: the same user, or a person with the same CURP."""
+    people = {getattr(item, field, None) for field in ("created_by_id", "user_id", "account_id")}
+    if actor.pk in people:
+        return True
+    curps = {getattr(item, "curp", "")}
+    if getattr(item, "user_id", None) is not None:
+        curps.add(item.user.curp)
+    own_curp = (actor.curp or "").upper()
+    return bool(own_curp) and own_curp in {(curp or "").upper() for curp in curps}
+
+
+def can_decide(actor, item) -> bool:
+    """Whether ``actor`` may decide ``item``: a reviewer, and not their own matter. Commission
+    staff's requests are decided by another commission reviewer. The services enforce it
+    (``check_reviewer``); pages ask it to show or hide the decision controls."""
+    return is_reviewer(actor) and not is_own_matter(actor, item)
+
+
+def check_reviewer(actor, item):
+    """Raise PermissionDenied unless ``can_decide(actor, item)``."""
+    if not is_reviewer(actor):
         raise PermissionDenied
-    if actor.institution_id is not None and actor.institution_id == institution.pk:
-        raise PermissionDenied(_("Nadie puede resolver una solicitud de su propia institución."))
+    if is_own_matter(actor, item):
+        raise PermissionDenied(OWN_MATTER)
 
 
 def _locked_submitted(request, actor):
-    check_reviewer(actor, request.institution)
+    check_reviewer(actor, request)
     req = AccountRequest.objects.select_for_update().get(pk=request.pk)
     if req.status != Status.SUBMITTED:
         _refuse(_("Sólo se puede revisar una solicitud en revisión."), "wrong_state")
@@ -524,8 +553,7 @@ def activation_link_send(*, user, actor) -> str:
         template="account_activation",
         context={
             "user": user,
-            "site_url": settings.PORTAL_SITE_URL,
-            "path": reverse("account_activate", args=[raw]),
+            "link": absolute_url(reverse("account_activate", args=[raw])),
             "expires_at": token.expires_at,
         },
         related=user,

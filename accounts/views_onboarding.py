@@ -63,10 +63,6 @@ def _get_request(request, pk):
         raise Http404 from None
 
 
-def _is_reviewer(user):
-    return user.has_platform_scope and user.has_perm("portal.review_requests")
-
-
 def _client_ip(request):
     return request.META.get("REMOTE_ADDR") or None
 
@@ -145,7 +141,7 @@ def account_request_detail(request, request_pk):
         "req": req,
         "rows": rows,
         "is_owner": is_owner,
-        "is_reviewer": _is_reviewer(user) and user.institution_id != req.institution_id,
+        "can_decide": onboarding.can_decide(user, req),
         "upload_form": DocumentUploadForm() if is_owner and req.is_editable else None,
         "problems": onboarding.submission_problems(req) if is_owner and req.is_editable else [],
         "history": req.history.select_related("history_user").order_by("-history_date")[:50],
@@ -252,9 +248,9 @@ def review_queue(request):
 @access.permission("portal.review_requests")
 def account_request_review(request, request_pk):
     req = _get_request(request, request_pk)
-    own_institution = request.user.institution_id == req.institution_id
+    can_decide = onboarding.can_decide(request.user, req)
     decision_form = DecisionForm()
-    if request.method == "POST" and not own_institution:
+    if request.method == "POST" and can_decide:
         action = request.POST.get("action")
         try:
             if action == "check":
@@ -295,7 +291,8 @@ def account_request_review(request, request_pk):
             "req": req,
             "documents": documents,
             "decision_form": decision_form,
-            "own_institution": own_institution,
+            "can_decide": can_decide,
+            "own_matter": onboarding.is_own_matter(request.user, req),
             "specimen_url": reverse("account_request_specimen", args=[req.pk]) if req.signatory_id else None,
             "letter_code": RequiredDocument.REQUEST_LETTER,
         },
@@ -560,7 +557,7 @@ def account_change_detail(request, change_pk):
     except AccountChangeRequest.DoesNotExist:
         raise Http404 from None
     user = request.user
-    is_reviewer = _is_reviewer(user) and user.institution_id != change.institution_id
+    is_reviewer = onboarding.can_decide(user, change)
     is_owner = user.has_perm("portal.manage_institution") and user.institution_id == change.institution_id
     decision_form = DecisionForm(request.POST or None) if is_reviewer else None
     resubmit_form = None
@@ -595,7 +592,7 @@ def account_change_detail(request, change_pk):
             "change": change,
             "decision_form": decision_form,
             "resubmit_form": resubmit_form,
-            "own_institution": _is_reviewer(user) and user.institution_id == change.institution_id,
+            "own_matter": onboarding.is_reviewer(user) and onboarding.is_own_matter(user, change),
             "history": change.history.select_related("history_user").order_by("-history_date")[:50],
         },
     )

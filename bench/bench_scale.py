@@ -368,6 +368,7 @@ def start_gunicorn(log_path):
         "DEBUG": "False",
         "SECRET_KEY": "bench-" + "x" * 60,
         "AUDIT_SEAL_KEY": "bench-seal-" + "y" * 40,
+        "PORTAL_SITE_URL": "https://portal.example.gob.mx",
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DB_CONN_MAX_AGE": "600",
     }

@@ -1,10 +1,12 @@
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts import lockout
+from accounts import lockout, throttle
 from kernel.notifications.services import notify
+from kernel.site import absolute_url, site_domain, site_url
 
 
 class LockoutMessagesMixin:
@@ -38,11 +40,24 @@ class PortalAdminAuthenticationForm(LockoutMessagesMixin, AdminAuthenticationFor
 
 
 class PortalPasswordResetForm(PasswordResetForm):
-    """Reset e-mails only go to accounts that may sign in (suspended or cancelled ones get nothing)."""
+    """Reset e-mails only go to accounts that may sign in (suspended or cancelled ones get nothing).
+
+    Requests are rate-limited per address and per client (accounts/throttle.py); the answer is
+    the same whether the address exists, is throttled or not. The link is built from
+    ``PORTAL_SITE_URL`` (portal/site.py), never from the request's Host header.
+    """
 
     def get_users(self, email):
         return (u for u in super().get_users(email) if u.status in u.LIVE_STATUSES)
 
+    def save(self, *, request=None, **kwargs):
+        if not throttle.password_reset_allowed(email=self.cleaned_data["email"], request=request):
+            return
+        kwargs.update(domain_override=site_domain(), use_https=site_url().startswith("https://"))
+        super().save(request=request, **kwargs)
+
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         """Through the outbox like every other message (templates/notifications/password_reset/)."""
+        path = reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        context = {"user": context["user"], "link": absolute_url(path)}
         notify(recipients=[context["user"]], template="password_reset", context=context, channels=("email",))

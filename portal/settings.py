@@ -146,10 +146,32 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Dashboard figures are cached this long (seconds; 0 computes them on every view). The cache is
-# each process's own memory: nothing to run, and no outage of a shared cache can break a page.
+# Dashboard figures are cached this long (seconds; 0 computes them on every view). The default
+# cache is each process's own memory: nothing to run, and no outage of a shared cache can break a
+# page. Counters that must hold across every app server (the password-reset rate limit) use the
+# "shared" cache: Redis when REDIS_URL is set (production), this process's memory in the demo.
 PORTAL_FIGURE_CACHE_SECONDS = env.int("PORTAL_FIGURE_CACHE_SECONDS", default=300)
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
+REDIS_URL = env("REDIS_URL", default="")  # also the Celery broker, below
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"},
+    "shared": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},  # a page never hangs on it
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal-shared"}
+    ),
+}
+
+# Password reset ("¿Olvidó su contraseña?"): at most this many requests per e-mail address and
+# per client IP within PORTAL_RESET_WINDOW_SECONDS; beyond that the same answer is shown and
+# nothing is sent (accounts/throttle.py).
+PORTAL_RESET_LIMIT_PER_ADDRESS = env.int("PORTAL_RESET_LIMIT_PER_ADDRESS", default=3)
+PORTAL_RESET_LIMIT_PER_CLIENT = env.int("PORTAL_RESET_LIMIT_PER_CLIENT", default=10)
+PORTAL_RESET_WINDOW_SECONDS = 60 * 60
 
 # Lockout (000, OCTAVA 5): failures counted per normalised username, never per IP. At
 # PORTAL_LOCKOUT_FAILURES failures within PORTAL_LOCKOUT_MINUTES the account is locked that long;
@@ -247,12 +269,15 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-# Absolute address of the portal, for links in e-mails (activation links).
-PORTAL_SITE_URL = env("PORTAL_SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
+# Absolute address of the portal: every link in an e-mail is built from it (portal/site.py),
+# never from the request's Host header. Required outside the demo (https in production).
+if DEBUG:
+    PORTAL_SITE_URL = env("PORTAL_SITE_URL", default=f"http://127.0.0.1:{PORT}").rstrip("/")
+else:
+    PORTAL_SITE_URL = env("PORTAL_SITE_URL").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Portal de Convenios <no-responder@portal.local>")
 
 # --- Celery ---------------------------------------------------------------------------------
-REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

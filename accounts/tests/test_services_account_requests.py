@@ -282,24 +282,53 @@ def test_edit_refused_once_submitted(submitted, inst_admin):
     assert exc.value.code == "wrong_state"
 
 
-def test_a_reviewer_of_the_requesting_institution_never_decides(inst_admin, commission, agreement):
-    # The commission asks an account for its own staff: its own reviewers cannot decide it.
+@pytest.fixture
+def commission_staff_request(commission, agreement):
+    """The commission administrator files an account for a member of the commission's own staff."""
     commission_admin = UserFactory(institution=commission, profile=profile("commission_admin"))
-    own_reviewer = UserFactory(institution=commission, profile=profile("commission_reviewer"))
     signatory = make_signatory(institution=commission, full_name="Titular de la Comisión")
-    agreement.parties.filter(role="commission")  # the commission is already a party
     req = svc.account_request_create(
         institution=commission,
         actor=commission_admin,
         data=request_data(agreement, signatory, requested_profile=profile("commission_reviewer")),
     )
     upload_all(req, commission_admin)
-    svc.account_request_submit(request=req, actor=commission_admin)
-    for actor in (own_reviewer, commission_admin):
-        with pytest.raises(PermissionDenied):
-            svc.account_request_approve(request=req, actor=actor)
-        with pytest.raises(PermissionDenied):
-            svc.account_request_reject(request=req, actor=actor, reason="x")
+    return svc.account_request_submit(request=req, actor=commission_admin)
+
+
+def test_another_commission_reviewer_decides_a_commission_staff_request(commission_staff_request, commission):
+    req = commission_staff_request
+    colleague = UserFactory(institution=commission, profile=profile("commission_reviewer"))
+    assert svc.can_decide(colleague, req)
+    for doc in req.documents.all():
+        svc.request_document_check(document=doc, actor=colleague, valid=True)
+    svc.account_request_approve(request=req, actor=colleague)
+    req.refresh_from_db()
+    assert req.status == "approved" and req.decided_by == colleague
+    assert req.account.institution == commission
+
+
+def test_the_filer_never_decides_their_own_filing(commission_staff_request):
+    req = commission_staff_request
+    filer = req.created_by  # a commission administrator: a reviewer of everyone else's requests
+    assert svc.is_reviewer(filer) and not svc.can_decide(filer, req)
+    with pytest.raises(PermissionDenied):
+        svc.account_request_approve(request=req, actor=filer)
+    with pytest.raises(PermissionDenied):
+        svc.account_request_reject(request=req, actor=filer, reason="x")
+    with pytest.raises(PermissionDenied):
+        svc.request_document_check(document=req.documents.first(), actor=filer, valid=True)
+    req.refresh_from_db()
+    assert req.status == "submitted"
+
+
+def test_nobody_decides_a_request_for_an_account_of_their_own(commission_staff_request, commission):
+    # A reviewer with the CURP of the person the request is about (a second account asked for them).
+    req = commission_staff_request
+    same_person = UserFactory(institution=commission, profile=profile("commission_reviewer"), curp=req.curp)
+    assert not svc.can_decide(same_person, req)
+    with pytest.raises(PermissionDenied):
+        svc.account_request_return(request=req, actor=same_person, reason="x")
 
 
 def test_institution_admin_cannot_decide(submitted, inst_admin):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts import services_changes as svc
 from accounts.models import AccountChangeRequest, User
+from accounts.services_onboarding import can_decide
 from accounts.tests.factories import UserFactory, profile
 
 pytestmark = pytest.mark.django_db
@@ -193,9 +194,26 @@ def test_return_resubmit_reject_and_wrong_state(target, inst_admin, reviewer):
         svc.account_change_approve(change=change, actor=reviewer)
 
 
-def test_own_institution_reviewer_cannot_decide(commission, reviewer):
+def test_a_commission_reviewer_decides_a_change_about_a_colleague_filed_by_another(commission, reviewer):
     colleague = UserFactory(institution=commission, profile=profile("analyst"))
     admin = UserFactory(institution=commission, profile=profile("commission_admin"))
     change = svc.account_change_request(user=colleague, actor=admin, kind=Kind.SUSPENSION, reason="x")
     with pytest.raises(PermissionDenied):
+        svc.account_change_approve(change=change, actor=admin)  # the filer
+    svc.account_change_approve(change=change, actor=reviewer)
+    colleague.refresh_from_db()
+    assert colleague.status == User.Status.SUSPENDED
+
+
+def test_nobody_decides_a_change_about_themselves(commission, reviewer):
+    admin = UserFactory(institution=commission, profile=profile("commission_admin"))
+    change = svc.account_change_request(
+        user=reviewer, actor=admin, kind=Kind.PROFILE_CHANGE, new_profile=profile("auditor"), reason="x"
+    )
+    assert not can_decide(reviewer, change)
+    with pytest.raises(PermissionDenied):
         svc.account_change_approve(change=change, actor=reviewer)
+    with pytest.raises(PermissionDenied):
+        svc.account_change_reject(change=change, actor=reviewer, reason="x")
+    change.refresh_from_db()
+    assert change.status == AccountChangeRequest.Status.SUBMITTED

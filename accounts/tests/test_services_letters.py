@@ -134,15 +134,20 @@ def test_signed_scan_required_keeps_account_pending_until_validated(pending, rev
     assert pending.status == User.Status.ACTIVE
 
 
-def test_scan_review_refused_for_own_institution(commission, pending):
+def test_nobody_validates_the_scan_of_their_own_letter(commission, reviewer):
     settings = OnboardingSettings.load()
     settings.require_signed_letter_scan = True
     settings.save()
-    letter = accept(pending)
-    letters.letter_scan_upload(letter=letter, actor=pending, file=pdf_upload())
-    same_institution_reviewer = UserFactory(institution=pending.institution, profile=profile("commission_reviewer"))
+    newcomer = UserFactory(
+        institution=commission, profile=profile("commission_reviewer"), status=User.Status.PENDING_LETTER
+    )
+    letter = accept(newcomer)
+    letters.letter_scan_upload(letter=letter, actor=newcomer, file=pdf_upload())
     with pytest.raises(PermissionDenied):
-        letters.letter_scan_review(letter=letter, actor=same_institution_reviewer, valid=True)
+        letters.letter_scan_review(letter=letter, actor=newcomer, valid=True)
+    letters.letter_scan_review(letter=letter, actor=reviewer, valid=True)  # a colleague of the commission may
+    newcomer.refresh_from_db()
+    assert newcomer.status == User.Status.ACTIVE
 
 
 def test_only_commission_staff_sign_the_link_officer_variant(commission, member):

@@ -1,16 +1,20 @@
 """Reactivation by the commission, and what a password reset does not do."""
 
+import io
 import re
 
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 
+from accounts.management.commands.account_reactivate import operator_name
 from accounts.models import LoginThrottle, User
 from accounts.services import account_reactivate
 from accounts.tests.factories import PASSWORD, UserFactory, profile
 from accounts.tests.lockout_helpers import WRONG, attempt, expire_lock, lock, outcome
+from kernel.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +155,84 @@ def test_reactivation_may_return_to_pending_letter_and_clear_lockout_serves_othe
     lockout.clear_lockout(user=suspended, actor=commission_admin)
     assert not LoginThrottle.objects.filter(username="ana.lopez").exists()
     assert outcome(attempt(client, "ana.lopez", PASSWORD)) == "in"
+
+
+# --- The server operator's way back (manage.py account_reactivate) ----------------------------
+
+
+def run_reactivate(*args):
+    out = io.StringIO()
+    call_command("account_reactivate", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_an_operator_reactivates_a_suspended_account_from_the_server(client, suspended, auth_events):
+    out = run_reactivate("Ana.Lopez", "--reason", "Ticket MESA-4410: nadie de la Comisión puede entrar")
+    assert "ana.lopez" in out
+    suspended.refresh_from_db()
+    assert suspended.status == User.Status.ACTIVE  # the status it had before the suspension
+    latest = suspended.history.first()
+    assert latest.history_user is None
+    assert latest.history_change_reason.startswith(f"operador {operator_name()}: Ticket MESA-4410")
+    event = auth_events.of("reactivation")[0]
+    assert event["actor"] is None
+    assert event["detail"]["reason"] == "Ticket MESA-4410: nadie de la Comisión puede entrar"
+    assert operator_name() in event["detail"]["by"] and "account_reactivate" in event["detail"]["by"]
+    assert not LoginThrottle.objects.filter(username="ana.lopez").exists()
+    assert not AccessAttempt.objects.filter(username="ana.lopez").exists()
+    assert outcome(attempt(client, "ana.lopez", WRONG)) == "invalid"  # a first failure again
+    assert outcome(attempt(client, "ana.lopez", PASSWORD)) == "in"
+
+
+def test_an_operator_lifts_a_lock(client, auth_events):
+    UserFactory(username="ana.lopez")
+    lock(client, "ana.lopez")
+    run_reactivate("ana.lopez", "--reason", "Bloqueo provocado por terceros")
+    assert outcome(attempt(client, "ana.lopez", PASSWORD)) == "in"
+    assert auth_events.of("reactivation")[0]["detail"]["was_locked"] is True
+
+
+def test_the_operator_command_refuses_unknown_usernames_and_needs_a_reason(suspended):
+    with pytest.raises(CommandError, match="No existe una cuenta con el usuario 'nadie'"):
+        run_reactivate("nadie", "--reason", "x")
+    with pytest.raises(CommandError, match="motivo"):
+        run_reactivate("ana.lopez", "--reason", "  ")
+    with pytest.raises(CommandError):
+        run_reactivate("ana.lopez")  # --reason is required
+    suspended.refresh_from_db()
+    assert suspended.status == User.Status.SUSPENDED
+    active = UserFactory(username="activa")
+    with pytest.raises(CommandError, match="no está suspendida ni bloqueada"):
+        run_reactivate("activa", "--reason", "x")
+    assert not LoginThrottle.objects.filter(username=active.username).exists()
+
+
+# --- Other commission administrators hear when one of them is locked or suspended -------------
+
+
+def test_the_other_commission_administrators_are_told_of_a_lock_and_a_suspension(
+    client, commission, commission_admin, django_capture_on_commit_callbacks
+):
+    second = UserFactory(username="comision.admin2", institution=commission, profile=profile("commission_admin"))
+    reviewer = UserFactory(institution=commission, profile=profile("commission_reviewer"))
+    with django_capture_on_commit_callbacks(execute=True):
+        lock(client, "comision.admin")
+    alerts = Notification.objects.filter(template="commission_admin_locked")
+    assert {n.recipient for n in alerts} == {second}  # not the locked one, not a reviewer
+    email = alerts.get(channel="email")
+    assert "comision.admin" in email.subject and "bloqueada" in email.subject
+    assert mail.outbox and mail.outbox[-1].to == [second.email]
+
+    expire_lock("comision.admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outcome(attempt(client, "comision.admin", WRONG)) == "suspended"
+    suspension = alerts.filter(subject__contains="suspendida")
+    assert {n.recipient for n in suspension} == {second}
+    assert "account_reactivate" in suspension.get(channel="email").body
+    assert not Notification.objects.filter(recipient=reviewer).exists()
+    # One message each about the suspension: the alert, not also the institution's generic notice.
+    assert not Notification.objects.filter(recipient=second, template="account_suspended").exists()
+
+
+def test_no_alert_when_someone_else_is_locked(client, commission_admin, suspended):
+    assert not Notification.objects.filter(template="commission_admin_locked").exists()

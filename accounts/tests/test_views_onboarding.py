@@ -193,3 +193,55 @@ def test_review_queue_mixes_account_and_change_requests_by_due_date_across_pages
     assert "Persona00" in first and change.folio in first  # 15 earlier ones, then the change, ...
     assert "Persona29" in second and "Persona29" not in first and change.folio not in second
     assert first.index("Persona14") < first.index(change.folio) < first.index("Persona15")
+
+
+def test_the_decision_controls_show_only_to_a_reviewer_who_may_decide(commission, agreement, reviewer, login):
+    from accounts.tests.factories import make_signatory
+    from accounts.tests.test_services_account_requests import request_data, upload_all
+
+    filer = UserFactory(institution=commission, profile=profile("commission_admin"))
+    req = svc.account_request_create(
+        institution=commission,
+        actor=filer,
+        data=request_data(agreement, make_signatory(institution=commission), requested_profile=profile("analyst")),
+    )
+    upload_all(req, filer)
+    svc.account_request_submit(request=req, actor=filer)
+    review_url = reverse("account_request_review", args=[req.pk])
+
+    client = login(filer)
+    page = client.get(review_url).content.decode()
+    assert "otra persona revisora debe resolverla" in page
+    assert 'name="decision"' not in page and 'value="check"' not in page
+    assert "Revisar y resolver" not in client.get(reverse("account_request_detail", args=[req.pk])).content.decode()
+    client.post(review_url, {"action": "decide", "decision": "reject", "reason": "x"})
+    req.refresh_from_db()
+    assert req.status == AccountRequest.Status.SUBMITTED
+
+    client.logout()
+    client = login(reviewer)  # a colleague of the commission
+    page = client.get(review_url).content.decode()
+    assert 'name="decision"' in page and 'value="check"' in page
+    assert "otra persona revisora" not in page
+    assert "Revisar y resolver" in client.get(reverse("account_request_detail", args=[req.pk])).content.decode()
+
+
+def test_a_change_about_oneself_shows_no_decision_form(commission, reviewer, login):
+    from accounts import services_changes as changes
+    from accounts.models import AccountChangeRequest
+
+    admin = UserFactory(institution=commission, profile=profile("commission_admin"))
+    change = changes.account_change_request(
+        user=reviewer,
+        actor=admin,
+        kind=AccountChangeRequest.Kind.PROFILE_CHANGE,
+        new_profile=profile("auditor"),
+        reason="x",
+    )
+    url = reverse("account_change_detail", args=[change.pk])
+    client = login(reviewer)
+    page = client.get(url).content.decode()
+    assert "otra persona revisora debe resolverla" in page and 'name="decision"' not in page
+    client.logout()
+    other = UserFactory(institution=commission, profile=profile("commission_reviewer"))
+    assert 'name="decision"' in login(other).get(url).content.decode()

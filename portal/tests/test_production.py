@@ -74,6 +74,7 @@ def production_env(**extra):
         SECRET_KEY="y" * 60,
         AUDIT_SEAL_KEY="z" * 60,
         ALLOWED_HOSTS="portal.example.gob.mx",
+        PORTAL_SITE_URL="https://portal.example.gob.mx",
         DATABASE_URL="postgres://portal:secret@127.0.0.1:5432/portal",
         REDIS_URL="redis://127.0.0.1:6379/0",
         DJANGO_SETTINGS_MODULE="portal.settings",

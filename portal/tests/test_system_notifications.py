@@ -185,6 +185,7 @@ def stack(postgresql_proc, django_db_setup, django_db_blocker, tmp_path):
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=f"postgres://{pg['user']}:{password}@{pg['host']}:{pg['port']}/{DATABASE}",
         REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        PORTAL_SITE_URL=f"https://127.0.0.1:{web_port}",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp_port),
         EMAIL_TIMEOUT="10",

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 DEMO_PASSWORD = "Portal-Demo-2026"
 DEMO_DASHBOARDS = {
     "comision.admin": "Tablero de administración de la Comisión",
+    "comision.admin2": "Tablero de administración de la Comisión",
     "comision.revisor": "Tablero de revisión",
     "comision.auditor": "Tablero de auditoría",
     "inst1.admin": "Administración de ISSE",
@@ -70,8 +71,8 @@ def test_institution_dashboard_counts_only_its_own_accounts(client, demo):
 def test_seed_demo_is_idempotent(demo):
     counts = User.objects.count()
     call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    # Seven demo accounts plus the one the approved demo account request created.
-    assert User.objects.count() == counts == 8
+    # Eight demo accounts plus the one the approved demo account request created.
+    assert User.objects.count() == counts == 9
 
 
 def test_seed_demo_refuses_without_debug(settings):
@@ -108,13 +109,16 @@ def test_password_change_requires_the_old_password(client, login):
     assert user.check_password("Otra-Clave-Segura-77")
 
 
-def test_password_reset_mails_a_link_that_sets_a_new_password(client, django_capture_on_commit_callbacks):
+def test_password_reset_mails_a_link_that_sets_a_new_password(client, settings, django_capture_on_commit_callbacks):
+    settings.PORTAL_SITE_URL = "https://portal.example.gob.mx"
     user = UserFactory(email="persona@prueba.gob.mx")
     with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
         response = client.post("/cuenta/contrasena/restablecer/", {"email": "persona@prueba.gob.mx"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/cuenta/contrasena/restablecer/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(
+        r"https://portal\.example\.gob\.mx(/cuenta/contrasena/restablecer/\S+/)", mail.outbox[0].body
+    ).group(1)
     form_url = client.get(link)["Location"]  # Django swaps the token for a session marker
     response = client.post(
         form_url, {"new_password1": "Nueva-Clave-Segura-88", "new_password2": "Nueva-Clave-Segura-88"}
@@ -152,3 +156,9 @@ def test_healthz_answers_without_login(client):
 def test_browser_language_does_not_override_spanish(client):
     html = client.get("/cuenta/entrar/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="es-MX">' in html
+
+
+def test_the_demo_has_two_commission_administrators(demo):
+    # Anyone can suspend an administrator by typing wrong passwords; the other one lifts it.
+    admins = User.objects.filter(profile__code="commission_admin", status=User.Status.ACTIVE)
+    assert set(admins.values_list("username", flat=True)) == {"comision.admin", "comision.admin2"}

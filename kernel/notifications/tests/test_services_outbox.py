@@ -161,7 +161,7 @@ def test_sweep_queues_due_rows_and_reports_rows_a_crashed_worker_left(settings):
 
 def test_one_time_links_are_erased_once_sent(django_capture_on_commit_callbacks):
     user = UserFactory()
-    context = {"user": user, "protocol": "https", "domain": "portal.example", "uid": "MQ", "token": "secreto-123"}
+    context = {"user": user, "link": "https://portal.example/cuenta/contrasena/restablecer/MQ/secreto-123/"}
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(recipients=[user], template="password_reset", context=context)  # both channels asked
     assert "secreto-123" in mail.outbox[0].body

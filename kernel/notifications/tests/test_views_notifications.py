@@ -97,14 +97,15 @@ def test_commission_admin_sees_failed_emails_and_resends_one(
     assert len(mail.outbox) == 1
 
 
-def test_password_reset_goes_through_the_outbox(client, django_capture_on_commit_callbacks):
+def test_password_reset_goes_through_the_outbox(client, settings, django_capture_on_commit_callbacks):
+    settings.PORTAL_SITE_URL = "https://portal.example.gob.mx"
     user = UserFactory(email="restablecer@prueba.gob.mx")
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/cuenta/contrasena/restablecer/", {"email": "restablecer@prueba.gob.mx"})
     row = Notification.objects.get(recipient=user)
     assert (row.template, row.channel, row.status) == ("password_reset", "email", "sent")
     assert mail.outbox[0].subject == "Restablecimiento de contraseña del Portal de Convenios"
-    assert "http://testserver/cuenta/contrasena/restablecer/" in mail.outbox[0].body
+    assert "https://portal.example.gob.mx/cuenta/contrasena/restablecer/" in mail.outbox[0].body
 
 
 def test_a_missing_or_malformed_notification_id_answers_404(client, login, commission_admin):
@@ -121,5 +122,5 @@ def test_demo_accounts_get_one_welcome_notification_however_often_the_demo_is_se
     for _ in range(2):
         call_command("seed_demo", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
     welcomes = Notification.objects.filter(template="bienvenida", channel="inapp")
-    assert welcomes.count() == 7
+    assert welcomes.count() == 8  # one per demo account
     assert welcomes.first().subject == "Bienvenida al Portal de Convenios"
