@@ -172,6 +172,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.axes_lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]  # masked in post_data
 AXES_VERBOSE = False
+# Axes records the client IP of each attempt with the history log's function, not its own
+# django-ipware reading (which trusted a client's X-Forwarded-For with no proxy in front).
+AXES_CLIENT_IP_CALLABLE = "audit.requestinfo.client_ip"
 SILENCED_SYSTEM_CHECKS = [
     # axes.W006 asks for "ip_address" among the lockout parameters; the portal counts per
     # username on purpose (DESIGN.md, security invariants).
@@ -337,7 +340,8 @@ if DEBUG:
 else:
     AUDIT_SEAL_KEY = env("AUDIT_SEAL_KEY")
 # How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, use the
-# socket's address). Only these are trusted when finding the client IP (django-ipware).
+# socket's address). Only their entries are trusted when finding the client IP
+# (audit.requestinfo.client_ip, used by every part of the portal that reads it).
 AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
 AUDIT_ACCESS_LOG_ENABLED = True
 AUDIT_SKIP_PATHS = ("/healthz",)
