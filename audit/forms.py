@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from portal.calendar import typed_date_validators
 from portal.widgets import CompactSelect
 
 from .selectors import TimelineFilters, object_types
@@ -27,8 +28,10 @@ class TimelineFilterForm(forms.Form):
     institution = forms.ModelChoiceField(
         label=_("Institución"), required=False, queryset=None, empty_label=_("Todas"), widget=CompactSelect
     )
-    date_from = forms.DateField(label=_("Desde"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Hasta"), required=False, widget=DateInput())
+    date_from = forms.DateField(
+        label=_("Desde"), required=False, widget=DateInput(), validators=typed_date_validators()
+    )
+    date_to = forms.DateField(label=_("Hasta"), required=False, widget=DateInput(), validators=typed_date_validators())
     kind = forms.ChoiceField(label=_("Tipo de registro"), required=False, choices=KIND_CHOICES)
     object_type = forms.ChoiceField(label=_("Tipo de objeto"), required=False)
     object_id = forms.CharField(label=_("Id del objeto"), required=False, max_length=64)

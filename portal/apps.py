@@ -13,5 +13,8 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from . import lookups
+
+        lookups.register()
         # portal is the last installed app: every other app's permissions exist by now.
         post_migrate.connect(_sync_profiles, sender=self, dispatch_uid="portal_sync_profiles")
