@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every response to a signed-in user and on every download.
+    "portal.middleware.NoStoreMiddleware",
     # One access event per request of a signed-in user and per login attempt (history log).
     "audit.middleware.AccessLogMiddleware",
     # Deny by default: every view needs a signed-in user unless marked login_not_required.
