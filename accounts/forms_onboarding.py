@@ -1,6 +1,7 @@
 """Forms for account requests, review, activation, the confidentiality letter and account changes."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -208,6 +209,18 @@ class LetterTemplateForm(forms.ModelForm):
 
 
 class OnboardingSettingsForm(forms.ModelForm):
+    # Sensible limits: a deadline of 2,147,483,648 business days was accepted (on SQLite) and then
+    # no due date could be computed; zero hours would make every activation link dead on arrival.
+    BOUNDS = {"sla_business_days": (1, 60), "activation_hours": (1, 24 * 30)}
+
     class Meta:
         model = OnboardingSettings
         fields = ["sla_business_days", "activation_hours", "require_signed_letter_scan"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in self.BOUNDS.items():
+            field = self.fields[name]
+            field.min_value, field.max_value = low, high
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update(min=low, max=high)

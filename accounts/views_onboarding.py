@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from audit.requestinfo import client_ip
 from kernel import access, documents
 from kernel.documents import attachment_response
 
@@ -61,10 +62,6 @@ def _get_request(request, pk):
         return selectors.account_request_get(user=request.user, pk=pk)
     except AccountRequest.DoesNotExist:
         raise Http404 from None
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR") or None
 
 
 # --- Account requests: institution administrators --------------------------------------------
@@ -376,7 +373,7 @@ def _letter_form(request, kind):
                 phone=data["phone"],
                 id_document=data["id_document"],
                 id_folio=data["id_folio"],
-                ip=_client_ip(request),
+                ip=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
         except ValidationError as exc:

@@ -1,7 +1,9 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from kernel import documents
+from kernel.calendar import MAX_TERM_YEARS, typed_date_validators
 
 from .models import (
     Agreement,
@@ -18,9 +20,16 @@ from .models import (
 
 
 def _dates(form):
-    for field in form.fields.values():
+    """Date inputs in ISO format, limited to the dates the portal computes with (see
+    portal.calendar); a term of years limited likewise, so its end date stays a date."""
+    for name, field in form.fields.items():
         if isinstance(field, forms.DateField):
             field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            field.validators += typed_date_validators()
+        elif name == "term_years":
+            field.max_value = MAX_TERM_YEARS
+            field.validators.append(MaxValueValidator(MAX_TERM_YEARS))
+            field.widget.attrs["max"] = MAX_TERM_YEARS
 
 
 class DateForm(forms.Form):

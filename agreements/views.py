@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from audit.export import csv_safe_row
 from audit.services import record_event
 from kernel import documents as kernel_documents
 from kernel.access import permission
@@ -77,7 +78,7 @@ def _csv_response(filename, header, rows):
     response.write("\ufeff")  # Excel reads UTF-8 with a BOM
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(csv_safe_row(row) for row in rows)
     return response
 
 

@@ -25,6 +25,24 @@ HEADER = [
     "detail",
 ]
 
+# A spreadsheet takes a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A cell value a spreadsheet shows as text: a leading quote before a would-be formula.
+
+    Every CSV the portal writes passes its cells through here (the history log's exports here,
+    the agreements' and signatories' lists through ``csv_safe_row``).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_safe_row(values) -> list:
+    return [csv_safe(value) for value in values]
+
 
 def row_values(row) -> list:
     """A timeline row's values in ``HEADER`` order (a missing HTTP status stays None)."""
@@ -55,7 +73,7 @@ def csv_lines(rows):
     for row in rows:
         values = row_values(row)
         values[HEADER.index("status")] = "" if row.status is None else row.status
-        yield writer.writerow(values)
+        yield writer.writerow(csv_safe_row(values))
 
 
 def json_record(row) -> dict:

@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -14,6 +17,16 @@ KIND_CHOICES = [
     ("business", _("Operaciones")),
     ("change", _("Cambios a registros")),
 ]
+
+
+def _date_bounds() -> list:
+    """Dates an auditor may type: the same 1900-2200 range as kernel.calendar's typed dates
+    (audit imports no other app), so the day after the last one is still a date Python holds."""
+    message = _("Escriba una fecha entre 1900 y 2200.")
+    return [
+        MinValueValidator(dt.date(1900, 1, 1), message=message),
+        MaxValueValidator(dt.date(2200, 12, 31), message=message),
+    ]
 
 
 class CompactSelect(forms.Select):
@@ -54,8 +67,8 @@ class TimelineFilterForm(forms.Form):
     institution = forms.ModelChoiceField(
         label=_("Institución"), required=False, queryset=None, empty_label=_("Todas"), widget=CompactSelect
     )
-    date_from = forms.DateField(label=_("Desde"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Hasta"), required=False, widget=DateInput())
+    date_from = forms.DateField(label=_("Desde"), required=False, widget=DateInput(), validators=_date_bounds())
+    date_to = forms.DateField(label=_("Hasta"), required=False, widget=DateInput(), validators=_date_bounds())
     kind = forms.ChoiceField(label=_("Tipo de registro"), required=False, choices=KIND_CHOICES)
     object_type = forms.ChoiceField(label=_("Tipo de objeto"), required=False)
     object_id = forms.CharField(label=_("Id del objeto"), required=False, max_length=64)

@@ -1,21 +1,39 @@
-"""What the log keeps from a request: client IP (django-ipware), user agent, safe parameters."""
+"""What the log keeps from a request: client IP, user agent, safe parameters."""
+
+import ipaddress
 
 from django.conf import settings
-from ipware import get_client_ip
 
 # Parameter names whose values never reach the log, whatever view receives them.
 SECRET_MARKERS = ("password", "contrasena", "token", "secret", "csrf", "session", "key", "uid")
 MAX_VALUE = 200
 
 
-def client_ip(request) -> str | None:
-    """The client's address, trusting as many proxies as ``AUDIT_TRUSTED_PROXY_COUNT`` says."""
-    count = getattr(settings, "AUDIT_TRUSTED_PROXY_COUNT", 0)
+def _valid_ip(value) -> str | None:
     try:
-        ip, _routable = get_client_ip(request, proxy_count=count or None)
+        return str(ipaddress.ip_address((value or "").strip()))
     except ValueError:
-        ip = None
-    return ip or request.META.get("REMOTE_ADDR") or None
+        return None
+
+
+def client_ip(request) -> str | None:
+    """The client's address: the one place the portal reads it (history log, lockout, letters).
+
+    With ``AUDIT_TRUSTED_PROXY_COUNT`` = 0 (no proxy) it is the socket's address, REMOTE_ADDR:
+    anything a client writes in X-Forwarded-For or X-Real-IP is its own claim and is ignored.
+    With N proxies, each appends the address it received the request from to X-Forwarded-For,
+    so only the last N entries were written by someone trusted and the client is the Nth from
+    the right (the leftmost if there are fewer). A malformed entry falls back to REMOTE_ADDR.
+    """
+    remote = _valid_ip(request.META.get("REMOTE_ADDR"))
+    count = int(getattr(settings, "AUDIT_TRUSTED_PROXY_COUNT", 0) or 0)
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if not forwarded:
+        return remote
+    return _valid_ip(forwarded[-min(count, len(forwarded))]) or remote
 
 
 def user_agent(request) -> str:

@@ -13,6 +13,23 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+# Dates a person may type into any form: wide enough for every agreement and log search, narrow
+# enough that the day after, a term of years or a deadline in business days is still a date
+# Python can hold (9999-12-31 is its last: "until 9999-12-31" was a server error).
+FIRST_TYPED_DATE, LAST_TYPED_DATE = date(1900, 1, 1), date(2200, 12, 31)
+MAX_TERM_YEARS = 100
+
+
+def typed_date_validators() -> list:
+    message = _("Escriba una fecha entre 1900 y 2200.")
+    return [
+        MinValueValidator(FIRST_TYPED_DATE, message=message),
+        MaxValueValidator(LAST_TYPED_DATE, message=message),
+    ]
+
 
 # Each provider takes (start, end) and returns the extra non-working dates in that range.
 _providers: list[Callable[[date, date], Iterable[date]]] = []

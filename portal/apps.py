@@ -13,7 +13,11 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the portal's deployment checks
+        from . import (
+            checks,  # noqa: F401 - registers the portal's deployment checks
+            lookups,
+        )
 
+        lookups.register()
         # portal is the last installed app: every other app's permissions exist by now.
         post_migrate.connect(_sync_profiles, sender=self, dispatch_uid="portal_sync_profiles")

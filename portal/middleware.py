@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import FileResponse
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 
@@ -51,3 +52,26 @@ class AccountStateMiddleware:
             elif stored is None:
                 request.session[RIGHTS_SESSION_KEY] = stamp
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and files with personal data are never kept by a browser or a proxy cache.
+
+    Every response to a signed-in user (detail pages, CURU and letter PDFs, CSV exports, the
+    history log) and every file sent as a download gets ``Cache-Control: private, no-store``
+    unless the view chose its own. Static files never reach it: WhiteNoise, earlier in the
+    chain, answers them with their long-lived caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        download = response.get("Content-Disposition", "").lower().startswith("attachment")
+        if (signed_in or download or isinstance(response, FileResponse)) and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+            response.headers.setdefault("Pragma", "no-cache")
+        return response

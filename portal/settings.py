@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store on every response to a signed-in user and on every download.
+    "portal.middleware.NoStoreMiddleware",
     # One access event per request of a signed-in user and per login attempt (history log).
     "audit.middleware.AccessLogMiddleware",
     # Deny by default: every view needs a signed-in user unless marked login_not_required.
@@ -106,6 +108,17 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo's embedded database, used by several people at once: readers never block the
+    # writer (WAL), a writer waits up to 20 s for another instead of failing, and a transaction
+    # takes the write lock when it begins (a read lock upgraded later failed at once with
+    # "database is locked" when two requests read and then wrote).
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -------------------------------------------------------------------------
@@ -194,6 +207,9 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.axes_lockout_response"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]  # masked in post_data
 AXES_VERBOSE = False
+# Axes records the client IP of each attempt with the history log's function, not its own
+# django-ipware reading (which trusted a client's X-Forwarded-For with no proxy in front).
+AXES_CLIENT_IP_CALLABLE = "audit.requestinfo.client_ip"
 SILENCED_SYSTEM_CHECKS = [
     # axes.W006 asks for "ip_address" among the lockout parameters; the portal counts per
     # username on purpose (DESIGN.md, security invariants).
@@ -362,7 +378,8 @@ if DEBUG:
 else:
     AUDIT_SEAL_KEY = env("AUDIT_SEAL_KEY")
 # How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, use the
-# socket's address). Only these are trusted when finding the client IP (django-ipware).
+# socket's address). Only their entries are trusted when finding the client IP
+# (audit.requestinfo.client_ip, used by every part of the portal that reads it).
 AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
 AUDIT_ACCESS_LOG_ENABLED = True
 AUDIT_SKIP_PATHS = ("/healthz",)
