@@ -207,12 +207,17 @@ def _rows_by_id(table: str, id_column: str, columns: list[str], ids: list[int]) 
     quote = connection.ops.quote_name
     select = ", ".join(quote(c) for c in columns)
     position = columns.index(id_column)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {select} FROM {quote(table)} WHERE {quote(id_column)} = ANY(%s)",  # noqa: S608 - catalogue names
-            [ids],
-        )
-        return {row[position]: row for row in cursor.fetchall()}
+    found = {}
+    for start in range(0, len(ids), 500):  # IN lists, not = ANY: the demo runs on SQLite too
+        chunk = ids[start : start + 500]
+        marks = ", ".join(["%s"] * len(chunk))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {select} FROM {quote(table)} WHERE {quote(id_column)} IN ({marks})",  # noqa: S608 - catalogue names
+                chunk,
+            )
+            found.update((row[position], row) for row in cursor.fetchall())
+    return found
 
 
 def recomputed_entries(size: int) -> Iterator[tuple[MerkleLeaf, bytes | None]]:
