@@ -63,6 +63,7 @@ format: .venv/.installed-dev
 PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=portal.settings DEBUG=False \
 	SECRET_KEY=prod-check-only-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP \
 	AUDIT_SEAL_KEY=prod-check-only-seal-key-0123456789abcdefghijklmnopqrstuvwxyz \
+	AUDIT_CHECKPOINT_KEY=cHJvZC1jaGVjay1vbmx5LWNoZWNrcG9pbnQta2V5ISE= \
 	ALLOWED_HOSTS=portal.example.gob.mx CSRF_TRUSTED_ORIGINS=https://portal.example.gob.mx \
 	PORTAL_SITE_URL=https://portal.example.gob.mx \
 	DATABASE_URL=postgres://portal:secret@127.0.0.1:5432/portal REDIS_URL=redis://127.0.0.1:6379/0

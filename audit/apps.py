@@ -8,7 +8,7 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals, triggers
+        from . import checks, signals, triggers  # noqa: F401 - checks registers itself
 
         signals.connect_celery_signals()
         # Every migrate (and the test database's creation) installs the append-only triggers on

@@ -126,3 +126,71 @@ class Seal(models.Model):
 
     def __str__(self):
         return f"{self.table} #{self.sequence} ({self.first_row_id}-{self.last_row_id})"
+
+
+class LeafLayout(models.Model):
+    """The columns a log table had when some of its rows entered the Merkle tree.
+
+    An entry's bytes name the columns read when it was appended, so a column added to the table
+    later does not change entries already in the tree. Rows are only ever inserted.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    table = models.CharField(_("tabla"), max_length=100)
+    columns = models.JSONField(_("columnas"))
+    digest = models.CharField(_("resumen"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("estructura de hojas")
+        verbose_name_plural = _("estructuras de hojas")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.table} ({len(self.columns)} columnas)"
+
+
+class MerkleLeaf(models.Model):
+    """One leaf of the history log's RFC 6962 Merkle tree: a log row, in the order the sealing job
+    first saw it committed. ``leaf_hash`` is SHA-256(0x00 || the row's entry bytes)."""
+
+    index = models.BigIntegerField(_("hoja"), primary_key=True)
+    table = models.CharField(_("tabla"), max_length=100)
+    row_id = models.BigIntegerField(_("fila"))
+    layout = models.ForeignKey(LeafLayout, on_delete=models.PROTECT, verbose_name=_("estructura"))
+    leaf_hash = models.BinaryField(_("hash de la hoja"))
+
+    class Meta:
+        verbose_name = _("hoja del árbol de la bitácora")
+        verbose_name_plural = _("hojas del árbol de la bitácora")
+        default_permissions = ("view",)
+        constraints = [models.UniqueConstraint(fields=["table", "row_id"], name="audit_leaf_table_row")]
+
+    def __str__(self):
+        return f"#{self.index} {self.table}:{self.row_id}"
+
+
+class Checkpoint(models.Model):
+    """A signed tree head: a C2SP tlog-checkpoint note, kept exactly as signed.
+
+    ``frontier`` holds the roots of the perfect subtrees that make up the tree (its compact
+    range, 32 bytes each, largest first): the next checkpoint extends it without rereading the
+    older leaves.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    tree_size = models.BigIntegerField(_("tamaño del árbol"))
+    root_hash = models.BinaryField(_("raíz"))
+    frontier = models.BinaryField(_("frontera"))
+    key_name = models.CharField(_("llave"), max_length=200)
+    key_id = models.CharField(_("id de la llave"), max_length=8)
+    note = models.TextField(_("checkpoint firmado"))
+    created_at = models.DateTimeField(_("firmado"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("checkpoint de la bitácora")
+        verbose_name_plural = _("checkpoints de la bitácora")
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["tree_size"], name="audit_checkpoint_size")]
+
+    def __str__(self):
+        return f"{self.tree_size} hojas ({self.created_at:%Y-%m-%d %H:%M})"

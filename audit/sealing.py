@@ -222,6 +222,8 @@ class Report:
     seals_verified: int = 0
     unsealed_rows: int = 0
     breaks: list | None = None
+    leaves_verified: int = 0  # the Merkle tree's (audit.tlog.verify_tree)
+    checkpoints_verified: int = 0
 
 
 def _compare_rows(log, seal, rows):

@@ -1,9 +1,18 @@
 from celery import shared_task
 
-from .sealing import seal_all
+from .tlog import mail_checkpoint as mail_latest_checkpoint
+from .tlog import seal_and_checkpoint
 
 
 @shared_task(name="audit.tasks.seal_logs")
 def seal_logs():
-    """Celery beat runs this every 5 minutes (CELERY_BEAT_SCHEDULE in settings)."""
-    return sum(seal.row_count for seal in seal_all())
+    """Celery beat runs this every 5 minutes (CELERY_BEAT_SCHEDULE in settings): HMAC seals, new
+    Merkle leaves, a signed checkpoint."""
+    run = seal_and_checkpoint()
+    return sum(seal.row_count for seal in run.seals)
+
+
+@shared_task(name="audit.tasks.mail_checkpoint")
+def mail_checkpoint():
+    """Daily: the latest signed checkpoint to the history log's readers."""
+    return mail_latest_checkpoint()

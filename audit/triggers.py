@@ -21,7 +21,14 @@ BEGIN
 END
 $$;
 """
-OWN_TABLES = ("audit_accessevent", "audit_event", "audit_seal")
+OWN_TABLES = (
+    "audit_accessevent",
+    "audit_event",
+    "audit_seal",
+    "audit_leaflayout",
+    "audit_merkleleaf",
+    "audit_checkpoint",
+)
 HISTORICAL_PATTERN = r"^[a-z0-9_]+_historical[a-z0-9_]+$"
 
 

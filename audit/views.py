@@ -1,6 +1,6 @@
 import itertools
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -57,4 +57,17 @@ def timeline_csv(request):
         guarded(itertools.chain(head, lines), name="timeline_csv"), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="bitacora-{stamp}.csv"'
+    return response
+
+
+def public_key(request):
+    """The verifier keys of the history log's checkpoints (C2SP vkey lines, current first).
+
+    Public (no sign-in): an outside auditor fetches it to check checkpoints offline. The URLconf
+    that mounts it at /.well-known/bitacora-key declares it public.
+    """
+    from .keys import verifiers
+
+    response = HttpResponse("".join(f"{v.vkey}\n" for v in verifiers()), content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
     return response

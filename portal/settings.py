@@ -391,6 +391,24 @@ AUDIT_PASSWORD_VIEWS = {
     "password_reset": "password_reset_requested",
 }
 
+# Signed checkpoints of the history log's Merkle tree (audit.tlog). The Ed25519 signing key
+# comes from the environment, never the database: AUDIT_CHECKPOINT_KEY (base64 32-byte seed) or
+# AUDIT_CHECKPOINT_KEY_FILE (a file holding it); required when DEBUG is off (deploy check
+# audit.E001). With DEBUG on and neither set, a key is generated on first use under var/.
+AUDIT_CHECKPOINT_KEY = env("AUDIT_CHECKPOINT_KEY", default="")
+AUDIT_CHECKPOINT_KEY_FILE = env("AUDIT_CHECKPOINT_KEY_FILE", default="")
+AUDIT_CHECKPOINT_DEMO_KEY_FILE = str(VAR_DIR / "audit-checkpoint.key") if DEBUG else None
+# The checkpoints' origin line and the key's name (default: "<host of PORTAL_SITE_URL>/bitacora").
+AUDIT_CHECKPOINT_ORIGIN = env("AUDIT_CHECKPOINT_ORIGIN", default="")
+AUDIT_CHECKPOINT_KEY_NAME = env("AUDIT_CHECKPOINT_KEY_NAME", default="")
+# Verifier keys of rotated-out signing keys ("<name>+<hex id>+<base64>", comma-separated): still
+# published at /.well-known/bitacora-key so older checkpoints keep verifying.
+AUDIT_CHECKPOINT_OLD_PUBLIC_KEYS = env.list("AUDIT_CHECKPOINT_OLD_PUBLIC_KEYS", default=[])
+CELERY_BEAT_SCHEDULE["audit-checkpoint-mail"] = {
+    "task": "audit.tasks.mail_checkpoint",
+    "schedule": crontab(hour=6, minute=20),
+}
+
 # --- Demo -----------------------------------------------------------------------------------
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="Portal-Demo-2026")
 

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from audit import views as audit_views
 from kernel import access
 
 from . import views
@@ -53,6 +54,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("idioma/", access.public(set_language), name="set_language"),
+    # The history log's checkpoint verifier keys, for auditors outside the portal.
+    path(".well-known/bitacora-key", access.public(audit_views.public_key), name="bitacora_key"),
     path("cuenta/", include(auth_patterns)),
     path("cuentas/", include("accounts.urls_onboarding")),
     path("notificaciones/", include("kernel.notifications.urls")),

@@ -17,6 +17,8 @@ PUBLIC_ALLOWLIST = {
     "healthz",
     # The one-time link (72 h) an approved account opens to set its password (accounts onboarding).
     "account_activate",
+    # The verifier keys of the history log's signed checkpoints (audit), for outside auditors.
+    "bitacora_key",
 }
 
 

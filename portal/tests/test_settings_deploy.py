@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://portal:secret@127.0.0.1:5432/portal",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "AUDIT_SEAL_KEY": "y" * 20 + "-production-like-seal-key-0123456789",
+    "AUDIT_CHECKPOINT_KEY": "cHJvZHVjdGlvbi1saWtlLWNoZWNrcG9pbnQta2V5ISE=",  # 32 bytes, base64
 }
 
 

@@ -1,13 +1,18 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.sealing import verify_all
+from audit.tlog import verify_tree
 
 
 class Command(BaseCommand):
-    help = "Recalcula todos los sellos de la bitácora; termina con error en la primera ruptura de cada tabla."
+    help = (
+        "Recalcula los sellos HMAC, las hojas del árbol de Merkle y los checkpoints firmados de la bitácora; "
+        "termina con error en la primera ruptura (nombra la primera hoja alterada)."
+    )
 
     def handle(self, *args, **options):
         report = verify_all()
+        report.breaks += verify_tree(report)
         if report.breaks:
             for problem in report.breaks:
                 self.stderr.write(f"RUPTURA: {problem}")
@@ -15,6 +20,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Bitácora íntegra: {report.rows_verified} filas verificadas en {report.seals_verified} sellos"
-                f" ({report.unsealed_rows} filas aún sin sellar)."
+                f" ({report.unsealed_rows} filas aún sin sellar); {report.leaves_verified} hojas del árbol y"
+                f" {report.checkpoints_verified} checkpoints firmados verificados."
             )
         )
