@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-import pyzipper
+import pyzipper  # type: ignore[import-untyped]
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -117,7 +117,7 @@ class Result:
     bytes: int = 0
     sha256: str = ""
     first_errors: list[LineError] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)  # what was accepted but worth saying (BOM, CRLF)
+    notices: list = field(default_factory=list)  # what was accepted but worth saying (BOM, CRLF)
     member_name: str = ""
 
     @property
