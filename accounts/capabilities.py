@@ -25,7 +25,7 @@ SCOPE_README = {
 
 # The commission administrator holds every permission of the portal's own apps.
 ALL_PORTAL_PERMISSIONS = "__all__"
-PORTAL_APPS = ("accounts", "agreements", "audit", "portal", "notifications")
+PORTAL_APPS = ("accounts", "agreements", "audit", "portal", "notifications", "supply")
 
 # Reading agreements and what hangs on them (rows still limited by the profile's scope).
 AGREEMENT_READ = [
@@ -35,6 +35,14 @@ AGREEMENT_READ = [
     "agreements.view_obligation",
     "agreements.view_compliancerecord",
     "agreements.view_signatory",
+]
+
+# Data supply: deliveries, their layouts and catalogs, and the evaluation (rows scoped by profile).
+SUPPLY_READ = [
+    "supply.view_delivery",
+    "supply.view_layout",
+    "supply.view_catalog",
+    "supply.view_evaluation",
 ]
 
 # Account requests, account changes and confidentiality letters (each scoped by the profile).
@@ -63,6 +71,7 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             "portal.review_requests",
             *ONBOARDING_READ,
             *AGREEMENT_READ,
+            *SUPPLY_READ,
             "agreements.view_membership",
             "agreements.view_membernotice",
         ],
@@ -87,6 +96,9 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             "agreements.add_membership",
             "agreements.change_membership",
             "agreements.view_membernotice",
+            *SUPPLY_READ,
+            "supply.add_delivery",
+            "supply.add_catalog",
         ],
         "readme": "its institution's users, requests, link officers, signatories and agreements",
     },
@@ -110,6 +122,7 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             "accounts.view_profile",
             "audit.view_history_log",
             *AGREEMENT_READ,
+            *SUPPLY_READ,
             "agreements.view_membership",
             "agreements.view_membernotice",
         ],

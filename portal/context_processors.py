@@ -10,6 +10,7 @@ NAVIGATION = [
     (_("Documentos requeridos"), "required_document_list", "accounts.change_requireddocument"),
     (_("Convenios"), "agreements:list", "agreements.view_agreement"),
     (_("Cumplimiento"), "agreements:compliance", "agreements.view_compliancerecord"),
+    (_("Entregas de datos"), "supply:list", "supply.view_delivery"),
     (_("Firmas autorizadas"), "agreements:signatory_list", "agreements.view_signatory"),
     (_("Membresías"), "agreements:membership_list", "agreements.view_membership"),
     (_("Avisos a integrantes"), "agreements:member_notice_list", "agreements.view_membernotice"),

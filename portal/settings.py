@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kernel.notifications",
     "agreements",
     "accounts",
+    "supply",
     "portal",
 ]
 
@@ -329,6 +330,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Agreements: expiry reminders, overdue designations, SLA checks (times in America/Mexico_City).
     "agreements-daily": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
+    # Data supply: due and overdue alerts, and delivered files deleted when their retention ends.
+    "supply-daily": {"task": "supply.daily", "schedule": crontab(hour=6, minute=20)},
     # Account requests and changes past their business-day due date, told to the commission daily.
     "accounts-overdue-requests": {"task": "accounts.alert_overdue_requests", "schedule": crontab(hour=7, minute=30)},
 }
@@ -434,3 +437,9 @@ LOGGING = {
         "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
     },
 }
+
+# Data supply (000 Anexo técnico): deliveries up to 2 GB; a zip may expand to 8 GB at most and to
+# 100 times its compressed size (beyond that it is refused as a decompression bomb).
+SUPPLY_MAX_UPLOAD_BYTES = env.int("SUPPLY_MAX_UPLOAD_BYTES", default=2 * 1024**3)
+SUPPLY_MAX_UNCOMPRESSED_BYTES = env.int("SUPPLY_MAX_UNCOMPRESSED_BYTES", default=8 * 1024**3)
+SUPPLY_MAX_ZIP_RATIO = env.int("SUPPLY_MAX_ZIP_RATIO", default=100)

@@ -61,6 +61,7 @@ urlpatterns = [
     path("notificaciones/", include("kernel.notifications.urls")),
     path("bitacora/", include("audit.urls")),
     path("convenios/", include("agreements.urls")),
+    path("suministro/", include("supply.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

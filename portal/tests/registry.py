@@ -322,3 +322,81 @@ TENANT_MODELS.update(
         "agreements.Membership": Tenant(make=_membership, marker=lambda obj: obj.responsible_name),
     }
 )
+
+
+# --- supply (issue 17) -----------------------------------------------------------------------
+
+
+def _supply_layout(institution, tag=None):
+    from supply.models import Layout
+
+    agreement = _agreement(institution, tag)
+    layout = Layout.objects.filter(agreement=agreement).first()
+    return layout or Layout.objects.create(agreement=agreement, code=unique_tag("layout-"), name=f"Layout {tag or ''}")
+
+
+def _supply_delivery(institution, tag=None):
+    from django.utils import timezone
+
+    from supply.models import Delivery
+
+    layout = _supply_layout(institution)
+    member = (
+        institution
+        if not institution.is_commission
+        else layout.agreement.parties.exclude(institution=institution).first().institution
+    )
+    return Delivery.objects.create(
+        agreement=layout.agreement,
+        institution=member,
+        layout=layout,
+        kind=Delivery.Kind.INITIAL,
+        period_start=timezone.localdate(),
+        file_name=f"padron-{tag or unique_tag()}.txt",
+        delivered_by=_user(member),
+        deliverer_name="Persona de prueba",
+        received_at=timezone.now(),
+    )
+
+
+def _supply_catalog(institution, tag=None):
+    from supply.models import Catalog
+
+    return Catalog.objects.create(
+        institution=institution, code=unique_tag("cat-"), name=f"Catálogo {tag or unique_tag()}", version=1
+    )
+
+
+def _supply_evaluation(institution, tag=None):
+    from django.utils import timezone
+
+    from supply.models import Evaluation
+
+    delivery = _supply_delivery(institution, tag)
+    return Evaluation.objects.create(
+        agreement=delivery.agreement,
+        institution=delivery.institution,
+        period_start=timezone.localdate().replace(day=1),
+        due_on=timezone.localdate(),
+        note=f"Nota {tag or ''}",
+    )
+
+
+URL_KWARGS.update(
+    {
+        "delivery_pk": Kwarg(lambda institution: _supply_delivery(institution).pk, model="supply.Delivery"),
+        "decision": Kwarg(lambda institution: "aceptar"),
+        "layout_pk": Kwarg(lambda institution: _supply_layout(institution).pk, model="supply.Layout"),
+        "catalog_pk": Kwarg(lambda institution: _supply_catalog(institution).pk, model="supply.Catalog"),
+        "evaluation_pk": Kwarg(lambda institution: _supply_evaluation(institution).pk, model="supply.Evaluation"),
+    }
+)
+
+TENANT_MODELS.update(
+    {
+        "supply.Delivery": Tenant(make=_supply_delivery, marker=lambda obj: obj.file_name),
+        "supply.Catalog": Tenant(make=_supply_catalog, marker=lambda obj: obj.name),
+        "supply.Layout": Tenant(make=_supply_layout, marker=lambda obj: obj.agreement.folio),
+        "supply.Evaluation": Tenant(make=_supply_evaluation, marker=lambda obj: obj.agreement.folio),
+    }
+)
