@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -134,9 +134,10 @@ def delivery_detail(request, delivery_pk):
 
 
 @permission("supply.decide_delivery")
-@require_POST
 def delivery_decide(request, delivery_pk, decision):
-    delivery = selectors.delivery_get(user=request.user, pk=delivery_pk)
+    delivery = selectors.delivery_get(user=request.user, pk=delivery_pk)  # another tenant's: 404 first
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = forms.DecisionForm(request.POST)
     note = form.data.get("note", "")[:2000]
     try:

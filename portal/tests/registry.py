@@ -373,13 +373,15 @@ def _supply_evaluation(institution, tag=None):
     from supply.models import Evaluation
 
     delivery = _supply_delivery(institution, tag)
-    return Evaluation.objects.create(
+    # One evaluation per agreement, institution and period: a second call for the same
+    # institution (the walk asks for one per route) gets the same row.
+    evaluation, _ = Evaluation.objects.update_or_create(
         agreement=delivery.agreement,
         institution=delivery.institution,
         period_start=timezone.localdate().replace(day=1),
-        due_on=timezone.localdate(),
-        note=f"Nota {tag or ''}",
+        defaults={"due_on": timezone.localdate(), "note": f"Nota {tag or ''}"},
     )
+    return evaluation
 
 
 URL_KWARGS.update(
