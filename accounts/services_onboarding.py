@@ -287,7 +287,7 @@ def submission_problems(req: AccountRequest, *, today=None, documents=True) -> l
             problems.append(_("Ese perfil es exclusivo del personal de la Comisión."))
     if req.agreement_id:
         agreement = req.agreement
-        if agreement.status != agreement.Status.IN_FORCE:
+        if not agreement.is_in_force:
             problems.append(_("El convenio %(folio)s no está vigente.") % {"folio": agreement.folio})
         elif not agreement.parties.filter(institution_id=req.institution_id).exists():
             problems.append(_("Su institución no es parte del convenio %(folio)s.") % {"folio": agreement.folio})

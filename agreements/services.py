@@ -1,8 +1,9 @@
 """Writes on agreements, officers, signatories, memberships and notices.
 
 Every function takes keyword-only arguments and an explicit ``actor`` (None for the system),
-runs in one transaction, checks the source state of a transition, writes through models that
-keep history, records a business event and notifies inside the same transaction.
+runs in one transaction, asks the model whether a transition may happen (the state machines are
+declared on the models), performs it through the model's transition method, saves through models
+that keep history, records a business event and notifies inside the same transaction.
 """
 
 from datetime import date, timedelta
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from audit.services import record_event
 from portal import documents
@@ -150,13 +152,13 @@ def agreement_activate(*, agreement, actor, today=None) -> Agreement:
     """Draft -> in force, once signed and not already past its end date."""
     today = today or timezone.localdate()
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.status != Agreement.Status.DRAFT:
+    if not agreement.is_draft:
         raise ValidationError(_("Solo un convenio en borrador puede entrar en vigor."))
-    if agreement.signed_on is None:
+    if not agreement.is_signed:
         raise ValidationError(_("Registre la fecha de firma antes de declarar el convenio vigente."))
     if agreement.end_date is not None and agreement.end_date < today:
         raise ValidationError(_("La vigencia de este convenio ya terminó."))
-    agreement.status = Agreement.Status.IN_FORCE
+    agreement.activate()
     _save(agreement, actor, update_fields=["status"])
     _event("agreement_activate", actor=actor, target=agreement)
     return agreement
@@ -166,7 +168,7 @@ def agreement_activate(*, agreement, actor, today=None) -> Agreement:
 def agreement_renew(*, agreement, actor, folio, signed_on, term_kind=None, term_years=None, term_until=None):
     """A renewal is a new period linked to the previous one, with the same parties."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.status not in (Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED):
+    if agreement.status not in Agreement.RENEWABLE_STATUSES:
         raise ValidationError(_("Solo se renueva un convenio vigente o vencido."))
     if hasattr(agreement, "renewal"):
         raise ValidationError(_("Este convenio ya fue renovado."))
@@ -197,7 +199,7 @@ def agreements_expire_due(*, today=None) -> int:
     today = today or timezone.localdate()
     count = 0
     for agreement in Agreement.objects.select_for_update().filter(status=Agreement.Status.IN_FORCE, end_date__lt=today):
-        agreement.status = Agreement.Status.EXPIRED
+        agreement.expire()
         _save(agreement, None, update_fields=["status"])
         _event("agreement_expire", actor=None, target=agreement)
         count += 1
@@ -211,7 +213,7 @@ AMENDABLE_FIELDS = ("title", "purpose", "term_kind", "term_years", "term_until",
 def amendment_register(*, agreement, actor, signed_on, summary, document, new_terms: dict) -> Amendment:
     """Record a signed addendum and apply the terms it changes; the amendment keeps old -> new."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.status != Agreement.Status.IN_FORCE:
+    if not agreement.is_in_force:
         raise ValidationError(_("Solo se modifica un convenio vigente."))
     if agreement.signed_on and signed_on < agreement.signed_on:
         raise ValidationError(_("La modificación no puede ser anterior a la firma del convenio."))
@@ -257,11 +259,11 @@ def termination_notice_create(
 ) -> TerminationNotice:
     """A written notice of early termination or rescission, with its dates computed."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.status != Agreement.Status.IN_FORCE:
+    if not agreement.is_in_force:
         raise ValidationError(_("Solo se puede dar aviso sobre un convenio vigente."))
     if notifying_party.agreement_id != agreement.pk:
         raise ValidationError(_("La parte que notifica debe ser parte del convenio."))
-    if agreement.termination_notices.filter(status__in=["pending", "answered"]).exists():
+    if agreement.termination_notices.filter(status__in=TerminationNotice.OPEN_STATUSES).exists():
         raise ValidationError(_("Ya hay un aviso en trámite para este convenio."))
     notice = TerminationNotice(
         agreement=agreement,
@@ -299,7 +301,7 @@ def rescission_answer(*, notice, actor, answer, answered_on) -> TerminationNotic
         raise ValidationError(_("Solo se responde un aviso de rescisión en plazo."))
     if answered_on > notice.answer_due_on:
         raise ValidationError(_("El plazo para responder venció el %(d)s.") % {"d": f"{notice.answer_due_on:%d/%m/%Y}"})
-    notice.answer, notice.answered_on, notice.status = answer, answered_on, TerminationNotice.Status.ANSWERED
+    notice.answer_received(answer=answer, answered_on=answered_on)
     _save(notice, actor)
     _event("rescission_answer", actor=actor, target=notice.agreement)
     return notice
@@ -313,21 +315,22 @@ def termination_finalize(*, notice, actor, today=None) -> Agreement:
     if not notice.is_open:
         raise ValidationError(_("Este aviso ya no está en trámite."))
     agreement = Agreement.objects.select_for_update().get(pk=notice.agreement_id)
+    if not agreement.is_in_force:
+        raise ValidationError(_("El convenio ya no está vigente; este aviso solo puede retirarse."))
     if notice.kind == TerminationNotice.Kind.EARLY_TERMINATION:
         if today < notice.effective_on:
             raise ValidationError(
                 _("La terminación surte efectos el %(d)s; aún no es definitiva.")
                 % {"d": f"{notice.effective_on:%d/%m/%Y}"}
             )
-        agreement.status = Agreement.Status.TERMINATED
+        agreement.terminate()
     else:
-        if notice.status == TerminationNotice.Status.PENDING and today <= notice.answer_due_on:
+        if notice.awaits_answer and today <= notice.answer_due_on:
             raise ValidationError(
                 _("La otra parte puede responder hasta el %(d)s.") % {"d": f"{notice.answer_due_on:%d/%m/%Y}"}
             )
-        notice.effective_on = today
-        agreement.status = Agreement.Status.RESCINDED
-    notice.status = TerminationNotice.Status.FINAL
+        agreement.rescind()
+    notice.finalize(today=today)
     _save(notice, actor)
     _save(agreement, actor, update_fields=["status"])
     _event("agreement_end", actor=actor, target=agreement, kind=notice.kind)
@@ -339,7 +342,7 @@ def termination_withdraw(*, notice, actor) -> TerminationNotice:
     notice = TerminationNotice.objects.select_for_update().get(pk=notice.pk)
     if not notice.is_open:
         raise ValidationError(_("Este aviso ya no está en trámite."))
-    notice.status = TerminationNotice.Status.WITHDRAWN
+    notice.withdraw()
     _save(notice, actor)
     _event("agreement_notice_withdraw", actor=actor, target=notice.agreement)
     return notice
@@ -351,7 +354,10 @@ def terminations_apply_due(*, today=None) -> int:
     today = today or timezone.localdate()
     count = 0
     for notice in TerminationNotice.objects.filter(
-        kind=TerminationNotice.Kind.EARLY_TERMINATION, status=TerminationNotice.Status.PENDING, effective_on__lte=today
+        kind=TerminationNotice.Kind.EARLY_TERMINATION,
+        status=TerminationNotice.Status.PENDING,
+        effective_on__lte=today,
+        agreement__status=Agreement.Status.IN_FORCE,
     ):
         termination_finalize(notice=notice, actor=None, today=today)
         count += 1
@@ -536,16 +542,15 @@ def signatory_submit(
     return signatory
 
 
-def _signatory_decide(*, signatory, actor, source, target, note, action):
+def _signatory_decide(*, signatory, actor, transition, note, action):
+    """Perform ``transition`` (the name of one of Signatory's transition methods) if it may happen."""
     signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
-    if signatory.status != source:
+    move = getattr(signatory, transition)
+    if not can_proceed(move):
         raise ValidationError(
             _("La firma está «%(s)s»; no se puede hacer esto.") % {"s": signatory.get_status_display()}
         )
-    signatory.status = target
-    signatory.decided_by = actor
-    signatory.decided_at = timezone.now()
-    signatory.decision_note = note
+    move(by=actor, note=note)
     _save(signatory, actor)
     _event(action, actor=actor, target=signatory, institution=signatory.institution)
     notify(
@@ -562,8 +567,7 @@ def signatory_register(*, signatory, actor, note="") -> Signatory:
     return _signatory_decide(
         signatory=signatory,
         actor=actor,
-        source=Signatory.Status.SUBMITTED,
-        target=Signatory.Status.REGISTERED,
+        transition="register",
         note=note,
         action="signatory_register",
     )
@@ -576,8 +580,7 @@ def signatory_reject(*, signatory, actor, note) -> Signatory:
     return _signatory_decide(
         signatory=signatory,
         actor=actor,
-        source=Signatory.Status.SUBMITTED,
-        target=Signatory.Status.REJECTED,
+        transition="reject",
         note=note,
         action="signatory_reject",
     )
@@ -590,8 +593,7 @@ def signatory_revoke(*, signatory, actor, note) -> Signatory:
     return _signatory_decide(
         signatory=signatory,
         actor=actor,
-        source=Signatory.Status.REGISTERED,
-        target=Signatory.Status.REVOKED,
+        transition="revoke",
         note=note,
         action="signatory_revoke",
     )
@@ -612,9 +614,7 @@ def membership_request(
     """An institution asks to be registered as a member, with the three documents of 001."""
     if institution.is_commission:
         raise ValidationError(_("La Comisión no se registra como integrante."))
-    if Membership.objects.filter(
-        institution=institution, status__in=["requested", "accepted", "leaving", "terminating"]
-    ).exists():
+    if Membership.objects.filter(institution=institution, status__in=Membership.CURRENT_STATUSES).exists():
         raise ValidationError(_("La institución ya tiene una membresía vigente o en trámite."))
     docs = {}
     for field, file, title in (
@@ -633,18 +633,18 @@ def membership_request(
     return membership
 
 
-def _membership_locked(membership, allowed, message):
+def _membership_locked(membership, may, message):
+    """The membership, locked, if the predicate named ``may`` holds for it; else ``message``."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status not in allowed:
+    if not getattr(membership, may):
         raise ValidationError(message)
     return membership
 
 
 @transaction.atomic
 def membership_accept(*, membership, actor, note="") -> Membership:
-    membership = _membership_locked(membership, ["requested"], _("Solo se resuelve una solicitud pendiente."))
-    membership.status = Membership.Status.ACCEPTED
-    membership.decided_by, membership.decided_at, membership.decision_note = actor, timezone.now(), note
+    membership = _membership_locked(membership, "awaits_decision", _("Solo se resuelve una solicitud pendiente."))
+    membership.accept(by=actor, note=note)
     _save(membership, actor)
     _event("membership_accept", actor=actor, target=membership, institution=membership.institution)
     notify(
@@ -659,10 +659,8 @@ def membership_accept(*, membership, actor, note="") -> Membership:
 def membership_deny(*, membership, actor, reason, note="") -> Membership:
     if reason not in Membership.DenyReason.values:
         raise ValidationError(_("Elija una de las causas de negativa previstas."))
-    membership = _membership_locked(membership, ["requested"], _("Solo se resuelve una solicitud pendiente."))
-    membership.status = Membership.Status.DENIED
-    membership.deny_reason = reason
-    membership.decided_by, membership.decided_at, membership.decision_note = actor, timezone.now(), note
+    membership = _membership_locked(membership, "awaits_decision", _("Solo se resuelve una solicitud pendiente."))
+    membership.deny(by=actor, reason=reason, note=note)
     _save(membership, actor)
     _event("membership_deny", actor=actor, target=membership, institution=membership.institution, reason=reason)
     notify(
@@ -679,10 +677,8 @@ def membership_exit(*, membership, actor, requested_on=None, ends_on=None, reaso
     requested_on = requested_on or timezone.localdate()
     if ends_on is not None and ends_on < requested_on:
         raise ValidationError(_("La fecha de baja no puede ser anterior a hoy."))
-    membership = _membership_locked(membership, ["accepted"], _("Solo una membresía aceptada puede darse de baja."))
-    membership.status = Membership.Status.LEAVING
-    membership.ends_on = rules.member_exit_date(requested_on=requested_on, given=ends_on)
-    membership.end_reason = reason
+    membership = _membership_locked(membership, "can_leave", _("Solo una membresía aceptada puede darse de baja."))
+    membership.leave(ends_on=rules.member_exit_date(requested_on=requested_on, given=ends_on), reason=reason)
     _save(membership, actor)
     _event(
         "membership_exit",
@@ -700,12 +696,11 @@ def membership_terminate(*, membership, actor, reason, notified_on=None) -> Memb
     if not reason.strip():
         raise ValidationError(_("Indique el motivo de la terminación."))
     notified_on = notified_on or timezone.localdate()
-    membership = _membership_locked(membership, ["accepted"], _("Solo se termina una membresía aceptada."))
-    membership.status = Membership.Status.TERMINATING
-    membership.ends_on = rules.membership_termination_date(
-        notified_on=notified_on, days=Membership.TERMINATION_NOTICE_DAYS
+    membership = _membership_locked(membership, "can_terminate", _("Solo se termina una membresía aceptada."))
+    membership.terminate(
+        ends_on=rules.membership_termination_date(notified_on=notified_on, days=Membership.TERMINATION_NOTICE_DAYS),
+        reason=reason,
     )
-    membership.end_reason = reason
     _save(membership, actor)
     _event("membership_terminate", actor=actor, target=membership, institution=membership.institution)
     notify(
@@ -721,9 +716,9 @@ def memberships_close_due(*, today=None) -> int:
     today = today or timezone.localdate()
     count = 0
     for membership in Membership.objects.select_for_update().filter(
-        status__in=["leaving", "terminating"], ends_on__lte=today
+        status__in=Membership.ENDING_STATUSES, ends_on__lte=today
     ):
-        membership.status = Membership.Status.ENDED
+        membership.close()
         _save(membership, None)
         count += 1
     return count
@@ -821,7 +816,9 @@ def agreements_daily(*, today=None) -> dict:
             sent[bucket] += 1
 
     for party in AgreementParty.objects.filter(
-        officer_designation_due__lt=today, officers__isnull=True, agreement__status__in=["draft", "in_force"]
+        officer_designation_due__lt=today,
+        officers__isnull=True,
+        agreement__status__in=[Agreement.Status.DRAFT, Agreement.Status.IN_FORCE],
     ).select_related("agreement", "institution"):
         if _alert_once(f"officer-overdue:{party.pk}:{party.officer_designation_due.isoformat()}"):
             notify(
