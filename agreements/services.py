@@ -6,6 +6,7 @@ declared on the models), performs it through the model's transition method, save
 that keep history, records a business event and notifies inside the same transaction.
 """
 
+import logging
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -34,6 +35,8 @@ from .models import (
     Signatory,
     TerminationNotice,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _save(instance, actor, **kwargs):
@@ -193,17 +196,34 @@ def agreement_renew(*, agreement, actor, folio, signed_on, term_kind=None, term_
     return renewal
 
 
-@transaction.atomic
+def _each_committed(what, items, work, describe=repr) -> int:
+    """Run ``work(item)`` for every item in its own transaction (the daily job's steps): a failing
+    item is rolled back and logged, and the others go on. Returns how many items ``work`` did."""
+    done = 0
+    for item in items:
+        try:
+            with transaction.atomic():
+                done += bool(work(item))
+        except Exception:  # noqa: BLE001 - one item's failure must not undo or stop the others
+            logger.exception("daily job: %s failed for %s; the other items went on", what, describe(item))
+    return done
+
+
 def agreements_expire_due(*, today=None) -> int:
-    """System: agreements in force whose end date has passed become expired."""
+    """System: agreements in force whose end date has passed become expired, each on its own."""
     today = today or timezone.localdate()
-    count = 0
-    for agreement in Agreement.objects.select_for_update().filter(status=Agreement.Status.IN_FORCE, end_date__lt=today):
+
+    def expire(pk):
+        agreement = Agreement.objects.select_for_update().get(pk=pk)
+        if not agreement.is_in_force or agreement.end_date is None or agreement.end_date >= today:
+            return False  # changed since the list was read
         agreement.expire()
         _save(agreement, None, update_fields=["status"])
         _event("agreement_expire", actor=None, target=agreement)
-        count += 1
-    return count
+        return True
+
+    due = Agreement.objects.filter(status=Agreement.Status.IN_FORCE, end_date__lt=today).order_by("pk")
+    return _each_committed("agreement expiry", list(due.values_list("pk", flat=True)), expire)
 
 
 AMENDABLE_FIELDS = ("title", "purpose", "term_kind", "term_years", "term_until", "notice_days", "notice_day_kind")
@@ -348,20 +368,18 @@ def termination_withdraw(*, notice, actor) -> TerminationNotice:
     return notice
 
 
-@transaction.atomic
 def terminations_apply_due(*, today=None) -> int:
-    """System: early terminations whose effective date has arrived become final."""
+    """System: early terminations whose effective date has arrived become final, each on its own."""
     today = today or timezone.localdate()
-    count = 0
-    for notice in TerminationNotice.objects.filter(
+    notices = TerminationNotice.objects.filter(
         kind=TerminationNotice.Kind.EARLY_TERMINATION,
         status=TerminationNotice.Status.PENDING,
         effective_on__lte=today,
         agreement__status=Agreement.Status.IN_FORCE,
-    ):
-        termination_finalize(notice=notice, actor=None, today=today)
-        count += 1
-    return count
+    ).order_by("pk")
+    return _each_committed(
+        "early termination", list(notices), lambda notice: termination_finalize(notice=notice, actor=None, today=today)
+    )
 
 
 # --- Obligations and compliance --------------------------------------------------------------
@@ -711,17 +729,20 @@ def membership_terminate(*, membership, actor, reason, notified_on=None) -> Memb
     return membership
 
 
-@transaction.atomic
 def memberships_close_due(*, today=None) -> int:
+    """System: memberships whose end date has arrived end, each on its own."""
     today = today or timezone.localdate()
-    count = 0
-    for membership in Membership.objects.select_for_update().filter(
-        status__in=Membership.ENDING_STATUSES, ends_on__lte=today
-    ):
+
+    def close(pk):
+        membership = Membership.objects.select_for_update().get(pk=pk)
+        if not can_proceed(membership.close) or membership.ends_on is None or membership.ends_on > today:
+            return False  # changed since the list was read
         membership.close()
         _save(membership, None)
-        count += 1
-    return count
+        return True
+
+    due = Membership.objects.filter(status__in=Membership.ENDING_STATUSES, ends_on__lte=today).order_by("pk")
+    return _each_committed("membership end", list(due.values_list("pk", flat=True)), close)
 
 
 # --- Notices to members ----------------------------------------------------------------------
@@ -762,9 +783,13 @@ def _alert_once(key) -> bool:
     return True
 
 
-@transaction.atomic
 def agreements_daily(*, today=None) -> dict:
-    """The daily beat: move dates forward, then announce each event once."""
+    """The daily beat: move dates forward, then announce each event once.
+
+    Every expiry, termination, membership end and alert commits on its own: one that fails (a
+    notification that cannot be written, say) is logged and retried the next day, and neither
+    undoes nor stops the others.
+    """
     from portal import calendar
 
     today = today or timezone.localdate()
@@ -773,19 +798,22 @@ def agreements_daily(*, today=None) -> dict:
     terminations_apply_due(today=today)
     memberships_close_due(today=today)
 
+    alerts = []  # (key, bucket, institutions, template, context, related)
     for agreement in Agreement.objects.filter(
         status=Agreement.Status.IN_FORCE, end_date__gte=today, end_date__lte=today + timedelta(days=max(ENDING_WINDOWS))
     ).prefetch_related("parties__institution"):
         days_left = (agreement.end_date - today).days
         window = min(w for w in ENDING_WINDOWS if days_left <= w)
-        if _alert_once(f"ending:{window}:{agreement.pk}:{agreement.end_date.isoformat()}"):
-            notify(
-                recipients=_recipients(_party_institutions(agreement)),
-                template="agreement_ending",
-                context={"agreement": agreement, "days_left": days_left, "window": window},
-                related=agreement,
+        alerts.append(
+            (
+                f"ending:{window}:{agreement.pk}:{agreement.end_date.isoformat()}",
+                "ending",
+                _party_institutions(agreement),
+                "agreement_ending",
+                {"agreement": agreement, "days_left": days_left, "window": window},
+                agreement,
             )
-            sent["ending"] += 1
+        )
 
     horizon = calendar.add_business_days(today, DUE_SOON_BUSINESS_DAYS)
     obligations = Obligation.objects.filter(is_active=True, agreement__status=Agreement.Status.IN_FORCE).select_related(
@@ -806,28 +834,34 @@ def agreements_daily(*, today=None) -> dict:
             key, template, bucket = f"due:{obligation.pk}:{period.isoformat()}", "agreement_obligation_due", "due_soon"
         else:
             continue
-        if _alert_once(key):
-            notify(
-                recipients=_recipients([obligation.party.institution]),
-                template=template,
-                context={"obligation": obligation, "agreement": obligation.agreement, "due": due},
-                related=obligation,
-            )
-            sent[bucket] += 1
+        context = {"obligation": obligation, "agreement": obligation.agreement, "due": due}
+        alerts.append((key, bucket, [obligation.party.institution], template, context, obligation))
 
     for party in AgreementParty.objects.filter(
         officer_designation_due__lt=today,
         officers__isnull=True,
         agreement__status__in=[Agreement.Status.DRAFT, Agreement.Status.IN_FORCE],
     ).select_related("agreement", "institution"):
-        if _alert_once(f"officer-overdue:{party.pk}:{party.officer_designation_due.isoformat()}"):
-            notify(
-                recipients=_recipients([party.institution]),
-                template="agreement_officer_overdue",
-                context={"party": party, "agreement": party.agreement},
-                related=party,
+        alerts.append(
+            (
+                f"officer-overdue:{party.pk}:{party.officer_designation_due.isoformat()}",
+                "officer_overdue",
+                [party.institution],
+                "agreement_officer_overdue",
+                {"party": party, "agreement": party.agreement},
+                party,
             )
-            sent["officer_overdue"] += 1
+        )
+
+    def announce(alert):
+        key, bucket, institutions, template, context, related = alert
+        if not _alert_once(key):
+            return False
+        notify(recipients=_recipients(institutions), template=template, context=context, related=related)
+        sent[bucket] += 1
+        return True
+
+    _each_committed("alert", alerts, announce, describe=lambda alert: alert[0])
     return sent
 
 
