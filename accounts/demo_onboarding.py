@@ -15,15 +15,18 @@ from . import services_letters as letters
 from . import services_onboarding as onboarding
 from .models import AccountChangeRequest, AccountRequest, LetterKind, Profile, RequiredDocument
 
+S = AccountRequest.Status
+OVERDUE = "overdue"  # submitted ten days ago: a scenario of the demo, not a state of its own
+
 # given names, surnames, CURP head (4 letters + birth yymmdd + sex), position, final state
 PEOPLE = [
-    ("Lucía", "Ortega", "Ruiz", "OERL930412M", "Analista de padrones", "draft"),
-    ("Héctor", "Zamora", "Leal", "ZALH880130H", "Jefe de Departamento", "submitted"),
-    ("Irene", "Cavazos", "Peña", "CAPI900725M", "Analista de información", "overdue"),
-    ("Joaquín", "Treviño", "Garza", "TEGJ851109H", "Coordinador de Análisis", "returned"),
-    ("Sofía", "Medina", "Lara", "MELS920304M", "Analista táctica", "approved"),
-    ("Ramiro", "Escobedo", "Sáenz", "EOSR790618H", "Asesor externo", "rejected"),
-    ("Daniela", "Fuentes", "Rocha", "FURD960201M", "Auxiliar administrativa", "withdrawn"),
+    ("Lucía", "Ortega", "Ruiz", "OERL930412M", "Analista de padrones", S.DRAFT),
+    ("Héctor", "Zamora", "Leal", "ZALH880130H", "Jefe de Departamento", S.SUBMITTED),
+    ("Irene", "Cavazos", "Peña", "CAPI900725M", "Analista de información", OVERDUE),
+    ("Joaquín", "Treviño", "Garza", "TEGJ851109H", "Coordinador de Análisis", S.RETURNED),
+    ("Sofía", "Medina", "Lara", "MELS920304M", "Analista táctica", S.APPROVED),
+    ("Ramiro", "Escobedo", "Sáenz", "EOSR790618H", "Asesor externo", S.REJECTED),
+    ("Daniela", "Fuentes", "Rocha", "FURD960201M", "Auxiliar administrativa", S.WITHDRAWN),
 ]
 
 
@@ -67,7 +70,7 @@ def seed(ctx):
     users = ctx["users"]
     admin, reviewer = users["inst1.admin"], users["comision.revisor"]
     isse = ctx["member1"]
-    agreement = Agreement.objects.filter(status="in_force", parties__institution=isse).first()
+    agreement = Agreement.objects.filter(status=Agreement.Status.IN_FORCE, parties__institution=isse).first()
     signatory = Signatory.objects.current().filter(institution=isse).first()
     analyst = Profile.objects.get(code="analyst")
     now = timezone.now()
@@ -97,17 +100,17 @@ def seed(ctx):
             },
         )
         created[state] = req
-        if state in ("draft",):
+        if state == S.DRAFT:
             continue
         _upload_all(req, admin, issued)
-        if state == "withdrawn":
+        if state == S.WITHDRAWN:
             onboarding.account_request_withdraw(request=req, actor=admin)
             continue
         # The overdue one was filed ten days ago: its three business days are long gone.
-        submitted_at = now - timedelta(days=10) if state == "overdue" else now
+        submitted_at = now - timedelta(days=10) if state == OVERDUE else now
         onboarding.account_request_submit(request=req, actor=admin, now=submitted_at)
         req.refresh_from_db()
-        if state == "returned":
+        if state == S.RETURNED:
             letter_doc = req.documents.get(requirement__code=RequiredDocument.REQUEST_LETTER)
             onboarding.request_document_check(
                 document=letter_doc, actor=reviewer, valid=False, note="El oficio no trae la firma autorizada."
@@ -115,17 +118,17 @@ def seed(ctx):
             onboarding.account_request_return(
                 request=req, actor=reviewer, reason="Cargue el oficio firmado por la firma registrada."
             )
-        elif state == "rejected":
+        elif state == S.REJECTED:
             onboarding.account_request_reject(
                 request=req, actor=reviewer, reason="La persona no pertenece a la plantilla de la institución."
             )
-        elif state == "approved":
+        elif state == S.APPROVED:
             for doc in req.documents.all():
                 onboarding.request_document_check(document=doc, actor=reviewer, valid=True)
             onboarding.account_request_approve(request=req, actor=reviewer)
 
     # Account changes: a late cancellation of the newly approved account, a suspension at IMS.
-    approved_user = AccountRequest.objects.get(pk=created["approved"].pk).account
+    approved_user = AccountRequest.objects.get(pk=created[S.APPROVED].pk).account
     if approved_user is not None:
         changes.account_change_request(
             user=approved_user,

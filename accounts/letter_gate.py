@@ -23,7 +23,7 @@ class PendingLetterMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.status == user.Status.PENDING_LETTER:
+        if user is not None and user.is_authenticated and user.awaits_letter:
             if not request.path.startswith(settings.STATIC_URL):
                 try:
                     name = resolve(request.path_info).url_name

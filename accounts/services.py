@@ -299,10 +299,9 @@ def account_suspend_for_lockout(*, user) -> User:
     institution's administrators. Called by the lockout policy while it holds the attempt lock.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.status == User.Status.SUSPENDED:
+    if not user.can_suspend:
         return user
-    user.status = User.Status.SUSPENDED
-    user.status_changed_at = timezone.now()
+    user.suspend()
     user._history_user = None  # the system, not a person
     user._change_reason = "lockout"
     user.save(update_fields=["status", "status_changed_at"])
@@ -428,10 +427,9 @@ def account_reactivate(*, user, actor, reason: str, status=User.Status.ACTIVE) -
         # Same lock order as a login attempt (throttle row, then user row): no deadlock.
         lockout._locked_row(User.normalize_username(user.username))
         user = User.objects.select_for_update().get(pk=user.pk)
-        if user.status != User.Status.SUSPENDED:
+        if not user.can_be_reactivated:
             raise ValidationError(_("Solo se puede reactivar una cuenta suspendida."), code="not_suspended")
-        user.status = status
-        user.status_changed_at = timezone.now()
+        user.reactivate(to=status)
         user._history_user = actor
         user._change_reason = reason[:100]
         user.save(update_fields=["status", "status_changed_at"])

@@ -1,9 +1,7 @@
 """Account changes (000, OCTAVA): profile change, suspension, reactivation and cancellation,
 requested by the institution, resolved by the commission in the same queue and business-day SLA.
-Approval applies the change at once; where rights shrink the user's sessions end.
-
-    submitted --approve--> approved (applied)    submitted --reject--> rejected
-    submitted --return---> returned --resubmit--> submitted
+Approval applies the change at once; where rights shrink the user's sessions end. The states and
+transitions are declared on ``AccountChangeRequest``; the account's own on ``User``.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,16 +36,16 @@ def _check_target(kind, user, new_profile, left_at, now):
             _refuse(_("Ese perfil no está disponible."), "inactive_profile")
         if new_profile.scope == Profile.Scope.PLATFORM and not user.institution.is_commission:
             _refuse(_("Ese perfil es exclusivo del personal de la Comisión."), "platform_profile")
-        if user.status == User.Status.CANCELLED:
+        if user.is_cancelled:
             _refuse(_("La cuenta está cancelada."), "cancelled")
     elif kind == Kind.SUSPENSION:
-        if user.status not in User.LIVE_STATUSES:
+        if not user.can_suspend:
             _refuse(_("Sólo se puede suspender una cuenta vigente."), "not_live")
     elif kind == Kind.REACTIVATION:
-        if user.status != User.Status.SUSPENDED:
+        if not user.can_be_reactivated:
             _refuse(_("Sólo se puede reactivar una cuenta suspendida."), "not_suspended")
     elif kind == Kind.CANCELLATION:
-        if user.status == User.Status.CANCELLED:
+        if not user.can_cancel:
             _refuse(_("La cuenta ya está cancelada."), "cancelled")
         if left_at is None:
             _refuse(_("Indique la fecha y hora en que la persona dejó el cargo o cambió de área."), "left_at_required")
@@ -118,7 +116,7 @@ def account_change_resubmit(*, change: AccountChangeRequest, actor, reason, new_
     if not actor.has_perm("portal.manage_institution") or actor.institution_id != change.institution_id:
         raise PermissionDenied
     change = AccountChangeRequest.objects.select_for_update().get(pk=change.pk)
-    if change.status != Status.RETURNED:
+    if not change.can_resubmit:
         _refuse(_("Sólo se puede reenviar una solicitud devuelta."), "wrong_state")
     now = timezone.now()
     reason = (reason or "").strip()
@@ -132,9 +130,7 @@ def account_change_resubmit(*, change: AccountChangeRequest, actor, reason, new_
         change.left_at = left_at
         # Lateness is judged against the first request: a return does not make it late.
         change.is_late = is_late(left_at=left_at, requested_at=change.created_at)
-    change.status = Status.SUBMITTED
-    change.submitted_at = now
-    change.due_date = due_date_for(now)
+    change.resubmit(now=now, due_date=due_date_for(now))
     change._history_user = actor  # type: ignore[attr-defined]
     change.save()
     record_event(category="business", action="account_change_resubmitted", actor=actor, target=change)
@@ -144,16 +140,13 @@ def account_change_resubmit(*, change: AccountChangeRequest, actor, reason, new_
 def _locked_submitted(change, actor):
     check_reviewer(actor, change)
     change = AccountChangeRequest.objects.select_for_update().select_related("user").get(pk=change.pk)
-    if change.status != Status.SUBMITTED:
+    if not change.awaits_decision:
         _refuse(_("Sólo se puede resolver una solicitud en revisión."), "wrong_state")
     return change
 
 
-def _decide(change, actor, status, reason, action):
-    change.status = status
-    change.decided_at = timezone.now()
-    change.decided_by = actor
-    change.decision_reason = reason
+def _decide(change, actor, action):
+    """Save a decision the caller made with one of the change's transitions; tell the institution."""
     change._history_user = actor
     change.save()
     record_event(
@@ -162,7 +155,7 @@ def _decide(change, actor, status, reason, action):
         actor=actor,
         institution=change.institution,
         target=change,
-        detail={"kind": change.kind, "status": status},
+        detail={"kind": change.kind, "status": change.status},
     )
     recipients = set(selectors.institution_admins(institution=change.institution))
     if change.created_by.status == User.Status.ACTIVE:
@@ -180,7 +173,8 @@ def account_change_reject(*, change, actor, reason):
     change = _locked_submitted(change, actor)
     if not (reason or "").strip():
         _refuse(_("El rechazo necesita un motivo."), "reason_required")
-    _decide(change, actor, Status.REJECTED, reason.strip(), "account_change_rejected")
+    change.reject(by=actor, reason=reason.strip())
+    _decide(change, actor, "account_change_rejected")
     return change
 
 
@@ -189,13 +183,12 @@ def account_change_return(*, change, actor, reason):
     change = _locked_submitted(change, actor)
     if not (reason or "").strip():
         _refuse(_("La devolución necesita un motivo que diga qué corregir."), "reason_required")
-    _decide(change, actor, Status.RETURNED, reason.strip(), "account_change_returned")
+    change.return_for_correction(by=actor, reason=reason.strip())
+    _decide(change, actor, "account_change_returned")
     return change
 
 
-def _set_status(user, status, actor):
-    user.status = status
-    user.status_changed_at = timezone.now()
+def _save_status(user, actor):
     user._history_user = actor
     user.save(update_fields=["status", "status_changed_at"])
 
@@ -217,12 +210,15 @@ def account_change_approve(*, change, actor, note=""):
         # permission); the swap ends the user's sessions and the change request records who decided.
         user_set_profile(user=user, profile=change.new_profile, actor=None)
     elif change.kind == Kind.SUSPENSION:
-        _set_status(user, User.Status.SUSPENDED, actor)
+        user.suspend()
+        _save_status(user, actor)
         end_user_sessions(user=user)
     elif change.kind == Kind.CANCELLATION:
-        _set_status(user, User.Status.CANCELLED, actor)
+        user.cancel()
+        _save_status(user, actor)
         end_user_sessions(user=user)
     elif change.kind == Kind.REACTIVATION:
         _reactivate(user, actor, reactivated_status(user), change)
-    _decide(change, actor, Status.APPROVED, (note or "").strip(), "account_change_approved")
+    change.approve(by=actor, reason=(note or "").strip())
+    _decide(change, actor, "account_change_approved")
     return change

@@ -142,12 +142,13 @@ def letter_accept(
     it stays pending until a reviewer validates the scan.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
-    if kind == LetterKind.USER and user.status != User.Status.PENDING_LETTER:
+    if kind == LetterKind.USER and not user.awaits_letter:
         raise ValidationError(_("Esta cuenta no tiene una carta pendiente."), code="wrong_state")
     if kind == LetterKind.LINK_OFFICER and not (user.institution_id and user.institution.is_commission):
         raise PermissionDenied
-    if ConfidentialityLetter.objects.filter(user=user, kind=kind).exclude(scan_status="invalid").exists():
-        if kind == LetterKind.LINK_OFFICER or user.status != User.Status.PENDING_LETTER:
+    invalid = ConfidentialityLetter.ScanStatus.INVALID
+    if ConfidentialityLetter.objects.filter(user=user, kind=kind).exclude(scan_status=invalid).exists():
+        if kind == LetterKind.LINK_OFFICER or not user.awaits_letter:
             raise ValidationError(_("Ya aceptó esta carta."), code="already_accepted")
     fields = {"address": address, "phone": phone, "id_folio": id_folio}
     missing = [name for name, value in fields.items() if not (value or "").strip()]
@@ -217,8 +218,7 @@ def letter_accept(
 
 
 def _activate(user, *, actor):
-    user.status = User.Status.ACTIVE
-    user.status_changed_at = timezone.now()
+    user.activate()
     user._history_user = actor
     user.save(update_fields=["status", "status_changed_at"])
 
@@ -228,17 +228,10 @@ def letter_scan_upload(*, letter: ConfidentialityLetter, actor, file) -> Confide
     letter = ConfidentialityLetter.objects.select_for_update().get(pk=letter.pk)
     if letter.user_id != actor.pk:
         raise PermissionDenied
-    if letter.scan_status not in (
-        ConfidentialityLetter.ScanStatus.PENDING_UPLOAD,
-        ConfidentialityLetter.ScanStatus.INVALID,
-    ):
+    if not letter.can_upload_scan:
         raise ValidationError(_("Esta carta no espera un escaneo firmado."), code="wrong_state")
     stored = store_private(file, folder="accounts/letters/scans", max_bytes=10 * 1024 * 1024)
-    letter.scan.name = stored.name
-    letter.scan_sha256 = stored.sha256
-    letter.scan_uploaded_at = timezone.now()
-    letter.scan_status = ConfidentialityLetter.ScanStatus.PENDING_REVIEW
-    letter.scan_note = ""
+    letter.upload_scan(name=stored.name, sha256=stored.sha256)
     letter._history_user = actor  # type: ignore[attr-defined]
     letter.save()
     record_event(category="business", action="letter_scan_uploaded", actor=actor, target=letter)
@@ -258,18 +251,18 @@ def letter_scan_review(*, letter: ConfidentialityLetter, actor, valid: bool, not
 
     letter = ConfidentialityLetter.objects.select_for_update().select_related("user").get(pk=letter.pk)
     check_reviewer(actor, letter)
-    if letter.scan_status != ConfidentialityLetter.ScanStatus.PENDING_REVIEW:
+    if not letter.awaits_scan_review:
         raise ValidationError(_("No hay un escaneo pendiente de validar."), code="wrong_state")
     note = (note or "").strip()
     if not valid and not note:
         raise ValidationError(_("Explique por qué el escaneo no es válido."), code="note_required")
-    letter.scan_status = ConfidentialityLetter.ScanStatus.VALID if valid else ConfidentialityLetter.ScanStatus.INVALID
-    letter.scan_reviewed_by = actor
-    letter.scan_reviewed_at = timezone.now()
-    letter.scan_note = note
+    if valid:
+        letter.validate_scan(by=actor, note=note)
+    else:
+        letter.invalidate_scan(by=actor, note=note)
     letter._history_user = actor  # type: ignore[attr-defined]
     letter.save()
-    if valid and letter.user.status == User.Status.PENDING_LETTER:
+    if valid and letter.user.awaits_letter:
         _activate(letter.user, actor=actor)
     record_event(
         category="business", action="letter_scan_reviewed", actor=actor, target=letter, detail={"valid": valid}
@@ -280,7 +273,7 @@ def letter_scan_review(*, letter: ConfidentialityLetter, actor, valid: bool, not
 
 def pending_letter_step(user):
     """What a pending user must do next: 'accept' the letter or 'scan' (upload / wait), or None."""
-    if user.status != User.Status.PENDING_LETTER:
+    if not user.awaits_letter:
         return None
     letter = ConfidentialityLetter.objects.filter(user=user, kind=LetterKind.USER).order_by("-accepted_at").first()
     if letter is None:

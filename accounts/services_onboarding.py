@@ -2,12 +2,8 @@
 decisions and the account an approval creates. Views and tasks call these; these never read
 ``request`` (the HTTP one): every function takes an explicit ``actor``.
 
-State machine of an ``AccountRequest``::
-
-    draft --submit--> submitted --approve--> approved (account created, pending_letter)
-                      submitted --reject---> rejected
-                      submitted --return---> returned --submit--> submitted
-    draft/returned --withdraw--> withdrawn
+The request's state machine is declared on ``AccountRequest`` (its transition methods); these
+functions check who acts, call the transition and save.
 """
 
 import hashlib
@@ -291,7 +287,7 @@ def submission_problems(req: AccountRequest, *, today=None, documents=True) -> l
         elif profile.scope == Profile.Scope.PLATFORM and not req.institution.is_commission:
             problems.append(_("Ese perfil es exclusivo del personal de la Comisión."))
     if (agreement := req.agreement) is not None:
-        if agreement.status != agreement.Status.IN_FORCE:
+        if not agreement.is_in_force:
             problems.append(_("El convenio %(folio)s no está vigente.") % {"folio": agreement.folio})
         elif not agreement.parties.filter(institution_id=req.institution_id).exists():
             problems.append(_("Su institución no es parte del convenio %(folio)s.") % {"folio": agreement.folio})
@@ -332,27 +328,23 @@ def account_request_submit(*, request: AccountRequest, actor, now=None) -> Accou
     """Send a draft or a corrected request to the commission; starts the SLA clock."""
     _check_institution_admin(actor, request.institution)
     req = AccountRequest.objects.select_for_update().get(pk=request.pk)
-    if not req.is_editable:
+    if not req.can_submit:
         _refuse(_("Sólo se puede enviar una solicitud en borrador o devuelta para corrección."), "wrong_state")
     problems = submission_problems(req)
     if problems:
         raise ValidationError(problems, code="incomplete")
     _check_curp_free(req)
     now = now or timezone.now()
-    previous = req.status
-    req.status = Status.SUBMITTED
-    req.submitted_at = now
-    req.due_date = due_date_for(now)
-    req.submission_count += 1
-    req.decision_reason = "" if previous == Status.DRAFT else req.decision_reason
+    first = req.status == Status.DRAFT
+    req.submit(now=now, due_date=due_date_for(now))
     _saved(req, actor)
     record_event(
         category="business",
-        action="account_request_submitted" if previous == Status.DRAFT else "account_request_resubmitted",
+        action="account_request_submitted" if first else "account_request_resubmitted",
         actor=actor,
         institution=req.institution,
         target=req,
-        detail={"due_date": req.due_date.isoformat()},
+        detail={"due_date": str(req.due_date)},
     )
     notify(
         recipients=selectors.reviewers(),
@@ -368,9 +360,9 @@ def account_request_submit(*, request: AccountRequest, actor, now=None) -> Accou
 def account_request_withdraw(*, request: AccountRequest, actor) -> AccountRequest:
     _check_institution_admin(actor, request.institution)
     req = AccountRequest.objects.select_for_update().get(pk=request.pk)
-    if not req.is_editable:
+    if not req.can_withdraw:
         _refuse(_("Sólo se puede retirar una solicitud en borrador o devuelta."), "wrong_state")
-    req.status = Status.WITHDRAWN
+    req.withdraw()
     _saved(req, actor)
     record_event(category="business", action="account_request_withdrawn", actor=actor, target=req)
     return req
@@ -418,7 +410,7 @@ def check_reviewer(actor, item):
 def _locked_submitted(request, actor):
     check_reviewer(actor, request)
     req = AccountRequest.objects.select_for_update().get(pk=request.pk)
-    if req.status != Status.SUBMITTED:
+    if not req.awaits_decision:
         _refuse(_("Sólo se puede revisar una solicitud en revisión."), "wrong_state")
     return req
 
@@ -438,11 +430,8 @@ def request_document_check(*, document: RequestDocument, actor, valid: bool, not
     return document
 
 
-def _decided(req, actor, status, reason, action):
-    req.status = status
-    req.decided_at = timezone.now()
-    req.decided_by = actor
-    req.decision_reason = reason
+def _decided(req, actor, action):
+    """Save a decision the caller made with one of the request's transitions; tell the institution."""
     _saved(req, actor)
     record_event(
         category="business",
@@ -450,7 +439,7 @@ def _decided(req, actor, status, reason, action):
         actor=actor,
         institution=req.institution,
         target=req,
-        detail={"status": status},
+        detail={"status": req.status},
     )
     notify(
         recipients=selectors.institution_admins_and_requester(req),
@@ -466,7 +455,8 @@ def account_request_reject(*, request: AccountRequest, actor, reason: str) -> Ac
     reason = (reason or "").strip()
     if not reason:
         _refuse(_("El rechazo necesita un motivo."), "reason_required")
-    _decided(req, actor, Status.REJECTED, reason, "account_request_rejected")
+    req.reject(by=actor, reason=reason)
+    _decided(req, actor, "account_request_rejected")
     return req
 
 
@@ -476,7 +466,8 @@ def account_request_return(*, request: AccountRequest, actor, reason: str) -> Ac
     reason = (reason or "").strip()
     if not reason:
         _refuse(_("La devolución necesita un motivo que diga qué corregir."), "reason_required")
-    _decided(req, actor, Status.RETURNED, reason, "account_request_returned")
+    req.return_for_correction(by=actor, reason=reason)
+    _decided(req, actor, "account_request_returned")
     return req
 
 
@@ -484,7 +475,8 @@ def account_request_return(*, request: AccountRequest, actor, reason: str) -> Ac
 def account_request_approve(*, request: AccountRequest, actor, note: str = "") -> AccountRequest:
     """Approve: create the account (pending_letter, requested profile) and send its activation link."""
     req = _locked_submitted(request, actor)
-    unchecked = [d.requirement.name for d in req.documents.select_related("requirement") if d.check_status != "valid"]
+    documents = req.documents.select_related("requirement")
+    unchecked = [d.requirement.name for d in documents if d.check_status != RequestDocument.Check.VALID]
     if unchecked:
         _refuse(
             _("Antes de aprobar, marque como válidos todos los documentos. Pendientes u observados: %(docs)s.")
@@ -511,8 +503,8 @@ def account_request_approve(*, request: AccountRequest, actor, note: str = "") -
         area=req.area,
         public_servant_number=req.public_servant_number,
     )
-    req.account = user
-    _decided(req, actor, Status.APPROVED, (note or "").strip(), "account_request_approved")
+    req.approve(by=actor, reason=(note or "").strip(), account=user)
+    _decided(req, actor, "account_request_approved")
     activation_link_send(user=user, actor=actor)
     return req
 
@@ -566,7 +558,7 @@ def activation_link_send(*, user, actor) -> str:
 def activation_token_find(raw: str) -> ActivationToken | None:
     """The usable token for ``raw``, or None (unknown, used or expired look the same)."""
     token = ActivationToken.objects.select_related("user").filter(token_hash=_hash(raw or "")).first()
-    if token is None or not token.is_usable or token.user.status != User.Status.PENDING_LETTER:
+    if token is None or not token.is_usable or not token.user.awaits_letter:
         return None
     return token
 
@@ -574,7 +566,7 @@ def activation_token_find(raw: str) -> ActivationToken | None:
 @transaction.atomic
 def account_activate(*, raw_token: str, password: str) -> User:
     token = ActivationToken.objects.select_for_update().filter(token_hash=_hash(raw_token or "")).first()
-    if token is None or not token.is_usable or token.user.status != User.Status.PENDING_LETTER:
+    if token is None or not token.is_usable or not token.user.awaits_letter:
         _refuse(_("El enlace de activación no es válido o ya venció. Pida uno nuevo a su institución."), "bad_token")
     user = token.user
     user.set_password(password)

@@ -213,7 +213,7 @@ def suspended_list(request):
 @access.permission("accounts.reactivate_user")
 def reactivate(request, user_pk):
     account = _user_or_404(request, user_pk)
-    suspended = account.status == User.Status.SUSPENDED
+    suspended = account.can_be_reactivated
     form = ReactivationForm(request.POST or None) if suspended else None
     if suspended and request.method == "POST" and form.is_valid():
         try:

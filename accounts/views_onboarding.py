@@ -558,7 +558,7 @@ def account_change_detail(request, change_pk):
     is_owner = user.has_perm("portal.manage_institution") and user.institution_id == change.institution_id
     decision_form = DecisionForm(request.POST or None) if is_reviewer else None
     resubmit_form = None
-    if is_owner and change.status == AccountChangeRequest.Status.RETURNED:
+    if is_owner and change.can_resubmit:
         resubmit_form = ChangeResubmitForm(request.POST or None, initial={"reason": change.reason})
     if request.method == "POST":
         try:

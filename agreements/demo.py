@@ -65,6 +65,11 @@ def seed_agreements(ctx):
     from .models import Agreement, AgreementParty, MemberNotice, Membership, Signatory
 
     if Agreement.objects.filter(folio="CESP-ISSE-2024-01").exists():
+        # Seeded before: later steps still find the agreements they build on.
+        ctx["agreements"] = {
+            "main": Agreement.objects.get(folio="CESP-ISSE-2024-01"),
+            "expiring": Agreement.objects.get(folio="CESP-IMS-2023-02"),
+        }
         return
     today = timezone.localdate()
     admin = ctx["users"]["comision.admin"]

@@ -3,7 +3,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, can_proceed, transition
 from simple_history.models import HistoricalRecords
 
 from kernel.identifiers import validate_rfc
@@ -165,6 +167,15 @@ class AgreementQuerySet(models.QuerySet):
 
 
 class Agreement(models.Model):
+    """An agreement. Its status moves only through the transitions declared below::
+
+        draft --activate--> in_force --expire--> expired
+                            in_force --terminate--> terminated (early termination made final)
+                            in_force --rescind--> rescinded (rescission made final)
+
+    A renewal is a new agreement linked through ``previous`` (``is_renewable`` says when).
+    """
+
     class Kind(models.TextChoices):
         COORDINATION = "coordination", _("Coordinación y colaboración")
         SUPPORT = "support", _("Apoyo y colaboración")
@@ -189,6 +200,7 @@ class Agreement(models.Model):
         BUSINESS = "business", _("Días hábiles")
 
     EXPIRING_SOON_DAYS = 90
+    RENEWABLE_STATUSES = (Status.IN_FORCE, Status.EXPIRED)
 
     folio = models.CharField(_("folio"), max_length=40, unique=True)
     title = models.CharField(_("título"), max_length=255)
@@ -205,7 +217,7 @@ class Agreement(models.Model):
         help_text=_("Para «hasta una fecha» y «hasta el fin de la administración»."),
     )
     end_date = models.DateField(_("fecha de término"), null=True, blank=True, editable=False)
-    status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField(_("estado"), max_length=20, choices=Status.choices, default=Status.DRAFT, protected=False)
     notice_days = models.PositiveSmallIntegerField(_("días de aviso de terminación"), default=30)
     notice_day_kind = models.CharField(
         _("tipo de días del aviso"), max_length=10, choices=DayKind.choices, default=DayKind.NATURAL
@@ -272,7 +284,7 @@ class Agreement(models.Model):
 
         today = today or timezone.localdate()
         return (
-            self.status == self.Status.IN_FORCE
+            self.is_in_force
             and self.end_date is not None
             and today <= self.end_date <= today + timedelta(days=self.EXPIRING_SOON_DAYS)
         )
@@ -284,7 +296,39 @@ class Agreement(models.Model):
     @property
     def is_renewable(self):
         """In force or expired, and not renewed yet (``services.agreement_renew`` checks the same)."""
-        return self.status in (self.Status.IN_FORCE, self.Status.EXPIRED) and not hasattr(self, "renewal")
+        return self.status in self.RENEWABLE_STATUSES and not hasattr(self, "renewal")
+
+    # --- State machine ---------------------------------------------------------------------
+
+    @property
+    def is_draft(self):
+        """Not in force yet: it may be declared in force once signed (``activate``)."""
+        return can_proceed(self.activate, check_conditions=False)
+
+    @property
+    def is_in_force(self):
+        """In force: it may be amended, receive a termination or rescission notice, and expire."""
+        return can_proceed(self.expire)
+
+    @property
+    def is_signed(self):
+        return self.signed_on is not None
+
+    @transition(field=status, source=Status.DRAFT, target=Status.IN_FORCE, conditions=[lambda a: a.is_signed])
+    def activate(self):
+        pass
+
+    @transition(field=status, source=Status.IN_FORCE, target=Status.EXPIRED)
+    def expire(self):
+        pass
+
+    @transition(field=status, source=Status.IN_FORCE, target=Status.TERMINATED)
+    def terminate(self):
+        pass
+
+    @transition(field=status, source=Status.IN_FORCE, target=Status.RESCINDED)
+    def rescind(self):
+        pass
 
 
 class AgreementPartyQuerySet(models.QuerySet):
@@ -341,7 +385,12 @@ class AgreementParty(models.Model):
 
 
 class TerminationNotice(models.Model):
-    """Early termination or rescission of an agreement, with its computed dates."""
+    """Early termination or rescission of an agreement, with its computed dates. Its transitions::
+
+    pending --answer--> answered          (rescissions only: the other party's answer)
+    pending/answered --finalize--> final  (the agreement ends terminated or rescinded)
+    pending/answered --withdraw--> withdrawn
+    """
 
     class Kind(models.TextChoices):
         EARLY_TERMINATION = "termination", _("Terminación anticipada")
@@ -352,6 +401,8 @@ class TerminationNotice(models.Model):
         ANSWERED = "answered", _("Respondida")
         FINAL = "final", _("Definitiva")
         WITHDRAWN = "withdrawn", _("Retirada")
+
+    OPEN_STATUSES = (Status.PENDING, Status.ANSWERED)
 
     agreement = models.ForeignKey(
         Agreement, on_delete=models.PROTECT, related_name="termination_notices", verbose_name=_("convenio")
@@ -367,7 +418,7 @@ class TerminationNotice(models.Model):
     pending_matters = models.TextField(_("asuntos pendientes"), blank=True)
     answer = models.TextField(_("respuesta de la otra parte"), blank=True)
     answered_on = models.DateField(_("fecha de respuesta"), null=True, blank=True)
-    status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    status = FSMField(_("estado"), max_length=20, choices=Status.choices, default=Status.PENDING, protected=False)
     document = models.ForeignKey(
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("documento")
     )
@@ -386,12 +437,30 @@ class TerminationNotice(models.Model):
     @property
     def is_open(self):
         """Still in progress: it may be made final or withdrawn."""
-        return self.status in (self.Status.PENDING, self.Status.ANSWERED)
+        return can_proceed(self.withdraw)
 
     @property
     def awaits_answer(self):
         """A rescission notice whose other party has not answered yet."""
-        return self.kind == self.Kind.RESCISSION and self.status == self.Status.PENDING
+        return can_proceed(self.answer_received)
+
+    @property
+    def is_rescission(self):
+        return self.kind == self.Kind.RESCISSION
+
+    @transition(field=status, source=Status.PENDING, target=Status.ANSWERED, conditions=[lambda n: n.is_rescission])
+    def answer_received(self, *, answer, answered_on):
+        self.answer, self.answered_on = answer, answered_on
+
+    @transition(field=status, source=OPEN_STATUSES, target=Status.FINAL)
+    def finalize(self, *, today):
+        """Made final: a rescission takes effect on the day it is made final."""
+        if self.is_rescission:
+            self.effective_on = today
+
+    @transition(field=status, source=OPEN_STATUSES, target=Status.WITHDRAWN)
+    def withdraw(self):
+        pass
 
 
 class Amendment(models.Model):
@@ -572,7 +641,11 @@ class SignatoryQuerySet(models.QuerySet):
 
 
 class Signatory(models.Model):
-    """An authorized signature of an institution (000 DÉCIMA SÉPTIMA)."""
+    """An authorized signature of an institution (000 DÉCIMA SÉPTIMA). Its transitions::
+
+    submitted --register--> registered --revoke--> revoked
+    submitted --reject--> rejected
+    """
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Enviada a la Comisión")
@@ -592,7 +665,7 @@ class Signatory(models.Model):
     valid_from = models.DateField(_("vigente desde"))
     valid_until = models.DateField(_("vigente hasta"), null=True, blank=True)
     attested = models.BooleanField(_("la institución verificó su autenticidad"), default=False)
-    status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    status = FSMField(_("estado"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, protected=False)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     submitted_at = models.DateTimeField(_("enviada"), auto_now_add=True)
     decided_by = models.ForeignKey(
@@ -620,6 +693,34 @@ class Signatory(models.Model):
     def __str__(self):
         return f"{self.full_name} — {self.position}"
 
+    # --- State machine ---------------------------------------------------------------------
+
+    @property
+    def awaits_decision(self):
+        """Sent by its institution: the commission may register or reject it."""
+        return can_proceed(self.register)
+
+    @property
+    def can_revoke(self):
+        return can_proceed(self.revoke)
+
+    def _decide(self, *, by, note):
+        self.decided_by = by
+        self.decided_at = timezone.now()
+        self.decision_note = note
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REGISTERED)
+    def register(self, *, by, note=""):
+        self._decide(by=by, note=note)
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REJECTED)
+    def reject(self, *, by, note):
+        self._decide(by=by, note=note)
+
+    @transition(field=status, source=Status.REGISTERED, target=Status.REVOKED)
+    def revoke(self, *, by, note):
+        self._decide(by=by, note=note)
+
 
 # --- Memberships -----------------------------------------------------------------------------
 
@@ -630,7 +731,11 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    """An institution's registration as a member (001, Cap. III)."""
+    """An institution's registration as a member (001, Cap. III). Its transitions::
+
+        requested --accept--> accepted --leave--> leaving ------\
+        requested --deny--> denied     accepted --terminate--> terminating --close--> ended
+    """
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Solicitada")
@@ -646,11 +751,14 @@ class Membership(models.Model):
         REQUIREMENTS = "requirements", _("No cumple los requisitos")
 
     TERMINATION_NOTICE_DAYS = 5
+    # A membership in these states keeps the institution from asking for another one.
+    CURRENT_STATUSES = (Status.REQUESTED, Status.ACCEPTED, Status.LEAVING, Status.TERMINATING)
+    ENDING_STATUSES = (Status.LEAVING, Status.TERMINATING)
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("institución")
     )
-    status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    status = FSMField(_("estado"), max_length=20, choices=Status.choices, default=Status.REQUESTED, protected=False)
     agreement_proof = models.ForeignKey(
         Document, on_delete=models.PROTECT, related_name="+", verbose_name=_("constancia del convenio firmado")
     )
@@ -688,6 +796,47 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.institution.acronym} — {self.get_status_display()}"
+
+    # --- State machine ---------------------------------------------------------------------
+
+    @property
+    def awaits_decision(self):
+        """Requested: the commission may accept or deny it."""
+        return can_proceed(self.accept)
+
+    @property
+    def can_leave(self):
+        return can_proceed(self.leave)
+
+    @property
+    def can_terminate(self):
+        return can_proceed(self.terminate)
+
+    def _decide(self, *, by, note):
+        self.decided_by, self.decided_at, self.decision_note = by, timezone.now(), note
+
+    @transition(field=status, source=Status.REQUESTED, target=Status.ACCEPTED)
+    def accept(self, *, by, note=""):
+        self._decide(by=by, note=note)
+
+    @transition(field=status, source=Status.REQUESTED, target=Status.DENIED)
+    def deny(self, *, by, reason, note=""):
+        self.deny_reason = reason
+        self._decide(by=by, note=note)
+
+    @transition(field=status, source=Status.ACCEPTED, target=Status.LEAVING)
+    def leave(self, *, ends_on, reason):
+        """The member leaves of its own accord on ``ends_on``."""
+        self.ends_on, self.end_reason = ends_on, reason
+
+    @transition(field=status, source=Status.ACCEPTED, target=Status.TERMINATING)
+    def terminate(self, *, ends_on, reason):
+        """The commission ends it on ``ends_on`` (after the notice period)."""
+        self.ends_on, self.end_reason = ends_on, reason
+
+    @transition(field=status, source=ENDING_STATUSES, target=Status.ENDED)
+    def close(self):
+        pass
 
 
 # --- Notices to members ----------------------------------------------------------------------

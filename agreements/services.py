@@ -1,16 +1,20 @@
 """Writes on agreements, officers, signatories, memberships and notices.
 
 Every function takes keyword-only arguments and an explicit ``actor`` (None for the system),
-runs in one transaction, checks the source state of a transition, writes through models that
-keep history, records a business event and notifies inside the same transaction.
+runs in one transaction, asks the model whether a transition may happen (the state machines are
+declared on the models), performs it through the model's transition method, saves through models
+that keep history, records a business event and notifies inside the same transaction.
 """
 
+import logging
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
 from audit.services import record_event
 from kernel import documents
@@ -33,6 +37,8 @@ from .models import (
     Signatory,
     TerminationNotice,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def _save(instance, actor, **kwargs):
@@ -147,13 +153,13 @@ def agreement_activate(*, agreement, actor, today=None) -> Agreement:
     """Draft -> in force, once signed and not already past its end date."""
     today = today or timezone.localdate()
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.status != Agreement.Status.DRAFT:
+    if not agreement.is_draft:
         raise ValidationError(_("Solo un convenio en borrador puede entrar en vigor."))
-    if agreement.signed_on is None:
+    if not agreement.is_signed:
         raise ValidationError(_("Registre la fecha de firma antes de declarar el convenio vigente."))
     if agreement.end_date is not None and agreement.end_date < today:
         raise ValidationError(_("La vigencia de este convenio ya terminó."))
-    agreement.status = Agreement.Status.IN_FORCE
+    agreement.activate()
     _save(agreement, actor, update_fields=["status"])
     _event("agreement_activated", actor=actor, target=agreement)
     return agreement
@@ -163,7 +169,7 @@ def agreement_activate(*, agreement, actor, today=None) -> Agreement:
 def agreement_renew(*, agreement, actor, folio, signed_on, term_kind=None, term_years=None, term_until=None):
     """A renewal is a new period linked to the previous one, with the same parties."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.status not in (Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED):
+    if agreement.status not in Agreement.RENEWABLE_STATUSES:
         raise ValidationError(_("Solo se renueva un convenio vigente o vencido."))
     if hasattr(agreement, "renewal"):
         raise ValidationError(_("Este convenio ya fue renovado."))
@@ -188,17 +194,34 @@ def agreement_renew(*, agreement, actor, folio, signed_on, term_kind=None, term_
     return renewal
 
 
-@transaction.atomic
+def _each_committed(what, items, work, describe=repr) -> int:
+    """Run ``work(item)`` for every item in its own transaction (the daily job's steps): a failing
+    item is rolled back and logged, and the others go on. Returns how many items ``work`` did."""
+    done = 0
+    for item in items:
+        try:
+            with transaction.atomic():
+                done += bool(work(item))
+        except Exception:  # noqa: BLE001 - one item's failure must not undo or stop the others
+            logger.exception("daily job: %s failed for %s; the other items went on", what, describe(item))
+    return done
+
+
 def agreements_expire_due(*, today=None) -> int:
-    """System: agreements in force whose end date has passed become expired."""
+    """System: agreements in force whose end date has passed become expired, each on its own."""
     today = today or timezone.localdate()
-    count = 0
-    for agreement in Agreement.objects.select_for_update().filter(status=Agreement.Status.IN_FORCE, end_date__lt=today):
-        agreement.status = Agreement.Status.EXPIRED
+
+    def expire(pk):
+        agreement = Agreement.objects.select_for_update().get(pk=pk)
+        if not agreement.is_in_force or agreement.end_date is None or agreement.end_date >= today:
+            return False  # changed since the list was read
+        agreement.expire()
         _save(agreement, None, update_fields=["status"])
         _event("agreement_expired", actor=None, target=agreement)
-        count += 1
-    return count
+        return True
+
+    due = Agreement.objects.filter(status=Agreement.Status.IN_FORCE, end_date__lt=today).order_by("pk")
+    return _each_committed("agreement expiry", list(due.values_list("pk", flat=True)), expire)
 
 
 AMENDABLE_FIELDS = ("title", "purpose", "term_kind", "term_years", "term_until", "notice_days", "notice_day_kind")
@@ -208,7 +231,7 @@ AMENDABLE_FIELDS = ("title", "purpose", "term_kind", "term_years", "term_until",
 def amendment_register(*, agreement, actor, signed_on, summary, document, new_terms: dict) -> Amendment:
     """Record a signed addendum and apply the terms it changes; the amendment keeps old -> new."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.status != Agreement.Status.IN_FORCE:
+    if not agreement.is_in_force:
         raise ValidationError(_("Solo se modifica un convenio vigente."))
     if agreement.signed_on and signed_on < agreement.signed_on:
         raise ValidationError(_("La modificación no puede ser anterior a la firma del convenio."))
@@ -254,11 +277,11 @@ def termination_notice_create(
 ) -> TerminationNotice:
     """A written notice of early termination or rescission, with its dates computed."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    if agreement.status != Agreement.Status.IN_FORCE:
+    if not agreement.is_in_force:
         raise ValidationError(_("Solo se puede dar aviso sobre un convenio vigente."))
     if notifying_party.agreement_id != agreement.pk:
         raise ValidationError(_("La parte que notifica debe ser parte del convenio."))
-    if agreement.termination_notices.filter(status__in=["pending", "answered"]).exists():
+    if agreement.termination_notices.filter(status__in=TerminationNotice.OPEN_STATUSES).exists():
         raise ValidationError(_("Ya hay un aviso en trámite para este convenio."))
     notice = TerminationNotice(
         agreement=agreement,
@@ -296,7 +319,7 @@ def rescission_answer(*, notice, actor, answer, answered_on) -> TerminationNotic
         raise ValidationError(_("Solo se responde un aviso de rescisión en plazo."))
     if answered_on > notice.answer_due_on:
         raise ValidationError(_("El plazo para responder venció el %(d)s.") % {"d": f"{notice.answer_due_on:%d/%m/%Y}"})
-    notice.answer, notice.answered_on, notice.status = answer, answered_on, TerminationNotice.Status.ANSWERED
+    notice.answer_received(answer=answer, answered_on=answered_on)
     _save(notice, actor)
     _event("rescission_answered", actor=actor, target=notice.agreement)
     return notice
@@ -310,21 +333,22 @@ def termination_finalize(*, notice, actor, today=None) -> Agreement:
     if not notice.is_open:
         raise ValidationError(_("Este aviso ya no está en trámite."))
     agreement = Agreement.objects.select_for_update().get(pk=notice.agreement_id)
+    if not agreement.is_in_force:
+        raise ValidationError(_("El convenio ya no está vigente; este aviso solo puede retirarse."))
     if notice.kind == TerminationNotice.Kind.EARLY_TERMINATION:
         if today < notice.effective_on:
             raise ValidationError(
                 _("La terminación surte efectos el %(d)s; aún no es definitiva.")
                 % {"d": f"{notice.effective_on:%d/%m/%Y}"}
             )
-        agreement.status = Agreement.Status.TERMINATED
+        agreement.terminate()
     else:
-        if notice.status == TerminationNotice.Status.PENDING and today <= notice.answer_due_on:
+        if notice.awaits_answer and today <= notice.answer_due_on:
             raise ValidationError(
                 _("La otra parte puede responder hasta el %(d)s.") % {"d": f"{notice.answer_due_on:%d/%m/%Y}"}
             )
-        notice.effective_on = today
-        agreement.status = Agreement.Status.RESCINDED
-    notice.status = TerminationNotice.Status.FINAL
+        agreement.rescind()
+    notice.finalize(today=today)
     _save(notice, actor)
     _save(agreement, actor, update_fields=["status"])
     _event("agreement_ended", actor=actor, target=agreement, kind=notice.kind)
@@ -336,23 +360,24 @@ def termination_withdraw(*, notice, actor) -> TerminationNotice:
     notice = TerminationNotice.objects.select_for_update().get(pk=notice.pk)
     if not notice.is_open:
         raise ValidationError(_("Este aviso ya no está en trámite."))
-    notice.status = TerminationNotice.Status.WITHDRAWN
+    notice.withdraw()
     _save(notice, actor)
     _event("termination_notice_withdrawn", actor=actor, target=notice.agreement)
     return notice
 
 
-@transaction.atomic
 def terminations_apply_due(*, today=None) -> int:
-    """System: early terminations whose effective date has arrived become final."""
+    """System: early terminations whose effective date has arrived become final, each on its own."""
     today = today or timezone.localdate()
-    count = 0
-    for notice in TerminationNotice.objects.filter(
-        kind=TerminationNotice.Kind.EARLY_TERMINATION, status=TerminationNotice.Status.PENDING, effective_on__lte=today
-    ):
-        termination_finalize(notice=notice, actor=None, today=today)
-        count += 1
-    return count
+    notices = TerminationNotice.objects.filter(
+        kind=TerminationNotice.Kind.EARLY_TERMINATION,
+        status=TerminationNotice.Status.PENDING,
+        effective_on__lte=today,
+        agreement__status=Agreement.Status.IN_FORCE,
+    ).order_by("pk")
+    return _each_committed(
+        "early termination", list(notices), lambda notice: termination_finalize(notice=notice, actor=None, today=today)
+    )
 
 
 # --- Obligations and compliance --------------------------------------------------------------
@@ -533,16 +558,15 @@ def signatory_submit(
     return signatory
 
 
-def _signatory_decide(*, signatory, actor, source, target, note, action):
+def _signatory_decide(*, signatory, actor, transition, note, action):
+    """Perform ``transition`` (the name of one of Signatory's transition methods) if it may happen."""
     signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
-    if signatory.status != source:
+    move = getattr(signatory, transition)
+    if not can_proceed(move):
         raise ValidationError(
             _("La firma está «%(s)s»; no se puede hacer esto.") % {"s": signatory.get_status_display()}
         )
-    signatory.status = target
-    signatory.decided_by = actor
-    signatory.decided_at = timezone.now()
-    signatory.decision_note = note
+    move(by=actor, note=note)
     _save(signatory, actor)
     _event(action, actor=actor, target=signatory, institution=signatory.institution)
     notify(
@@ -559,8 +583,7 @@ def signatory_register(*, signatory, actor, note="") -> Signatory:
     return _signatory_decide(
         signatory=signatory,
         actor=actor,
-        source=Signatory.Status.SUBMITTED,
-        target=Signatory.Status.REGISTERED,
+        transition="register",
         note=note,
         action="signatory_registered",
     )
@@ -573,8 +596,7 @@ def signatory_reject(*, signatory, actor, note) -> Signatory:
     return _signatory_decide(
         signatory=signatory,
         actor=actor,
-        source=Signatory.Status.SUBMITTED,
-        target=Signatory.Status.REJECTED,
+        transition="reject",
         note=note,
         action="signatory_rejected",
     )
@@ -587,8 +609,7 @@ def signatory_revoke(*, signatory, actor, note) -> Signatory:
     return _signatory_decide(
         signatory=signatory,
         actor=actor,
-        source=Signatory.Status.REGISTERED,
-        target=Signatory.Status.REVOKED,
+        transition="revoke",
         note=note,
         action="signatory_revoked",
     )
@@ -609,9 +630,7 @@ def membership_request(
     """An institution asks to be registered as a member, with the three documents of 001."""
     if institution.is_commission:
         raise ValidationError(_("La Comisión no se registra como integrante."))
-    if Membership.objects.filter(
-        institution=institution, status__in=["requested", "accepted", "leaving", "terminating"]
-    ).exists():
+    if Membership.objects.filter(institution=institution, status__in=Membership.CURRENT_STATUSES).exists():
         raise ValidationError(_("La institución ya tiene una membresía vigente o en trámite."))
     docs = {}
     for field, file, title in (
@@ -630,18 +649,18 @@ def membership_request(
     return membership
 
 
-def _membership_locked(membership, allowed, message):
+def _membership_locked(membership, may, message):
+    """The membership, locked, if the predicate named ``may`` holds for it; else ``message``."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status not in allowed:
+    if not getattr(membership, may):
         raise ValidationError(message)
     return membership
 
 
 @transaction.atomic
 def membership_accept(*, membership, actor, note="") -> Membership:
-    membership = _membership_locked(membership, ["requested"], _("Solo se resuelve una solicitud pendiente."))
-    membership.status = Membership.Status.ACCEPTED
-    membership.decided_by, membership.decided_at, membership.decision_note = actor, timezone.now(), note
+    membership = _membership_locked(membership, "awaits_decision", _("Solo se resuelve una solicitud pendiente."))
+    membership.accept(by=actor, note=note)
     _save(membership, actor)
     _event("membership_accepted", actor=actor, target=membership, institution=membership.institution)
     notify(
@@ -656,10 +675,8 @@ def membership_accept(*, membership, actor, note="") -> Membership:
 def membership_deny(*, membership, actor, reason, note="") -> Membership:
     if reason not in Membership.DenyReason.values:
         raise ValidationError(_("Elija una de las causas de negativa previstas."))
-    membership = _membership_locked(membership, ["requested"], _("Solo se resuelve una solicitud pendiente."))
-    membership.status = Membership.Status.DENIED
-    membership.deny_reason = reason
-    membership.decided_by, membership.decided_at, membership.decision_note = actor, timezone.now(), note
+    membership = _membership_locked(membership, "awaits_decision", _("Solo se resuelve una solicitud pendiente."))
+    membership.deny(by=actor, reason=reason, note=note)
     _save(membership, actor)
     _event("membership_denied", actor=actor, target=membership, institution=membership.institution, reason=reason)
     notify(
@@ -676,10 +693,8 @@ def membership_exit(*, membership, actor, requested_on=None, ends_on=None, reaso
     requested_on = requested_on or timezone.localdate()
     if ends_on is not None and ends_on < requested_on:
         raise ValidationError(_("La fecha de baja no puede ser anterior a hoy."))
-    membership = _membership_locked(membership, ["accepted"], _("Solo una membresía aceptada puede darse de baja."))
-    membership.status = Membership.Status.LEAVING
-    membership.ends_on = rules.member_exit_date(requested_on=requested_on, given=ends_on)
-    membership.end_reason = reason
+    membership = _membership_locked(membership, "can_leave", _("Solo una membresía aceptada puede darse de baja."))
+    membership.leave(ends_on=rules.member_exit_date(requested_on=requested_on, given=ends_on), reason=reason)
     _save(membership, actor)
     _event(
         "membership_exit_requested",
@@ -697,12 +712,11 @@ def membership_terminate(*, membership, actor, reason, notified_on=None) -> Memb
     if not reason.strip():
         raise ValidationError(_("Indique el motivo de la terminación."))
     notified_on = notified_on or timezone.localdate()
-    membership = _membership_locked(membership, ["accepted"], _("Solo se termina una membresía aceptada."))
-    membership.status = Membership.Status.TERMINATING
-    membership.ends_on = rules.membership_termination_date(
-        notified_on=notified_on, days=Membership.TERMINATION_NOTICE_DAYS
+    membership = _membership_locked(membership, "can_terminate", _("Solo se termina una membresía aceptada."))
+    membership.terminate(
+        ends_on=rules.membership_termination_date(notified_on=notified_on, days=Membership.TERMINATION_NOTICE_DAYS),
+        reason=reason,
     )
-    membership.end_reason = reason
     _save(membership, actor)
     _event("membership_terminated", actor=actor, target=membership, institution=membership.institution)
     notify(
@@ -713,17 +727,20 @@ def membership_terminate(*, membership, actor, reason, notified_on=None) -> Memb
     return membership
 
 
-@transaction.atomic
 def memberships_close_due(*, today=None) -> int:
+    """System: memberships whose end date has arrived end, each on its own."""
     today = today or timezone.localdate()
-    count = 0
-    for membership in Membership.objects.select_for_update().filter(
-        status__in=["leaving", "terminating"], ends_on__lte=today
-    ):
-        membership.status = Membership.Status.ENDED
+
+    def close(pk):
+        membership = Membership.objects.select_for_update().get(pk=pk)
+        if not can_proceed(membership.close) or membership.ends_on is None or membership.ends_on > today:
+            return False  # changed since the list was read
+        membership.close()
         _save(membership, None)
-        count += 1
-    return count
+        return True
+
+    due = Membership.objects.filter(status__in=Membership.ENDING_STATUSES, ends_on__lte=today).order_by("pk")
+    return _each_committed("membership end", list(due.values_list("pk", flat=True)), close)
 
 
 # --- Notices to members ----------------------------------------------------------------------
@@ -764,9 +781,13 @@ def _alert_once(key) -> bool:
     return True
 
 
-@transaction.atomic
 def agreements_daily(*, today=None) -> dict:
-    """The daily beat: move dates forward, then announce each event once."""
+    """The daily beat: move dates forward, then announce each event once.
+
+    Every expiry, termination, membership end and alert commits on its own: one that fails (a
+    notification that cannot be written, say) is logged and retried the next day, and neither
+    undoes nor stops the others.
+    """
     from kernel import calendar
 
     today = today or timezone.localdate()
@@ -775,19 +796,24 @@ def agreements_daily(*, today=None) -> dict:
     terminations_apply_due(today=today)
     memberships_close_due(today=today)
 
+    alerts: list[
+        tuple[str, str, Any, str, dict[str, Any], Any]
+    ] = []  # (key, bucket, institutions, template, context, related)
     for agreement in Agreement.objects.filter(
         status=Agreement.Status.IN_FORCE, end_date__gte=today, end_date__lte=today + timedelta(days=max(ENDING_WINDOWS))
     ).prefetch_related("parties__institution"):
         days_left = (agreement.end_date - today).days
         window = min(w for w in ENDING_WINDOWS if days_left <= w)
-        if _alert_once(f"ending:{window}:{agreement.pk}:{agreement.end_date}"):
-            notify(
-                recipients=_recipients(_party_institutions(agreement)),
-                template="agreement_ending",
-                context={"agreement": agreement, "days_left": days_left, "window": window},
-                related=agreement,
+        alerts.append(
+            (
+                f"ending:{window}:{agreement.pk}:{agreement.end_date}",
+                "ending",
+                _party_institutions(agreement),
+                "agreement_ending",
+                {"agreement": agreement, "days_left": days_left, "window": window},
+                agreement,
             )
-            sent["ending"] += 1
+        )
 
     horizon = calendar.add_business_days(today, DUE_SOON_BUSINESS_DAYS)
     obligations = Obligation.objects.filter(is_active=True, agreement__status=Agreement.Status.IN_FORCE).select_related(
@@ -808,26 +834,34 @@ def agreements_daily(*, today=None) -> dict:
             key, template, bucket = f"due:{obligation.pk}:{period.isoformat()}", "agreement_obligation_due", "due_soon"
         else:
             continue
-        if _alert_once(key):
-            notify(
-                recipients=_recipients([obligation.party.institution]),
-                template=template,
-                context={"obligation": obligation, "agreement": obligation.agreement, "due": due},
-                related=obligation,
-            )
-            sent[bucket] += 1
+        context = {"obligation": obligation, "agreement": obligation.agreement, "due": due}
+        alerts.append((key, bucket, [obligation.party.institution], template, context, obligation))
 
     for party in AgreementParty.objects.filter(
-        officer_designation_due__lt=today, officers__isnull=True, agreement__status__in=["draft", "in_force"]
+        officer_designation_due__lt=today,
+        officers__isnull=True,
+        agreement__status__in=[Agreement.Status.DRAFT, Agreement.Status.IN_FORCE],
     ).select_related("agreement", "institution"):
-        if _alert_once(f"officer-overdue:{party.pk}:{party.officer_designation_due}"):
-            notify(
-                recipients=_recipients([party.institution]),
-                template="agreement_officer_overdue",
-                context={"party": party, "agreement": party.agreement},
-                related=party,
+        alerts.append(
+            (
+                f"officer-overdue:{party.pk}:{party.officer_designation_due}",
+                "officer_overdue",
+                [party.institution],
+                "agreement_officer_overdue",
+                {"party": party, "agreement": party.agreement},
+                party,
             )
-            sent["officer_overdue"] += 1
+        )
+
+    def announce(alert):
+        key, bucket, institutions, template, context, related = alert
+        if not _alert_once(key):
+            return False
+        notify(recipients=_recipients(institutions), template=template, context=context, related=related)
+        sent[bucket] += 1
+        return True
+
+    _each_committed("alert", alerts, announce, describe=lambda alert: alert[0])
     return sent
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, can_proceed, transition
 from simple_history.models import HistoricalRecords
 
 # A cancellation must be requested within this time after the person left or changed area.
@@ -27,6 +28,12 @@ class AccountChangeQuerySet(models.QuerySet):
 
 
 class AccountChangeRequest(models.Model):
+    """A change to one account, asked by its institution. States and transitions, declared below::
+
+    submitted --approve--> approved (applied)    submitted --reject--> rejected
+    submitted --return_for_correction--> returned --resubmit--> submitted
+    """
+
     class Kind(models.TextChoices):
         PROFILE_CHANGE = "profile_change", _("Cambio de perfil")
         SUSPENSION = "suspension", _("Suspensión")
@@ -65,7 +72,7 @@ class AccountChangeRequest(models.Model):
         help_text=_("Sólo para cancelaciones."),
     )
     is_late = models.BooleanField(_("extemporánea"), default=False, editable=False)
-    status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
+    status = FSMField(_("estado"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, protected=False)
     submitted_at = models.DateTimeField(_("enviada"), default=timezone.now)
     due_date = models.DateField(_("fecha límite de atención"), null=True, blank=True)
     decided_at = models.DateTimeField(_("resuelta"), null=True, blank=True)
@@ -117,4 +124,37 @@ class AccountChangeRequest(models.Model):
 
     @property
     def is_overdue(self):
-        return self.status == self.Status.SUBMITTED and self.due_date and self.due_date < timezone.localdate()
+        return self.awaits_decision and self.due_date and self.due_date < timezone.localdate()
+
+    # --- State machine ---------------------------------------------------------------------
+
+    @property
+    def awaits_decision(self):
+        """In review: the commission may approve, reject or return it."""
+        return can_proceed(self.approve)
+
+    @property
+    def can_resubmit(self):
+        return can_proceed(self.resubmit)
+
+    @transition(field=status, source=Status.RETURNED, target=Status.SUBMITTED)
+    def resubmit(self, *, now, due_date):
+        self.submitted_at = now
+        self.due_date = due_date
+
+    def _decide(self, *, by, reason):
+        self.decided_at = timezone.now()
+        self.decided_by = by
+        self.decision_reason = reason
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.APPROVED)
+    def approve(self, *, by, reason):
+        self._decide(by=by, reason=reason)
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REJECTED)
+    def reject(self, *, by, reason):
+        self._decide(by=by, reason=reason)
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED)
+    def return_for_correction(self, *, by, reason):
+        self._decide(by=by, reason=reason)

@@ -4,7 +4,9 @@ acceptance's time, IP and user agent."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, can_proceed, transition
 from simple_history.models import HistoricalRecords
 
 from .onboarding import private_upload_path
@@ -69,7 +71,14 @@ class ConfidentialityLetterQuerySet(models.QuerySet):
 
 
 class ConfidentialityLetter(models.Model):
-    """A letter accepted by a user (or a commission link officer)."""
+    """A letter accepted by a user (or a commission link officer).
+
+    The hand-signed scan starts ``not_required`` or ``pending_upload`` (the commission's setting
+    when the letter is accepted) and moves only through the transitions declared below::
+
+        pending_upload/invalid --upload_scan--> pending_review --validate_scan--> valid
+                                                pending_review --invalidate_scan--> invalid
+    """
 
     class ScanStatus(models.TextChoices):
         NOT_REQUIRED = "not_required", _("No se requiere")
@@ -83,6 +92,9 @@ class ConfidentialityLetter(models.Model):
         PASSPORT = "passport", _("Pasaporte")
         PROFESSIONAL = "professional", _("Cédula profesional")
         INSTITUTIONAL = "institutional", _("Credencial institucional")
+
+    # The letter counts (the account may be active) in these scan states.
+    SCAN_SETTLED = (ScanStatus.NOT_REQUIRED, ScanStatus.VALID)
 
     folio = models.CharField(_("folio"), max_length=30, unique=True)
     user = models.ForeignKey(
@@ -108,8 +120,12 @@ class ConfidentialityLetter(models.Model):
     accepted_ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
     accepted_user_agent = models.CharField(_("navegador"), max_length=500, blank=True)
 
-    scan_status = models.CharField(
-        _("carta firmada a mano"), max_length=20, choices=ScanStatus.choices, default=ScanStatus.NOT_REQUIRED
+    scan_status = FSMField(
+        _("carta firmada a mano"),
+        max_length=20,
+        choices=ScanStatus.choices,
+        default=ScanStatus.NOT_REQUIRED,
+        protected=False,
     )
     scan = models.FileField(_("escaneo firmado"), upload_to=private_upload_path, max_length=200, blank=True)
     scan_sha256 = models.CharField(_("SHA-256 del escaneo"), max_length=64, blank=True)
@@ -135,3 +151,39 @@ class ConfidentialityLetter(models.Model):
 
     def __str__(self):
         return f"{self.folio} · {self.full_name}"
+
+    # --- Hand-signed scan (state machine) ---------------------------------------------------
+
+    @property
+    def can_upload_scan(self):
+        return can_proceed(self.upload_scan)
+
+    @property
+    def awaits_scan_review(self):
+        return can_proceed(self.validate_scan)
+
+    @property
+    def scan_is_valid(self):
+        return self.scan_status == self.ScanStatus.VALID
+
+    @transition(
+        field=scan_status, source=(ScanStatus.PENDING_UPLOAD, ScanStatus.INVALID), target=ScanStatus.PENDING_REVIEW
+    )
+    def upload_scan(self, *, name, sha256):
+        self.scan.name = name
+        self.scan_sha256 = sha256
+        self.scan_uploaded_at = timezone.now()
+        self.scan_note = ""
+
+    def _review_scan(self, *, by, note):
+        self.scan_reviewed_by = by
+        self.scan_reviewed_at = timezone.now()
+        self.scan_note = note
+
+    @transition(field=scan_status, source=ScanStatus.PENDING_REVIEW, target=ScanStatus.VALID)
+    def validate_scan(self, *, by, note=""):
+        self._review_scan(by=by, note=note)
+
+    @transition(field=scan_status, source=ScanStatus.PENDING_REVIEW, target=ScanStatus.INVALID)
+    def invalidate_scan(self, *, by, note):
+        self._review_scan(by=by, note=note)

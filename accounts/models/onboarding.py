@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, can_proceed, transition
 from simple_history.models import HistoricalRecords
 
 from kernel.identifiers import validate_curp, validate_rfc
@@ -123,7 +124,18 @@ class AccountRequestQuerySet(models.QuerySet):
 
 
 class AccountRequest(models.Model):
-    """A request for a new account, filed by an institution administrator (000, DÉCIMA)."""
+    """A request for a new account, filed by an institution administrator (000, DÉCIMA).
+
+    Its states and transitions are declared once, below (django-fsm-2)::
+
+        draft --submit--> submitted --approve--> approved (account created, pending_letter)
+                          submitted --reject---> rejected
+                          submitted --return_for_correction--> returned --submit--> submitted
+        draft/returned --withdraw--> withdrawn
+
+    Services call the transition methods and then ``save()`` (so the history log records each
+    step); views and templates ask the ``can_*`` predicates.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Borrador")
@@ -147,7 +159,7 @@ class AccountRequest(models.Model):
         related_name="account_requests",
         verbose_name=_("institución"),
     )
-    status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = FSMField(_("estado"), max_length=20, choices=Status.choices, default=Status.DRAFT, protected=False)
     agreement = models.ForeignKey(
         "agreements.Agreement",
         on_delete=models.PROTECT,
@@ -255,11 +267,66 @@ class AccountRequest(models.Model):
 
     @property
     def is_editable(self):
+        """Its data and documents may be changed (a draft, or returned for correction)."""
         return self.status in self.EDITABLE_STATUSES
 
     @property
     def is_overdue(self):
-        return self.status == self.Status.SUBMITTED and self.due_date and self.due_date < timezone.localdate()
+        return self.awaits_decision and self.due_date and self.due_date < timezone.localdate()
+
+    @property
+    def is_returned(self):
+        return self.status == self.Status.RETURNED
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    # --- State machine ---------------------------------------------------------------------
+
+    @property
+    def can_submit(self):
+        return can_proceed(self.submit)
+
+    @property
+    def can_withdraw(self):
+        return can_proceed(self.withdraw)
+
+    @property
+    def awaits_decision(self):
+        """In review: the commission may check its documents, approve, reject or return it."""
+        return can_proceed(self.approve)
+
+    @transition(field=status, source=EDITABLE_STATUSES, target=Status.SUBMITTED)
+    def submit(self, *, now, due_date):
+        """Send it (again) to the commission; a first submission starts with no earlier reason."""
+        if self.status == self.Status.DRAFT:
+            self.decision_reason = ""
+        self.submitted_at = now
+        self.due_date = due_date
+        self.submission_count += 1
+
+    @transition(field=status, source=EDITABLE_STATUSES, target=Status.WITHDRAWN)
+    def withdraw(self):
+        pass
+
+    def _decide(self, *, by, reason):
+        self.decided_at = timezone.now()
+        self.decided_by = by
+        self.decision_reason = reason
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.APPROVED)
+    def approve(self, *, by, reason, account):
+        self.account = account
+        self._decide(by=by, reason=reason)
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.REJECTED)
+    def reject(self, *, by, reason):
+        self._decide(by=by, reason=reason)
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED)
+    def return_for_correction(self, *, by, reason):
+        self._decide(by=by, reason=reason)
 
 
 class RequestDocument(models.Model):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, can_proceed, transition
 from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
@@ -67,7 +68,15 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A personal, non-transferable account (000, OCTAVA)."""
+    """A personal, non-transferable account (000, OCTAVA).
+
+    The account's status moves only through the transitions declared below::
+
+        pending_letter --activate--> active            (letter accepted, or its scan validated)
+        pending_letter/active --suspend--> suspended   (lockout, or an approved suspension)
+        suspended --reactivate--> active or pending_letter (the commission lifts it)
+        pending_letter/active/suspended --cancel--> cancelled
+    """
 
     class Status(models.TextChoices):
         PENDING_LETTER = "pending_letter", _("Pendiente de carta de confidencialidad")
@@ -104,7 +113,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     position = models.CharField(_("cargo"), max_length=150, blank=True)
     area = models.CharField(_("área de adscripción"), max_length=150, blank=True)
     public_servant_number = models.CharField(_("número de servidor público"), max_length=40, blank=True)
-    status = models.CharField(_("estado de la cuenta"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status = FSMField(
+        _("estado de la cuenta"), max_length=20, choices=Status.choices, default=Status.ACTIVE, protected=False
+    )
     status_changed_at = models.DateTimeField(_("cambio de estado"), default=timezone.now)
     is_active = models.BooleanField(_("puede iniciar sesión"), default=True, editable=False)
     is_staff = models.BooleanField(_("acceso al admin de Django"), default=False)
@@ -173,6 +184,47 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.given_names
+
+    # --- Account status (state machine) ---------------------------------------------------
+
+    @property
+    def awaits_letter(self):
+        """Signed in only to accept the confidentiality letter; accepting it activates the account."""
+        return can_proceed(self.activate)
+
+    @property
+    def can_suspend(self):
+        return can_proceed(self.suspend)
+
+    @property
+    def can_be_reactivated(self):
+        return can_proceed(self.reactivate)
+
+    @property
+    def can_cancel(self):
+        return can_proceed(self.cancel)
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @transition(field=status, source=Status.PENDING_LETTER, target=Status.ACTIVE)
+    def activate(self):
+        self.status_changed_at = timezone.now()
+
+    @transition(field=status, source=LIVE_STATUSES, target=Status.SUSPENDED)
+    def suspend(self):
+        self.status_changed_at = timezone.now()
+
+    @transition(field=status, source=Status.SUSPENDED, target=RETURN_VALUE(*LIVE_STATUSES))
+    def reactivate(self, *, to=Status.ACTIVE):
+        """Back to active, or to pending_letter for an account that still owes its letter."""
+        self.status_changed_at = timezone.now()
+        return to
+
+    @transition(field=status, source=(*LIVE_STATUSES, Status.SUSPENDED), target=Status.CANCELLED)
+    def cancel(self):
+        self.status_changed_at = timezone.now()
 
     @property
     def has_platform_scope(self):

@@ -62,3 +62,55 @@ def test_each_event_is_sent_once(
 
 def test_the_celery_task_runs_the_service(db):
     assert agreements_daily.delay().get() == {"ending": 0, "due_soon": 0, "overdue": 0, "officer_overdue": 0}
+
+
+def test_one_failing_notification_undoes_nothing_else(
+    commission, member, other_member, commission_admin, institution_admin, caplog
+):
+    """Each expiry and each alert commits on its own: the outbox refusing one recipient's rows (a
+    real database error, raised by a trigger) loses that alert only, to be retried the next day."""
+    from django.db import connection
+    from kernel.notifications.models import Notification
+
+    from accounts.tests.factories import UserFactory, profile
+    from agreements.models import Agreement, SentAlert
+
+    today = date(2026, 11, 23)
+    refused = UserFactory(institution=other_member, profile=profile("institution_admin"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            CREATE FUNCTION test_refuse_outbox() RETURNS trigger AS $$
+            BEGIN
+                IF NEW.recipient_id = %s THEN RAISE EXCEPTION 'mailbox refused'; END IF;
+                RETURN NEW;
+            END $$ LANGUAGE plpgsql;
+            CREATE TRIGGER test_refuse_outbox BEFORE INSERT ON notifications_notification
+                FOR EACH ROW EXECUTE FUNCTION test_refuse_outbox();
+            """,
+            [refused.pk],
+        )
+
+    def agreement(institution, ends):
+        return make_agreement(
+            members=[institution],
+            commission=commission,
+            actor=commission_admin,
+            term_kind="until_date",
+            term_until=ends,
+        )
+
+    expired = [agreement(member, today - timedelta(days=3)), agreement(member, today - timedelta(days=2))]
+    failing = agreement(other_member, today + timedelta(days=30))
+    ending = agreement(member, today + timedelta(days=29))
+
+    sent = services.agreements_daily(today=today)
+
+    assert sent["ending"] == 1
+    assert all(Agreement.objects.get(pk=a.pk).status == Agreement.Status.EXPIRED for a in expired)
+    assert SentAlert.objects.filter(key__startswith=f"ending:30:{ending.pk}:").exists()
+    assert not SentAlert.objects.filter(key__startswith=f"ending:30:{failing.pk}:").exists()
+    # The refused alert's other rows (the commission's) went back with it: nothing half-sent.
+    assert not Notification.objects.filter(template="agreement_ending", related_id=str(failing.pk)).exists()
+    assert Notification.objects.filter(template="agreement_ending", related_id=str(ending.pk)).exists()
+    assert "mailbox refused" in caplog.text

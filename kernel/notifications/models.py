@@ -1,13 +1,21 @@
 """The outbox: one row per recipient and channel, written in the transaction of the causing event.
 
-E-mail rows move ``pending -> sending -> sent``; a failed attempt sends them back to ``pending``
-with a later ``next_attempt_at`` (exponential backoff) until the attempt limit, then ``failed``.
+E-mail rows move through the transitions declared on ``Notification``::
+
+    pending --claim--> sending --delivered--> sent
+                       sending --retry_later--> pending   (a failed attempt, with backoff)
+                       sending --give_up--> failed        (attempt limit, or an interrupted send)
+    failed --resend--> pending                            (a commission administrator)
+
 In-app rows are born ``sent``: committing them is delivering them; ``read_at`` marks them read.
 
 Not tracked by simple-history on purpose: rows may hold one-time links (password reset) that the
-history log must never keep, and status changes are claims made with conditional UPDATEs. Who
-resends a failed row is recorded with ``audit.services.record_event``.
+history log must never keep. The services move a row only while they hold its row lock, so two
+workers never both claim it. Who resends a failed row is recorded with
+``audit.services.record_event``.
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -16,6 +24,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, can_proceed, transition
 
 
 class Notification(models.Model):
@@ -49,7 +58,7 @@ class Notification(models.Model):
     related_id = models.CharField(_("objeto relacionado"), max_length=64, blank=True)
     related = GenericForeignKey("related_type", "related_id")
 
-    status = models.CharField(_("estado"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = FSMField(_("estado"), max_length=10, choices=Status.choices, default=Status.PENDING, protected=False)
     attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
     last_error = models.TextField(_("último error"), blank=True)
     created_at = models.DateTimeField(_("creada"), default=timezone.now)
@@ -88,3 +97,45 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+    # --- State machine (e-mail rows) -------------------------------------------------------
+
+    @property
+    def is_email(self):
+        return self.channel == self.Channel.EMAIL
+
+    @property
+    def can_resend(self):
+        return can_proceed(self.resend)
+
+    def is_due(self, now):
+        """Pending and its next attempt has come (a second's grace for clocks of other workers)."""
+        return can_proceed(self.claim) and self.next_attempt_at <= now + timedelta(seconds=1)
+
+    @transition(field=status, source=Status.PENDING, target=Status.SENDING, conditions=[lambda n: n.is_email])
+    def claim(self, *, now):
+        self.claimed_at = now
+        self.attempts += 1
+
+    @transition(field=status, source=Status.SENDING, target=Status.SENT)
+    def delivered(self, *, erased_body=None):
+        self.sent_at = timezone.now()
+        self.last_error = ""
+        if erased_body is not None:
+            self.body = erased_body
+
+    @transition(field=status, source=Status.SENDING, target=Status.PENDING)
+    def retry_later(self, *, error, at):
+        self.last_error = error
+        self.next_attempt_at = at
+
+    @transition(field=status, source=Status.SENDING, target=Status.FAILED)
+    def give_up(self, *, error):
+        self.last_error = error
+
+    @transition(field=status, source=Status.FAILED, target=Status.PENDING, conditions=[lambda n: n.is_email])
+    def resend(self, *, now):
+        """A fresh round of attempts."""
+        self.attempts = 0
+        self.next_attempt_at = now
+        self.claimed_at = None

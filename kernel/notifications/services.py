@@ -6,10 +6,10 @@ e-mail row; a failure is retried with exponential backoff up to ``NOTIFICATION_M
 then the row stays ``failed`` for commission administrators to resend. A beat job sweeps due
 rows, so a broker outage delays messages but loses none.
 
-A row is never sent twice: a sender first *claims* it with a conditional UPDATE
-(``pending -> sending``); only the one whose UPDATE changed the row sends it. A row left in
-``sending`` by a crashed worker may or may not have left: the sweep marks it failed (for a person
-to decide) instead of sending it again.
+A row is never sent twice: a sender first *claims* it (``pending -> sending``, a transition of the
+model) while holding its row lock, skipping a row another worker holds; only the one that
+committed the claim sends it. A row left in ``sending`` by a crashed worker may or may not have
+left: the sweep marks it failed (for a person to decide) instead of sending it again.
 """
 
 import functools
@@ -24,12 +24,13 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.signals import setting_changed
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import Model
 from django.dispatch import receiver
 from django.template import Context, Engine, engines
 from django.template.backends.django import DjangoTemplates
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 
 from audit.services import record_event
 
@@ -162,33 +163,38 @@ def notification_deliver(*, notification_id: int) -> tuple[str, float | None]:
     ``"failed"`` (attempt limit reached) or ``"skipped"`` (not due, already taken or done).
     """
     now = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id,
-        channel=Notification.Channel.EMAIL,
-        status=Notification.Status.PENDING,
-        next_attempt_at__lte=now + timedelta(seconds=1),
-    ).update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if claimed != 1:
-        return "skipped", None
-    row = Notification.objects.get(pk=notification_id)
+    with transaction.atomic():
+        row = Notification.objects.select_for_update(skip_locked=True).filter(pk=notification_id).first()
+        if row is None or not row.is_due(now):
+            return "skipped", None
+        row.claim(now=now)
+        row.save(update_fields=["status", "claimed_at", "attempts"])
     try:
         EmailMessage(row.subject, row.body, None, [row.to_address]).send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - any failure of the mail server is retried or reported
         return _record_failure(row, exc)
-    done = {"status": Notification.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
-    if row.erase_body_when_sent:
-        done["body"] = ERASED_BODY
-    Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING).update(**done)
+    _move(row.pk, "delivered", erased_body=ERASED_BODY if row.erase_body_when_sent else None)
     return "sent", None
+
+
+def _move(notification_id: int, transition_name: str, **kwargs: Any) -> bool:
+    """Perform one of the row's transitions under its row lock, if it may still happen (the sweep
+    may have marked it failed meanwhile). Returns whether it moved."""
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().get(pk=notification_id)
+        move = getattr(row, transition_name)
+        if not can_proceed(move):
+            return False
+        move(**kwargs)
+        row.save()
+    return True
 
 
 def _record_failure(row: Notification, exc: Exception) -> tuple[str, float | None]:
     error = f"{type(exc).__name__}: {exc}"[:1000]
     logger.warning("notification %s attempt %s failed: %s", row.pk, row.attempts, error)
     if row.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-        Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING).update(
-            status=Notification.Status.FAILED, last_error=error
-        )
+        _move(row.pk, "give_up", error=error)
         record_event(
             category="business",
             action="notification_failed",
@@ -198,11 +204,7 @@ def _record_failure(row: Notification, exc: Exception) -> tuple[str, float | Non
         )
         return "failed", None
     wait = backoff_seconds(row.attempts)
-    Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING).update(
-        status=Notification.Status.PENDING,
-        last_error=error,
-        next_attempt_at=timezone.now() + timedelta(seconds=wait),
-    )
+    _move(row.pk, "retry_later", error=error, at=timezone.now() + timedelta(seconds=wait))
     return "retry", wait
 
 
@@ -214,9 +216,16 @@ def notification_sweep(*, now: datetime | None = None) -> list[int]:
     """
     now = now or timezone.now()
     stale = now - timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
-    Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=stale).update(
-        status=Notification.Status.FAILED, last_error=INTERRUPTED
-    )
+    for pk in list(
+        Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=stale).values_list(
+            "pk", flat=True
+        )
+    ):
+        with transaction.atomic():
+            row = Notification.objects.select_for_update(skip_locked=True).filter(pk=pk, claimed_at__lt=stale).first()
+            if row is not None and can_proceed(row.give_up):
+                row.give_up(error=INTERRUPTED)
+                row.save(update_fields=["status", "last_error"])
     return list(
         Notification.objects.filter(
             channel=Notification.Channel.EMAIL, status=Notification.Status.PENDING, next_attempt_at__lte=now
@@ -230,12 +239,9 @@ def notification_sweep(*, now: datetime | None = None) -> list[int]:
 def notification_resend(*, notification: Notification, actor: Any) -> Notification:
     """A commission administrator sends a failed e-mail row again (a fresh round of attempts)."""
     row = Notification.objects.select_for_update().get(pk=notification.pk)
-    if row.channel != Notification.Channel.EMAIL or row.status != Notification.Status.FAILED:
+    if not row.can_resend:
         raise ValidationError(_("Solo se pueden reenviar correos cuyo envío falló."))
-    row.status = Notification.Status.PENDING
-    row.attempts = 0
-    row.next_attempt_at = timezone.now()
-    row.claimed_at = None
+    row.resend(now=timezone.now())
     row.save(update_fields=["status", "attempts", "next_attempt_at", "claimed_at"])
     record_event(
         category="business",

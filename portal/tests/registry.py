@@ -346,6 +346,14 @@ def _supply_delivery(institution, tag=None):
         if not institution.is_commission
         else layout.agreement.parties.exclude(institution=institution).first().institution
     )
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from kernel.sample_files import pdf_bytes
+
+    # A delivery that went all the way: its error report and receipt exist to be downloaded.
+    report = default_storage.save(f"supply/errores-{unique_tag()}.csv", ContentFile(b"linea,campo,problema\n"))
+    receipt = default_storage.save(f"supply/recibo-{unique_tag()}.pdf", ContentFile(pdf_bytes("Recibo")))
     return Delivery.objects.create(
         agreement=layout.agreement,
         institution=member,
@@ -356,6 +364,8 @@ def _supply_delivery(institution, tag=None):
         delivered_by=_user(member),
         deliverer_name="Persona de prueba",
         received_at=timezone.now(),
+        error_report_name=report,
+        receipt_name=receipt,
     )
 
 
