@@ -70,10 +70,10 @@ def test_one_failing_notification_undoes_nothing_else(
     """Each expiry and each alert commits on its own: the outbox refusing one recipient's rows (a
     real database error, raised by a trigger) loses that alert only, to be retried the next day."""
     from django.db import connection
-    from kernel.notifications.models import Notification
 
     from accounts.tests.factories import UserFactory, profile
     from agreements.models import Agreement, SentAlert
+    from kernel.notifications.models import Notification
 
     today = date(2026, 11, 23)
     refused = UserFactory(institution=other_member, profile=profile("institution_admin"))

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
+
 from kernel.notifications import services
 from kernel.notifications.models import Notification
 from kernel.notifications.tests.factories import InAppNotificationFactory, NotificationFactory
