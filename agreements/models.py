@@ -7,17 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.identifiers import validate_rfc
-from portal.scoping import ASSIGNED, INSTITUTION, PLATFORM, scope_queryset, user_scope
+from portal.scoping import scope_queryset
 
 
 class InstitutionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Institutions a user may see: all for platform-wide profiles, else only their own."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_platform_scope:
-            return self
-        return self.filter(pk=user.institution_id)
+        """Institutions a user may see: all for platform-wide profiles, else their own (the one
+        they belong to, whatever their scope) and any granted to them."""
+        return scope_queryset(self, user, institution_lookup="pk", own_lookup="users")
 
 
 class Institution(models.Model):
@@ -88,18 +85,13 @@ class NonWorkingDay(models.Model):
 
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Documents of agreements the user sees, or owned by the user's own institution."""
-        scope = user_scope(user)
-        if scope == PLATFORM:
-            return self
-        agreements = Agreement.objects.visible_to(user).values("pk")
-        if scope == INSTITUTION and user.institution_id:
-            return self.filter(
-                Q(agreement__in=agreements) | Q(agreement__isnull=True, institution_id=user.institution_id)
-            )
-        if scope == ASSIGNED:
-            return self.filter(agreement__in=agreements)
-        return self.none()
+        """Documents of agreements the user sees, or of no agreement and the user's institution."""
+        return scope_queryset(
+            self,
+            user,
+            institution_lookup="institution",
+            through={"agreement": Agreement.objects.visible_to(user)},
+        ).filter(Q(agreement__isnull=True) | Q(agreement__in=Agreement.objects.visible_to(user).values("pk")))
 
 
 class Document(models.Model):
@@ -290,7 +282,9 @@ class Agreement(models.Model):
 class AgreementPartyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Parties of the agreements the user sees."""
-        return self.filter(agreement__in=Agreement.objects.visible_to(user).values("pk"))
+        return scope_queryset(
+            self, user, institution_lookup=None, through={"agreement": Agreement.objects.visible_to(user)}
+        )
 
 
 class AgreementParty(models.Model):

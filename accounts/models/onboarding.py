@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.identifiers import validate_curp, validate_rfc
+from portal.scoping import scope_queryset
 
 
 def private_upload_path(instance, filename):
@@ -108,15 +109,8 @@ class RequiredDocument(models.Model):
 
 class AccountRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Holders of ``accounts.view_accountrequest``: platform profiles see every request, the
-        others their own institution's (institution administrators, reviewers). Nobody else any."""
-        if not user.is_authenticated or not user.has_perm("accounts.view_accountrequest"):
-            return self.none()
-        if user.has_platform_scope:
-            return self
-        if user.institution_id is None:
-            return self.none()
-        return self.filter(institution_id=user.institution_id)
+        """Holders of ``accounts.view_accountrequest``, within their scope. Nobody else any."""
+        return scope_queryset(self, user, institution_lookup="institution", requires="accounts.view_accountrequest")
 
     def open(self):
         return self.filter(status__in=AccountRequest.OPEN_STATUSES)
