@@ -146,10 +146,23 @@ def test_routes_designating_another_tenants_object_answer_404(client, tenants):
     assert not_found_everywhere(client, user_a, object_routes(), a, b) == []
 
 
-def test_pages_without_an_object_never_show_another_tenants_rows(client, tenants):
+def test_routes_designating_an_object_of_its_own_institution_not_granted_answer_404(client):
+    """An assigned-scope profile granted nothing reaches none of its institution's objects."""
+    a, _b, user_a, _rows_a, _rows_b = make_tenants("assigned_none")
+    assert not_found_everywhere(client, user_a, object_routes(), a, a) == []
+
+
+def test_pages_without_an_object_never_show_rows_out_of_scope(client, tenants):
     _a, _b, user_a, rows_a, rows_b = tenants
     routes = [r for r in portal_routes() if r.access_rule != PUBLIC and not r.kwargs]
     markers_b = {label: TENANT_MODELS[label].marker(obj) for label, obj in rows_b.items()}
+    if user_a.walk_scope == "assigned_none":
+        # Nothing of its own institution either, but the institution it belongs to.
+        markers_b |= {
+            f"{label} (A)": TENANT_MODELS[label].marker(obj)
+            for label, obj in rows_a.items()
+            if label not in REACHED_WITHOUT_OWN_GRANT
+        }
     leaks = []
     shown_own = set()
     for route in routes:
