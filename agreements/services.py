@@ -5,9 +5,11 @@ runs in one transaction, checks the source state of a transition, writes through
 keep history, records a business event and notifies inside the same transaction.
 """
 
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,12 +73,35 @@ def _party_institutions(agreement):
 # --- Documents -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@contextmanager
+def _files_removed_on_failure():
+    """Yield a list to note stored file names in; they are deleted if the block raises.
+
+    Storage is not transactional: wrapped around a ``transaction.atomic`` block, a write refused
+    after its file was stored leaves neither the row nor the file behind.
+    """
+    stored = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
 def document_upload(*, actor, institution, kind, title, file, agreement=None, image_only=False) -> Document:
     """Validate by content, store privately under a random name and record the SHA-256."""
     kinds = documents.IMAGE_KINDS if image_only else documents.DOCUMENT_KINDS
     folder = f"agreements/{agreement.pk}" if agreement else f"institutions/{institution.pk}"
-    stored = documents.store_private(file, folder=folder, kinds=kinds)
+    with _files_removed_on_failure() as stored_names, transaction.atomic():
+        stored = documents.store_private(file, folder=folder, kinds=kinds)
+        stored_names.append(stored.name)
+        return _document_save(
+            actor=actor, institution=institution, agreement=agreement, kind=kind, title=title, stored=stored
+        )
+
+
+def _document_save(*, actor, institution, agreement, kind, title, stored) -> Document:
     document = Document(
         institution=institution,
         agreement=agreement,
@@ -205,6 +230,32 @@ def agreements_expire_due(*, today=None) -> int:
 
 
 AMENDABLE_FIELDS = ("title", "purpose", "term_kind", "term_years", "term_until", "notice_days", "notice_day_kind")
+
+
+def amendment_create(*, agreement, actor, signed_on, summary, file, new_terms: dict) -> Amendment:
+    """Store the signed addendum and register the amendment in one transaction.
+
+    A refused amendment (e.g. it changes no term) leaves no document, no stored file, no event.
+    """
+    with _files_removed_on_failure() as stored_names, transaction.atomic():
+        commission = agreement.parties.get(role=AgreementParty.Role.COMMISSION).institution
+        document = document_upload(
+            actor=actor,
+            institution=commission,
+            agreement=agreement,
+            kind=Document.Kind.AMENDMENT,
+            title=_("Adenda de %(folio)s") % {"folio": agreement.folio},
+            file=file,
+        )
+        stored_names.append(document.file.name)
+        return amendment_register(
+            agreement=agreement,
+            actor=actor,
+            signed_on=signed_on,
+            summary=summary,
+            document=document,
+            new_terms=new_terms,
+        )
 
 
 @transaction.atomic
@@ -388,6 +439,26 @@ def obligation_next_due(obligation, *, today=None):
     today = today or timezone.localdate()
     done = set(obligation.records.values_list("period_start", flat=True))
     return rules.obligation_next_due(obligation, done=done, today=today)
+
+
+def compliance_create(*, obligation, actor, evidence_file=None, **fields) -> ComplianceRecord:
+    """Store the evidence (if any) and record the period's compliance in one transaction.
+
+    A refused record (e.g. a period already recorded) leaves no document, stored file or event.
+    """
+    with _files_removed_on_failure() as stored_names, transaction.atomic():
+        evidence = None
+        if evidence_file:
+            evidence = document_upload(
+                actor=actor,
+                institution=obligation.party.institution,
+                agreement=obligation.agreement,
+                kind=Document.Kind.EVIDENCE,
+                title=_("Evidencia de cumplimiento"),
+                file=evidence_file,
+            )
+            stored_names.append(evidence.file.name)
+        return compliance_record(obligation=obligation, actor=actor, evidence=evidence, **fields)
 
 
 @transaction.atomic
