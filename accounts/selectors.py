@@ -187,8 +187,20 @@ def request_document_get(*, user, pk):
     )
 
 
+def is_reviewer(user) -> bool:
+    """Commission staff who decide requests (000 DÉCIMA: the commission reviews and decides)."""
+    return bool(user.is_authenticated and user.has_platform_scope and user.has_perm("portal.review_requests"))
+
+
+def may_decide(user, institution_id) -> bool:
+    """The one predicate of the review queue and of the decide services: a reviewer decides
+    every submitted request but those of their own institution."""
+    return is_reviewer(user) and user.institution_id != institution_id
+
+
 def review_queue(*, user):
-    """Submitted account requests and change requests, soonest due first (reviewers only).
+    """Submitted account requests and change requests, soonest due first: the ones ``user`` may
+    decide (``may_decide``), so every item of the queue can be decided by whoever sees it.
 
     A queryset of (pk, due_date, submitted_at, type) rows over both tables, ordered and paged in
     the database (a busy queue holds thousands); ``review_queue_rows`` loads one page's objects.
@@ -204,6 +216,11 @@ def review_queue(*, user):
 
     requests = AccountRequest.objects.visible_to(user).filter(status=AccountRequest.Status.SUBMITTED)
     changes = AccountChangeRequest.objects.visible_to(user).filter(status=AccountChangeRequest.Status.SUBMITTED)
+    if not is_reviewer(user):
+        requests, changes = requests.none(), changes.none()
+    elif user.institution_id is not None:
+        # may_decide, in the database: a reviewer's own institution's requests are not theirs to decide.
+        requests, changes = (qs.exclude(institution_id=user.institution_id) for qs in (requests, changes))
     return keys(requests, "account").union(keys(changes, "change"), all=True).order_by("due_date", "submitted_at")
 
 

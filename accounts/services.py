@@ -337,6 +337,13 @@ def account_reactivate(*, user, actor, reason: str, status=User.Status.ACTIVE) -
     """
     if not can_reactivate(actor):
         raise PermissionDenied
+    return _lift_suspension(user=user, actor=actor, reason=reason, status=status)
+
+
+def _lift_suspension(*, user, actor, reason: str, status=User.Status.ACTIVE) -> User:
+    """The reactivation itself; the caller has checked the actor: ``account_reactivate`` (a
+    commission administrator, directly) or the approval of a reactivation request (a reviewer:
+    the commission reactivates on a request, 000 OCTAVA 5)."""
     if status not in User.LIVE_STATUSES:
         raise ValueError(f"A reactivated account must be live, not {status!r}")
     reason = (reason or "").strip()

@@ -381,10 +381,11 @@ def account_request_withdraw(*, request: AccountRequest, actor) -> AccountReques
 
 
 def check_reviewer(actor, institution):
-    """Reviewers are commission staff; nobody decides a request of their own institution."""
-    if not (actor.has_platform_scope and actor.has_perm("portal.review_requests")):
+    """Reviewers are commission staff; nobody decides a request of their own institution
+    (``selectors.may_decide``, the review queue's predicate too)."""
+    if not selectors.is_reviewer(actor):
         raise PermissionDenied
-    if actor.institution_id is not None and actor.institution_id == institution.pk:
+    if not selectors.may_decide(actor, institution.pk):
         raise PermissionDenied(_("Nadie puede resolver una solicitud de su propia institución."))
 
 

@@ -64,7 +64,7 @@ def _get_request(request, pk):
 
 
 def _is_reviewer(user):
-    return user.has_platform_scope and user.has_perm("portal.review_requests")
+    return selectors.is_reviewer(user)
 
 
 def _client_ip(request):

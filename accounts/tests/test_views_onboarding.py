@@ -173,3 +173,37 @@ def test_review_queue_mixes_account_and_change_requests_by_due_date_across_pages
     assert "Persona00" in first and change.folio in first  # 15 earlier ones, then the change, ...
     assert "Persona29" in second and "Persona29" not in first and change.folio not in second
     assert first.index("Persona14") < first.index(change.folio) < first.index("Persona15")
+
+
+def test_a_reviewer_approves_a_reactivation_request_from_the_review_queue(reviewer, inst_admin, member, login):
+    """The commission reactivates a suspended account on a request (000 OCTAVA 5), and reviewers
+    decide requests: what the queue shows its reviewer, the reviewer can decide."""
+    from accounts import services_changes
+
+    target = UserFactory(institution=member, profile=profile("analyst"))
+    target.status = User.Status.SUSPENDED
+    target.save()
+    change = services_changes.account_change_request(
+        user=target, actor=inst_admin, kind="reactivation", reason="Bloqueo por intentos fallidos"
+    )
+    client = login(reviewer)
+    queue = client.get(reverse("review_queue")).content.decode()
+    assert change.folio in queue
+    response = client.post(
+        reverse("account_change_detail", kwargs={"change_pk": change.pk}), {"decision": "approve", "reason": ""}
+    )
+    assert response.status_code == 302 and response.url == reverse("review_queue")
+    target.refresh_from_db()
+    assert target.status == User.Status.PENDING_LETTER  # no letter on file yet: the letter step first
+    assert change.folio not in client.get(reverse("review_queue")).content.decode()
+
+
+def test_the_review_queue_leaves_out_what_its_reviewer_may_not_decide(reviewer, commission, login):
+    """A request of the reviewer's own institution is not theirs to decide: not in their queue."""
+    from accounts import services_changes
+
+    colleague = UserFactory(institution=commission, profile=profile("analyst"))
+    admin = UserFactory(institution=commission, profile=profile("commission_admin"))
+    change = services_changes.account_change_request(user=colleague, actor=admin, kind="suspension", reason="x")
+    client = login(reviewer)
+    assert change.folio not in client.get(reverse("review_queue")).content.decode()
