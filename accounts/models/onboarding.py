@@ -34,7 +34,7 @@ class OnboardingSettings(models.Model):
         _("exigir la carta de confidencialidad firmada a mano"),
         default=False,
         help_text=_(
-            "Si se activa, la cuenta queda activa hasta que la Comisión valide el escaneo de la carta firmada."
+            "Si se activa, la cuenta queda inactiva hasta que la Comisión valide el escaneo de la carta firmada."
         ),
     )
     updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
