@@ -1,9 +1,12 @@
 """Settings for the agreements portal.
 
 Every value that differs between the demo run, the tests and production comes from the
-environment (django-environ). Defaults are the demo's: DEBUG on, an SQLite file under var/,
-Celery tasks run eagerly and e-mail printed to the console. Production sets DEBUG=False and the
-values listed in docs/operations.md; ``manage.py check --deploy`` must then pass with no warning.
+environment (django-environ). DEBUG is off unless the environment turns it on (``make run`` and
+the test settings do), so a deployment that forgets it never runs on the demo keys: it refuses
+to start without its own SECRET_KEY and AUDIT_SEAL_KEY. The other defaults are the demo's: an
+SQLite file under var/, Celery tasks run eagerly and e-mail printed to the console. Production
+sets the values listed in docs/operations.md; ``manage.py check --deploy`` must then pass with
+no warning.
 """
 
 from datetime import timedelta
@@ -18,7 +21,7 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="insecure-demo-key-only-for-local-runs-0123456789abcdef")
