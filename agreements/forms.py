@@ -112,9 +112,6 @@ class OfficerForm(forms.ModelForm):
         self.fields["address"].widget.attrs["rows"] = 2
         self.fields["functions"].widget.attrs["rows"] = 3
 
-    def _post_clean(self):  # validation of the record happens in the service
-        pass
-
 
 class TerminationNoticeForm(DateForm):
     kind = forms.ChoiceField(label=_("Tipo de aviso"), choices=TerminationNotice.Kind.choices)
@@ -159,9 +156,6 @@ class ObligationForm(forms.ModelForm):
         _dates(self)
         self.fields["party"].queryset = agreement.parties.select_related("institution")
         self.fields["description"].widget.attrs["rows"] = 2
-
-    def _post_clean(self):
-        pass
 
 
 class ComplianceForm(DateForm):

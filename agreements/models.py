@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -460,6 +461,18 @@ class Obligation(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+    def clean(self):
+        """The constraints' rules, said on the field a person must fill (forms and services)."""
+        errors = {}
+        if self.schedule in (self.Schedule.ONCE, self.Schedule.YEARLY) and self.due_on is None:
+            errors["due_on"] = _("Los compromisos en una fecha o anuales necesitan su fecha.")
+        if self.schedule in (self.Schedule.MONTHLY, self.Schedule.FORTNIGHTLY) and not self.business_days:
+            errors["business_days"] = _(
+                "Los compromisos mensuales o quincenales necesitan los días hábiles del periodo."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ComplianceRecord(models.Model):

@@ -212,3 +212,38 @@ def test_an_analysts_search_is_logged_with_its_filters(agreement, analyst, login
     client.get(reverse("agreements:list"), {"q": "CONV", "status": "in_force"})
     assert events[0]["action"] == "agreement_search" and events[0]["actor"] == analyst
     assert events[0]["detail"] == {"filters": {"q": "CONV", "status": "in_force"}}
+
+
+def test_obligation_form_runs_model_validation_and_says_what_is_missing(agreement):
+    """The model's rules show as form errors on the field to fill (the form no longer skips them)."""
+    from agreements.forms import ObligationForm
+
+    party = agreement.parties.get(role="member")
+    base = {"party": party.pk, "description": "Entrega", "starts_on": "2026-01-01"}
+    dated = ObligationForm({**base, "schedule": "once"}, agreement=agreement)
+    assert not dated.is_valid()
+    assert dated.errors["due_on"] == ["Los compromisos en una fecha o anuales necesitan su fecha."]
+    monthly = ObligationForm({**base, "schedule": "monthly"}, agreement=agreement)
+    assert not monthly.is_valid()
+    assert "business_days" in monthly.errors
+    assert ObligationForm({**base, "schedule": "monthly", "business_days": "10"}, agreement=agreement).is_valid()
+
+
+def test_officer_form_with_model_validation_still_accepts_an_empty_start_date(agreement):
+    from agreements.forms import OfficerForm
+
+    form = OfficerForm(
+        {
+            "role": "general",
+            "full_name": "x" * 201,  # longer than the model allows
+            "position": "Titular",
+            "phone": "555",
+            "email": "enlace@example.gob.mx",
+            "address": "Calle 1",
+            "functions": "Coordinar",
+            "notified_on": "2026-01-05",
+        }
+    )
+    assert not form.is_valid() and "full_name" in form.errors
+    form = OfficerForm({**form.data, "full_name": "Enlace"})
+    assert form.is_valid(), form.errors  # effective_from may stay empty: the service computes it
