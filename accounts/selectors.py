@@ -112,7 +112,7 @@ def user_assignments(*, user):
     for grant in grants:
         obj = objects.get((grant.content_type_id, grant.object_pk))
         if obj is not None:
-            found.append({"kind": obj._meta.verbose_name, "object": obj})
+            found.append({"kind": obj._meta.verbose_name, "object": obj, "grant": grant})
     return found
 
 

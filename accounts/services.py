@@ -237,12 +237,40 @@ def assignment_permission(obj) -> str:
     return f"{meta.app_label}.view_{meta.model_name}"
 
 
+def can_manage_assignments(actor) -> bool:
+    """Commission administrators grant and revoke assigned objects (platform scope and the
+    permission to change accounts)."""
+    return bool(
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and actor.has_platform_scope
+        and actor.has_perm("accounts.change_user")
+    )
+
+
+def _check_assignment_actor(*, actor, user, obj):
+    """``actor`` None is the system (a data migration, the shell); anyone else must be a commission
+    administrator who sees both the person and the object, and not the person themself."""
+    if actor is None:
+        return
+    if not can_manage_assignments(actor):
+        raise PermissionDenied
+    if not User.objects.visible_to(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied
+    if not type(obj)._default_manager.visible_to(actor).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    if actor.pk == user.pk:
+        raise ValidationError(_("Nadie puede asignarse registros a sí mismo; pídalo a otra persona administradora."))
+
+
 @transaction.atomic
-def grant_assignment(*, user, obj, actor):
+def assignment_grant(*, user, obj, actor):
     """Let ``user`` (a profile with the "assigned" scope) see ``obj``, e.g. one agreement.
 
     Stored as a django-guardian object permission; read back by ``portal.scoping``.
     """
+    _check_assignment_actor(actor=actor, user=user, obj=obj)
     if user.profile is None or user.profile.scope != Profile.Scope.ASSIGNED:
         raise ValidationError(_("Solo los perfiles con alcance de convenios asignados reciben asignaciones."))
     perm = assignment_permission(obj)
@@ -258,7 +286,9 @@ def grant_assignment(*, user, obj, actor):
 
 
 @transaction.atomic
-def revoke_assignment(*, user, obj, actor):
+def assignment_revoke(*, user, obj, actor):
+    """Withdraw a grant of ``assignment_grant``; the person stops seeing ``obj`` at once."""
+    _check_assignment_actor(actor=actor, user=user, obj=obj)
     perm = assignment_permission(obj)
     remove_perm(perm, user, obj)
     record_event(

@@ -152,7 +152,7 @@ class AgreementQuerySet(models.QuerySet):
 
         Commission (platform) profiles see every agreement; institution profiles see the
         agreements their institution is party to; 'assigned' profiles see the ones granted to them
-        one by one (django-guardian, ``accounts.services.grant_assignment``).
+        one by one (django-guardian, ``accounts.services.assignment_grant``).
         """
         return scope_queryset(self, user, institution_lookup="parties__institution")
 

@@ -5,7 +5,7 @@ Every profile carries a scope (``accounts.models.Profile.Scope``):
 - ``platform``: the whole platform (commission profiles);
 - ``institution``: rows of the user's own institution;
 - ``assigned``: only the objects granted to the user one by one
-  (``accounts.services.grant_assignment``, stored as django-guardian object permissions).
+  (``accounts.services.assignment_grant``, stored as django-guardian object permissions).
 
 An app's queryset calls ``scope_queryset`` from its ``visible_to`` and says how its rows reach
 an institution, e.g. for agreements whose parties are institutions::

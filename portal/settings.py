@@ -117,7 +117,7 @@ AUTHENTICATION_BACKENDS = [
     # The only backend that signs anyone in: every authenticate() call (portal login, Django
     # admin login, test client) goes through the lockout policy in accounts/lockout.py.
     "accounts.backends.PortalAuthBackend",
-    # Object-level grants for profiles whose scope is "assigned" (accounts.services.grant_assignment).
+    # Object-level grants for profiles whose scope is "assigned" (accounts.services.assignment_grant).
     "guardian.backends.ObjectPermissionBackend",
 ]
 # django-guardian: no anonymous user row (every account needs a profile and an institution).

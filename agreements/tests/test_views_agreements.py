@@ -35,7 +35,7 @@ def test_assigned_scope_sees_only_granted_agreements(agreement, member, commissi
     from django.contrib.auth.models import Permission
 
     from accounts.models import Profile
-    from accounts.services import grant_assignment, profile_create
+    from accounts.services import assignment_grant, profile_create
 
     assigned = profile_create(
         actor=None,
@@ -47,7 +47,7 @@ def test_assigned_scope_sees_only_granted_agreements(agreement, member, commissi
     user = UserFactory(institution=member, profile=assigned)
     other = make_agreement(members=[member], actor=commission_admin, title="Otro del mismo integrante")
     assert not Agreement.objects.visible_to(user).exists()  # party membership alone grants nothing
-    grant_assignment(user=user, obj=agreement, actor=commission_admin)
+    assignment_grant(user=user, obj=agreement, actor=commission_admin)
     assert list(Agreement.objects.visible_to(user)) == [agreement]
     login(user)
     assert client.get(reverse("agreements:detail", args=[agreement.pk])).status_code == 200
