@@ -11,7 +11,7 @@ from audit import services as audit
 from audit.services import record_event
 from portal.notifications.services import notify
 
-from . import lockout
+from . import lockout, selectors
 from .capabilities import ALL_PORTAL_PERMISSIONS, BUILTIN_PROFILES, PORTAL_APPS
 from .models import Profile, User
 from .selectors import institution_admins
@@ -65,6 +65,16 @@ def _unique_group_name(name, exclude_pk=None):
     return candidate
 
 
+def check_commission_actor(actor, *perms):
+    """The service's own gate for the commission's writes (the view's declared rule is the first):
+    ``actor`` None is the system (data migrations, tasks, the demo seed); a person needs the
+    platform scope and every permission in ``perms``. Raises PermissionDenied otherwise."""
+    if actor is None:
+        return
+    if not (actor.is_authenticated and actor.is_active and actor.has_platform_scope and actor.has_perms(perms)):
+        raise PermissionDenied
+
+
 def _check_permissions(permissions):
     allowed = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
     outside = set(permissions) - set(allowed)
@@ -75,6 +85,7 @@ def _check_permissions(permissions):
 @transaction.atomic
 def profile_create(*, actor, code, name, scope, permissions, description="") -> Profile:
     """Add a profile to the catalog, backed by a new group holding ``permissions``."""
+    check_commission_actor(actor, "accounts.add_profile")
     _check_permissions(permissions)
     group = Group(name=_unique_group_name(name))
     group._history_user = actor
@@ -97,6 +108,7 @@ def profile_create(*, actor, code, name, scope, permissions, description="") -> 
 @transaction.atomic
 def profile_update(*, actor, profile, name, scope, permissions, description="") -> Profile:
     """Change a custom profile. Its users get the new rights at their next request."""
+    check_commission_actor(actor, "accounts.change_profile")
     profile = Profile.objects.select_for_update().get(pk=profile.pk)
     if profile.is_builtin:
         raise ValidationError(_("Los perfiles predefinidos se definen en la tabla de capacidades y no se editan aquí."))
@@ -135,6 +147,7 @@ def profile_update(*, actor, profile, name, scope, permissions, description="") 
 @transaction.atomic
 def profile_deactivate(*, actor, profile) -> Profile:
     """Withdraw a custom profile from the catalog; refused while live accounts still hold it."""
+    check_commission_actor(actor, "accounts.change_profile")
     profile = Profile.objects.select_for_update().get(pk=profile.pk)
     if profile.is_builtin:
         raise ValidationError(_("Los perfiles predefinidos no se pueden desactivar."))
@@ -154,6 +167,7 @@ def profile_deactivate(*, actor, profile) -> Profile:
 
 @transaction.atomic
 def profile_activate(*, actor, profile) -> Profile:
+    check_commission_actor(actor, "accounts.change_profile")
     profile = Profile.objects.select_for_update().get(pk=profile.pk)
     if profile.is_active:
         raise ValidationError(_("El perfil ya está activo."))
@@ -170,7 +184,12 @@ def _dotted(permissions):
 
 @transaction.atomic
 def user_create(*, username, institution, profile, password=None, actor=None, **fields) -> User:
-    """Create an account with exactly one profile; its group mirrors the profile."""
+    """Create an account with exactly one profile; its group mirrors the profile.
+
+    The commission creates accounts: a reviewer approving an account request, or an administrator.
+    """
+    if actor is not None and not selectors.is_reviewer(actor):
+        check_commission_actor(actor, "accounts.add_user")
     user = User(username=username, institution=institution, profile=profile, **fields)
     if password:
         user.set_password(password)
@@ -204,6 +223,8 @@ def user_set_profile(*, user, profile, actor) -> User:
     """
     if actor is not None and not actor.has_perm("accounts.change_user"):
         raise PermissionDenied
+    if actor is not None and not User.objects.visible_to(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied  # a person out of the actor's scope
     user = User.objects.select_for_update(of=("self",)).select_related("institution", "profile").get(pk=user.pk)
     profile = Profile.objects.select_related("group").get(pk=profile.pk)  # its current state, not a stale copy
     check_profile_assignable(user=user, profile=profile, actor=actor)

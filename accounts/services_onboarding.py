@@ -38,7 +38,7 @@ from .models import (
     RequiredDocument,
     User,
 )
-from .services import user_create
+from .services import check_commission_actor, user_create
 
 Status = AccountRequest.Status
 
@@ -112,8 +112,7 @@ def required_document_save(*, document: RequiredDocument, actor) -> RequiredDocu
     The change applies to requests submitted afterwards: a request already submitted keeps the
     documents it was submitted with.
     """
-    if not actor.has_perm("accounts.change_requireddocument"):
-        raise PermissionDenied
+    check_commission_actor(actor, "accounts.change_requireddocument")  # the commission's catalog
     created = document.pk is None
     document.full_clean()
     _saved(document, actor)
@@ -511,8 +510,10 @@ def _hash(raw: str) -> str:
 def activation_link_send(*, user, actor) -> str:
     """Issue a one-time link (72 hours by default) for ``user`` to set a password; return the token.
 
-    Earlier unused links of the same user stop working.
+    Earlier unused links of the same user stop working. Sent by the commission (a reviewer).
     """
+    if actor is not None and not selectors.is_reviewer(actor):
+        raise PermissionDenied
     now = timezone.now()
     for old in ActivationToken.objects.filter(user=user, used_at__isnull=True):
         old.used_at = now
