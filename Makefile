@@ -3,6 +3,9 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
 PORT ?= 8000
+# DEBUG is off by default (portal/settings.py): the demo run and local commands turn it on, which
+# also gives them the demo SECRET_KEY and AUDIT_SEAL_KEY.
+DEMO_ENV := DEBUG=True
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -28,14 +31,14 @@ deps-test:
 	scripts/system-deps.sh test
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(DEMO_ENV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 ## Start the portal with demo data on http://127.0.0.1:$(PORT) (SQLite under var/ unless DATABASE_URL is set).
 run: deps-run .venv/.installed-run node_modules/.package-lock.json locale/en/LC_MESSAGES/django.mo
-	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py seed_demo
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(DEMO_ENV) $(PY) manage.py seed_demo
 	@echo "Portal en http://127.0.0.1:$(PORT)/ (usuarios de demostración en README.md)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole suite on a throwaway PostgreSQL, with branch coverage.
 test: deps-test .venv/.installed-dev node_modules/.package-lock.json locale/en/LC_MESSAGES/django.mo

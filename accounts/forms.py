@@ -101,6 +101,18 @@ class ProfileAssignForm(forms.Form):
         self.fields["profile"].queryset = profiles
 
 
+class AssignmentGrantForm(forms.Form):
+    """An agreement to grant to a person whose profile has the assigned scope."""
+
+    agreement = forms.ModelChoiceField(label=_("Convenio que se asigna"), queryset=None)
+
+    def __init__(self, *args, actor, **kwargs):
+        from agreements.models import Agreement
+
+        super().__init__(*args, **kwargs)
+        self.fields["agreement"].queryset = Agreement.objects.visible_to(actor).order_by("folio")
+
+
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Buscar por nombre, usuario o correo"), required=False, max_length=100)
 

@@ -45,15 +45,18 @@ class AccountRequestForm(forms.ModelForm):
             "rfc": _("13 caracteres, con homoclave; se revisa su dígito verificador."),
         }
 
-    def __init__(self, *args, institution, **kwargs):
+    def __init__(self, *args, institution, user, **kwargs):
         super().__init__(*args, **kwargs)
         from agreements.models import Agreement, Signatory
 
         self.institution = institution
-        self.fields["agreement"].queryset = Agreement.objects.filter(
-            status=Agreement.Status.IN_FORCE, parties__institution=institution
-        ).distinct()
-        self.fields["signatory"].queryset = Signatory.objects.current().filter(institution=institution)
+        # Only what the filing user's scope reaches (an assigned-scope profile: its grants).
+        self.fields["agreement"].queryset = (
+            Agreement.objects.visible_to(user)
+            .filter(status=Agreement.Status.IN_FORCE, parties__institution=institution)
+            .distinct()
+        )
+        self.fields["signatory"].queryset = Signatory.objects.visible_to(user).current().filter(institution=institution)
         self.fields["requested_profile"].queryset = requestable_profiles(institution)
 
     def clean_curp(self):

@@ -112,7 +112,7 @@ def user_assignments(*, user):
     for grant in grants:
         granted = objects.get((grant.content_type_id, grant.object_pk))
         if granted is not None:
-            found.append({"kind": granted._meta.verbose_name, "object": granted})
+            found.append({"kind": granted._meta.verbose_name, "object": granted, "grant": grant})
     return found
 
 
@@ -187,8 +187,44 @@ def request_document_get(*, user, pk):
     )
 
 
+def is_reviewer(user) -> bool:
+    """Commission staff who decide requests (000 DÉCIMA: the commission reviews and decides)."""
+    return bool(user.is_authenticated and user.has_platform_scope and user.has_perm("portal.review_requests"))
+
+
+def is_own_matter(actor, item) -> bool:
+    """Four eyes: ``item`` (an account request, an account change or a confidentiality letter)
+    was filed by ``actor``, or is about ``actor``: the same user, or a person with the same CURP."""
+    people = {getattr(item, field, None) for field in ("created_by_id", "user_id", "account_id")}
+    if actor.pk in people:
+        return True
+    curps = {getattr(item, "curp", "")}
+    if getattr(item, "user_id", None) is not None:
+        curps.add(item.user.curp)
+    own_curp = (actor.curp or "").upper()
+    return bool(own_curp) and own_curp in {(curp or "").upper() for curp in curps}
+
+
+def can_decide(actor, item) -> bool:
+    """The one predicate of the review queue and of the decide services: a reviewer, and not
+    their own matter (``is_own_matter``). Commission staff's requests are decided by another
+    commission reviewer."""
+    return is_reviewer(actor) and not is_own_matter(actor, item)
+
+
+def _not_own_matters(user, requests, changes):
+    """``is_own_matter`` in the database, for the queue: neither filed by ``user`` nor about them."""
+    requests = requests.exclude(created_by=user).exclude(account=user)
+    changes = changes.exclude(created_by=user).exclude(user=user)
+    if user.curp:
+        requests = requests.exclude(curp__iexact=user.curp)
+        changes = changes.exclude(user__curp__iexact=user.curp)
+    return requests, changes
+
+
 def review_queue(*, user):
-    """Submitted account requests and change requests, soonest due first (reviewers only).
+    """Submitted account requests and change requests, soonest due first: the ones ``user`` may
+    decide (``can_decide``), so every item of the queue can be decided by whoever sees it.
 
     A queryset of (pk, due_date, submitted_at, type) rows over both tables, ordered and paged in
     the database (a busy queue holds thousands); ``review_queue_rows`` loads one page's objects.
@@ -204,6 +240,10 @@ def review_queue(*, user):
 
     requests = AccountRequest.objects.visible_to(user).filter(status=AccountRequest.Status.SUBMITTED)
     changes = AccountChangeRequest.objects.visible_to(user).filter(status=AccountChangeRequest.Status.SUBMITTED)
+    if not is_reviewer(user):
+        requests, changes = requests.none(), changes.none()
+    else:
+        requests, changes = _not_own_matters(user, requests, changes)
     return keys(requests, "account").union(keys(changes, "change"), all=True).order_by("due_date", "submitted_at")
 
 

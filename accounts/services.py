@@ -11,9 +11,9 @@ from audit import services as audit
 from audit.services import record_event
 from kernel.notifications.services import notify
 
-from . import lockout
+from . import lockout, selectors
 from .capabilities import ALL_PORTAL_PERMISSIONS, BUILTIN_PROFILES, PORTAL_APPS
-from .models import ConfidentialityLetter, Profile, User
+from .models import ConfidentialityLetter, LetterKind, Profile, User
 from .selectors import commission_admins, institution_admins
 from .sessions import end_sessions, end_user_sessions
 
@@ -65,6 +65,16 @@ def _unique_group_name(name, exclude_pk=None):
     return candidate
 
 
+def check_commission_actor(actor, *perms):
+    """The service's own gate for the commission's writes (the view's declared rule is the first):
+    ``actor`` None is the system (data migrations, tasks, the demo seed); a person needs the
+    platform scope and every permission in ``perms``. Raises PermissionDenied otherwise."""
+    if actor is None:
+        return
+    if not (actor.is_authenticated and actor.is_active and actor.has_platform_scope and actor.has_perms(perms)):
+        raise PermissionDenied
+
+
 def _check_permissions(permissions):
     allowed = Permission.objects.filter(content_type__app_label__in=PORTAL_APPS)
     outside = set(permissions) - set(allowed)
@@ -75,6 +85,7 @@ def _check_permissions(permissions):
 @transaction.atomic
 def profile_create(*, actor, code, name, scope, permissions, description="") -> Profile:
     """Add a profile to the catalog, backed by a new group holding ``permissions``."""
+    check_commission_actor(actor, "accounts.add_profile")
     _check_permissions(permissions)
     group = Group(name=_unique_group_name(name))
     group._history_user = actor  # type: ignore[attr-defined]
@@ -97,6 +108,7 @@ def profile_create(*, actor, code, name, scope, permissions, description="") -> 
 @transaction.atomic
 def profile_update(*, actor, profile, name, scope, permissions, description="") -> Profile:
     """Change a custom profile. Its users get the new rights at their next request."""
+    check_commission_actor(actor, "accounts.change_profile")
     profile = Profile.objects.select_for_update().get(pk=profile.pk)
     if profile.is_builtin:
         raise ValidationError(_("Los perfiles predefinidos se definen en la tabla de capacidades y no se editan aquí."))
@@ -135,6 +147,7 @@ def profile_update(*, actor, profile, name, scope, permissions, description="") 
 @transaction.atomic
 def profile_deactivate(*, actor, profile) -> Profile:
     """Withdraw a custom profile from the catalog; refused while live accounts still hold it."""
+    check_commission_actor(actor, "accounts.change_profile")
     profile = Profile.objects.select_for_update().get(pk=profile.pk)
     if profile.is_builtin:
         raise ValidationError(_("Los perfiles predefinidos no se pueden desactivar."))
@@ -154,6 +167,7 @@ def profile_deactivate(*, actor, profile) -> Profile:
 
 @transaction.atomic
 def profile_activate(*, actor, profile) -> Profile:
+    check_commission_actor(actor, "accounts.change_profile")
     profile = Profile.objects.select_for_update().get(pk=profile.pk)
     if profile.is_active:
         raise ValidationError(_("El perfil ya está activo."))
@@ -170,7 +184,12 @@ def _dotted(permissions):
 
 @transaction.atomic
 def user_create(*, username, institution, profile, password=None, actor=None, **fields) -> User:
-    """Create an account with exactly one profile; its group mirrors the profile."""
+    """Create an account with exactly one profile; its group mirrors the profile.
+
+    The commission creates accounts: a reviewer approving an account request, or an administrator.
+    """
+    if actor is not None and not selectors.is_reviewer(actor):
+        check_commission_actor(actor, "accounts.add_user")
     user = User(username=username, institution=institution, profile=profile, **fields)
     if password:
         user.set_password(password)
@@ -204,6 +223,8 @@ def user_set_profile(*, user, profile, actor) -> User:
     """
     if actor is not None and not actor.has_perm("accounts.change_user"):
         raise PermissionDenied
+    if actor is not None and not User.objects.visible_to(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied  # a person out of the actor's scope
     user = User.objects.select_for_update(of=("self",)).select_related("institution", "profile").get(pk=user.pk)
     profile = Profile.objects.select_related("group").get(pk=profile.pk)  # its current state, not a stale copy
     check_profile_assignable(user=user, profile=profile, actor=actor)
@@ -237,12 +258,40 @@ def assignment_permission(obj) -> str:
     return f"{meta.app_label}.view_{meta.model_name}"
 
 
+def can_manage_assignments(actor) -> bool:
+    """Commission administrators grant and revoke assigned objects (platform scope and the
+    permission to change accounts)."""
+    return bool(
+        actor is not None
+        and actor.is_authenticated
+        and actor.is_active
+        and actor.has_platform_scope
+        and actor.has_perm("accounts.change_user")
+    )
+
+
+def _check_assignment_actor(*, actor, user, obj):
+    """``actor`` None is the system (a data migration, the shell); anyone else must be a commission
+    administrator who sees both the person and the object, and not the person themself."""
+    if actor is None:
+        return
+    if not can_manage_assignments(actor):
+        raise PermissionDenied
+    if not User.objects.visible_to(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied
+    if not type(obj)._default_manager.visible_to(actor).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    if actor.pk == user.pk:
+        raise ValidationError(_("Nadie puede asignarse registros a sí mismo; pídalo a otra persona administradora."))
+
+
 @transaction.atomic
-def grant_assignment(*, user, obj, actor):
+def assignment_grant(*, user, obj, actor):
     """Let ``user`` (a profile with the "assigned" scope) see ``obj``, e.g. one agreement.
 
     Stored as a django-guardian object permission; read back by ``kernel.scoping``.
     """
+    _check_assignment_actor(actor=actor, user=user, obj=obj)
     if user.profile is None or user.profile.scope != Profile.Scope.ASSIGNED:
         raise ValidationError(_("Solo los perfiles con alcance de convenios asignados reciben asignaciones."))
     perm = assignment_permission(obj)
@@ -258,7 +307,9 @@ def grant_assignment(*, user, obj, actor):
 
 
 @transaction.atomic
-def revoke_assignment(*, user, obj, actor):
+def assignment_revoke(*, user, obj, actor):
+    """Withdraw a grant of ``assignment_grant``; the person stops seeing ``obj`` at once."""
+    _check_assignment_actor(actor=actor, user=user, obj=obj)
     perm = assignment_permission(obj)
     remove_perm(perm, user, obj)
     record_event(
@@ -350,7 +401,7 @@ def reactivated_status(user) -> str:
     """The status a reactivated account returns to: active if it accepted its confidentiality
     letter (and any required signed scan was validated), else pending_letter."""
     has_letter = ConfidentialityLetter.objects.filter(
-        user=user, kind="user", scan_status__in=["not_required", "valid"]
+        user=user, kind=LetterKind.USER, scan_status__in=ConfidentialityLetter.SCAN_SETTLED
     ).exists()
     return User.Status.ACTIVE if has_letter else User.Status.PENDING_LETTER
 
@@ -418,6 +469,13 @@ def account_reactivate(*, user, actor, reason: str, status=User.Status.ACTIVE) -
     """
     if not can_reactivate(actor):
         raise PermissionDenied
+    return _lift_suspension(user=user, actor=actor, reason=reason, status=status)
+
+
+def _lift_suspension(*, user, actor, reason: str, status=User.Status.ACTIVE) -> User:
+    """The reactivation itself; the caller has checked the actor: ``account_reactivate`` (a
+    commission administrator, directly) or the approval of a reactivation request (a reviewer:
+    the commission reactivates on a request, 000 OCTAVA 5)."""
     if status not in User.LIVE_STATUSES:
         raise ValueError(f"A reactivated account must be live, not {status!r}")
     reason = (reason or "").strip()

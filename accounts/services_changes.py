@@ -14,7 +14,7 @@ from kernel.notifications.services import notify
 
 from . import selectors
 from .models import CANCELLATION_GRACE, AccountChangeRequest, Profile, User
-from .services import account_reactivate, reactivated_status, user_set_profile
+from .services import _lift_suspension, reactivated_status, user_set_profile
 from .services_onboarding import check_reviewer, due_date_for
 from .sessions import end_user_sessions
 
@@ -194,9 +194,10 @@ def _save_status(user, actor):
 
 
 def _reactivate(user, actor, status, change):
-    """Lift the suspension through ``account_reactivate`` (commission administrators only; clears
-    the failed-login counters and the lock history)."""
-    account_reactivate(user=user, actor=actor, reason=f"{change.folio}: {change.reason}"[:200], status=status)
+    """Lift the suspension on the approved request (clears the failed-login counters and the lock
+    history). The reviewer who may decide the request may reactivate on it: whoever sees it in
+    the review queue can approve it (``selectors.may_decide``)."""
+    _lift_suspension(user=user, actor=actor, reason=f"{change.folio}: {change.reason}"[:200], status=status)
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from kernel.pdf import render_pdf, sha256_hex
 
 from . import selectors
 from .models import ConfidentialityLetter, LetterKind, LetterTemplate, OnboardingSettings, User
+from .services import check_commission_actor
 
 # Default texts, in the portal's own words; the commission edits them in the portal.
 DEFAULT_TEMPLATES = {
@@ -64,8 +65,7 @@ def letter_template_get(kind=LetterKind.USER) -> LetterTemplate:
 
 @transaction.atomic
 def letter_template_save(*, template: LetterTemplate, actor, title: str, body: str) -> LetterTemplate:
-    if not actor.has_perm("accounts.change_lettertemplate"):
-        raise PermissionDenied
+    check_commission_actor(actor, "accounts.change_lettertemplate")  # the commission's templates
     unknown = set(PLACEHOLDER.findall(body)) - set(LetterTemplate.PLACEHOLDERS)
     if unknown:
         raise ValidationError(

@@ -36,7 +36,7 @@ from .models import (
     RequiredDocument,
     User,
 )
-from .services import user_create
+from .services import check_commission_actor, user_create
 
 Status = AccountRequest.Status
 
@@ -110,8 +110,7 @@ def required_document_save(*, document: RequiredDocument, actor) -> RequiredDocu
     The change applies to requests submitted afterwards: a request already submitted keeps the
     documents it was submitted with.
     """
-    if not actor.has_perm("accounts.change_requireddocument"):
-        raise PermissionDenied
+    check_commission_actor(actor, "accounts.change_requireddocument")  # the commission's catalog
     created = document.pk is None
     document.full_clean()
     _saved(document, actor)
@@ -373,34 +372,14 @@ def account_request_withdraw(*, request: AccountRequest, actor) -> AccountReques
 
 OWN_MATTER = _lazy("Nadie resuelve una solicitud que presentó o que trata sobre su propia cuenta.")
 
-
-def is_reviewer(actor) -> bool:
-    """Reviewers are commission staff with the review permission."""
-    return bool(actor.is_authenticated and actor.has_platform_scope and actor.has_perm("portal.review_requests"))
-
-
-def is_own_matter(actor, item) -> bool:
-    """Four eyes: ``item`` (an account request, an account change or a confidentiality letter)
-    was filed by ``actor``, or is about ``actor``: the same user, or a person with the same CURP."""
-    people = {getattr(item, field, None) for field in ("created_by_id", "user_id", "account_id")}
-    if actor.pk in people:
-        return True
-    curps = {getattr(item, "curp", "")}
-    if getattr(item, "user_id", None) is not None:
-        curps.add(item.user.curp)
-    own_curp = (actor.curp or "").upper()
-    return bool(own_curp) and own_curp in {(curp or "").upper() for curp in curps}
-
-
-def can_decide(actor, item) -> bool:
-    """Whether ``actor`` may decide ``item``: a reviewer, and not their own matter. Commission
-    staff's requests are decided by another commission reviewer. The services enforce it
-    (``check_reviewer``); pages ask it to show or hide the decision controls."""
-    return is_reviewer(actor) and not is_own_matter(actor, item)
+# The four-eyes rule, said once in the selectors (the review queue asks it in the database).
+is_reviewer = selectors.is_reviewer
+is_own_matter = selectors.is_own_matter
+can_decide = selectors.can_decide
 
 
 def check_reviewer(actor, item):
-    """Raise PermissionDenied unless ``can_decide(actor, item)``."""
+    """Raise PermissionDenied unless ``can_decide(actor, item)``: the services' own gate."""
     if not is_reviewer(actor):
         raise PermissionDenied
     if is_own_matter(actor, item):
@@ -529,8 +508,10 @@ def _hash(raw: str) -> str:
 def activation_link_send(*, user, actor) -> str:
     """Issue a one-time link (72 hours by default) for ``user`` to set a password; return the token.
 
-    Earlier unused links of the same user stop working.
+    Earlier unused links of the same user stop working. Sent by the commission (a reviewer).
     """
+    if actor is not None and not selectors.is_reviewer(actor):
+        raise PermissionDenied
     now = timezone.now()
     for old in ActivationToken.objects.filter(user=user, used_at__isnull=True):
         old.used_at = now

@@ -14,6 +14,7 @@ urlpatterns = [
     path("usuarios/", views.user_list, name="user_list"),
     path("usuarios/<int:user_pk>/", views.user_detail, name="user_detail"),
     path("usuarios/<int:user_pk>/perfil/", views.user_profile_change, name="user_profile_change"),
+    path("usuarios/<int:user_pk>/asignaciones/", views.user_assignments, name="user_assignments"),
     path("suspendidas/", views.suspended_list, name="suspended_list"),
     path("suspendidas/<int:user_pk>/reactivar/", views.reactivate, name="reactivate"),
 ]

@@ -11,6 +11,7 @@ from kernel import access
 
 from . import lockout, selectors, services
 from .forms import (
+    AssignmentGrantForm,
     ProfileAssignForm,
     ProfileForm,
     ReactivationForm,
@@ -167,17 +168,59 @@ def user_list(request):
 @access.permission("accounts.view_user")
 def user_detail(request, user_pk):
     account = _user_or_404(request, user_pk)
+    takes_assignments = account.profile is not None and account.profile.scope == Profile.Scope.ASSIGNED
+    manages = takes_assignments and services.can_manage_assignments(request.user) and account.pk != request.user.pk
     return render(
         request,
         "accounts/user_detail.html",
         {
             "account": account,
             "history": selectors.user_profile_history(user=account),
-            "assignments": selectors.user_assignments(user=account)
-            if account.profile and account.profile.scope == Profile.Scope.ASSIGNED
-            else None,
+            "assignments": selectors.user_assignments(user=account) if takes_assignments else None,
+            "grant_form": AssignmentGrantForm(actor=request.user) if manages else None,
         },
     )
+
+
+@access.permission("accounts.view_user", "accounts.change_user")
+def user_assignments(request, user_pk):
+    """Grant an agreement to a person with the assigned scope, or revoke a grant after confirming.
+
+    GET ``?retirar=<grant>``: the confirmation page of a revocation (otherwise back to the
+    person's page); POST ``retirar``: revoke; POST ``agreement``: grant. The services check that
+    the actor is a commission administrator who sees the person and the object.
+    """
+    account = _user_or_404(request, user_pk)
+    by_grant = {str(item["grant"].pk): item for item in selectors.user_assignments(user=account)}
+    to_revoke = by_grant.get(request.POST.get("retirar") or request.GET.get("retirar") or "")
+    if request.method != "POST":
+        if to_revoke is None:
+            return redirect("accounts:user_detail", user_pk=account.pk)
+        return render(request, "accounts/assignment_revoke_confirm.html", {"account": account, "item": to_revoke})
+    try:
+        if to_revoke is not None:
+            services.assignment_revoke(user=account, obj=to_revoke["object"], actor=request.user)
+            messages.success(
+                request,
+                _("Se retiró a %(name)s la asignación de «%(object)s».")
+                % {"name": account.full_name, "object": to_revoke["object"]},
+            )
+        else:
+            form = AssignmentGrantForm(request.POST, actor=request.user)
+            if form.is_valid():
+                agreement = form.cleaned_data["agreement"]
+                services.assignment_grant(user=account, obj=agreement, actor=request.user)
+                messages.success(
+                    request,
+                    _("Se asignó a %(name)s el convenio «%(object)s».")
+                    % {"name": account.full_name, "object": agreement},
+                )
+            else:
+                messages.error(request, _("Elija un convenio de la lista."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("accounts:user_detail", user_pk=account.pk)
 
 
 @access.permission("accounts.view_user", "accounts.change_user")

@@ -89,7 +89,7 @@ def account_request_list(request):
 @access.permission("portal.manage_institution")
 def account_request_create(request):
     institution = request.user.institution
-    form = AccountRequestForm(request.POST or None, institution=institution)
+    form = AccountRequestForm(request.POST or None, institution=institution, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
         try:
@@ -111,7 +111,7 @@ def account_request_edit(request, request_pk):
     if not req.is_editable:
         messages.error(request, _("Esta solicitud ya no se puede modificar."))
         return redirect("account_request_detail", request_pk=req.pk)
-    form = AccountRequestForm(request.POST or None, instance=req, institution=req.institution)
+    form = AccountRequestForm(request.POST or None, instance=req, institution=req.institution, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
         try:

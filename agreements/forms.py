@@ -121,9 +121,6 @@ class OfficerForm(forms.ModelForm):
         self.fields["address"].widget.attrs["rows"] = 2
         self.fields["functions"].widget.attrs["rows"] = 3
 
-    def _post_clean(self):  # validation of the record happens in the service
-        pass
-
 
 class TerminationNoticeForm(DateForm):
     kind = forms.ChoiceField(label=_("Tipo de aviso"), choices=TerminationNotice.Kind.choices)
@@ -168,9 +165,6 @@ class ObligationForm(forms.ModelForm):
         _dates(self)
         self.fields["party"].queryset = agreement.parties.select_related("institution")
         self.fields["description"].widget.attrs["rows"] = 2
-
-    def _post_clean(self):
-        pass
 
 
 class ComplianceForm(DateForm):

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -9,17 +10,14 @@ from django_fsm import FSMField, can_proceed, transition
 from simple_history.models import HistoricalRecords
 
 from kernel.identifiers import validate_rfc
-from kernel.scoping import ASSIGNED, INSTITUTION, PLATFORM, scope_queryset, user_scope
+from kernel.scoping import scope_queryset
 
 
 class InstitutionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Institutions a user may see: all for platform-wide profiles, else only their own."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_platform_scope:
-            return self
-        return self.filter(pk=user.institution_id)
+        """Institutions a user may see: all for platform-wide profiles, else their own (the one
+        they belong to, whatever their scope) and any granted to them."""
+        return scope_queryset(self, user, institution_lookup="pk", own_lookup="users")
 
 
 class Institution(models.Model):
@@ -90,18 +88,13 @@ class NonWorkingDay(models.Model):
 
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Documents of agreements the user sees, or owned by the user's own institution."""
-        scope = user_scope(user)
-        if scope == PLATFORM:
-            return self
-        agreements = Agreement.objects.visible_to(user).values("pk")
-        if scope == INSTITUTION and user.institution_id:
-            return self.filter(
-                Q(agreement__in=agreements) | Q(agreement__isnull=True, institution_id=user.institution_id)
-            )
-        if scope == ASSIGNED:
-            return self.filter(agreement__in=agreements)
-        return self.none()
+        """Documents of agreements the user sees, or of no agreement and the user's institution."""
+        return scope_queryset(
+            self,
+            user,
+            institution_lookup="institution",
+            through={"agreement": Agreement.objects.visible_to(user)},
+        ).filter(Q(agreement__isnull=True) | Q(agreement__in=Agreement.objects.visible_to(user).values("pk")))
 
 
 class Document(models.Model):
@@ -161,7 +154,7 @@ class AgreementQuerySet(models.QuerySet):
 
         Commission (platform) profiles see every agreement; institution profiles see the
         agreements their institution is party to; 'assigned' profiles see the ones granted to them
-        one by one (django-guardian, ``accounts.services.grant_assignment``).
+        one by one (django-guardian, ``accounts.services.assignment_grant``).
         """
         return scope_queryset(self, user, institution_lookup="parties__institution")
 
@@ -334,7 +327,9 @@ class Agreement(models.Model):
 class AgreementPartyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Parties of the agreements the user sees."""
-        return self.filter(agreement__in=Agreement.objects.visible_to(user).values("pk"))
+        return scope_queryset(
+            self, user, institution_lookup=None, through={"agreement": Agreement.objects.visible_to(user)}
+        )
 
 
 class AgreementParty(models.Model):
@@ -535,6 +530,18 @@ class Obligation(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+    def clean(self):
+        """The constraints' rules, said on the field a person must fill (forms and services)."""
+        errors = {}
+        if self.schedule in (self.Schedule.ONCE, self.Schedule.YEARLY) and self.due_on is None:
+            errors["due_on"] = _("Los compromisos en una fecha o anuales necesitan su fecha.")
+        if self.schedule in (self.Schedule.MONTHLY, self.Schedule.FORTNIGHTLY) and not self.business_days:
+            errors["business_days"] = _(
+                "Los compromisos mensuales o quincenales necesitan los días hábiles del periodo."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ComplianceRecord(models.Model):

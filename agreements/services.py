@@ -7,10 +7,12 @@ that keep history, records a business event and notifies inside the same transac
 """
 
 import logging
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -59,6 +61,28 @@ def _event(action, *, actor, target, institution=None, **detail):
     )
 
 
+def _check_actor(actor, perm, *, agreement=None, institution=None, obj=None, platform=False):
+    """The service's own gate (the view's declared rule stays the first one).
+
+    ``actor`` None is the system (tasks, data migrations, the demo seed). A person must hold
+    ``perm`` and reach what is written: the agreement and ``obj`` through their scope
+    (``visible_to``), the institution as their own unless their scope is the whole platform;
+    ``platform`` writes (the commission's) need the platform scope. Raises PermissionDenied.
+    """
+    if actor is None:
+        return
+    if not (actor.is_authenticated and actor.is_active and actor.has_perm(perm)):
+        raise PermissionDenied
+    if platform and not actor.has_platform_scope:
+        raise PermissionDenied
+    if agreement is not None and not Agreement.objects.visible_to(actor).filter(pk=agreement.pk).exists():
+        raise PermissionDenied
+    if obj is not None and not type(obj)._default_manager.visible_to(actor).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    if institution is not None and not (actor.has_platform_scope or actor.institution_id == institution.pk):
+        raise PermissionDenied
+
+
 def _recipients(institutions):
     # The people behind each role come from the accounts app through the kernel's hook.
     people = {u.pk: u for u in recipients.commission_admins()}
@@ -74,12 +98,50 @@ def _party_institutions(agreement):
 # --- Documents -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@contextmanager
+def _files_removed_on_failure():
+    """Yield a list to note stored file names in; they are deleted if the block raises.
+
+    Storage is not transactional: wrapped around a ``transaction.atomic`` block, a write refused
+    after its file was stored leaves neither the row nor the file behind.
+    """
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
 def document_upload(*, actor, institution, kind, title, file, agreement=None, image_only=False) -> Document:
     """Validate by content, store privately under a random name and record the SHA-256."""
+    _check_actor(actor, "agreements.add_document", agreement=agreement, institution=institution)
+    return _document_upload(
+        actor=actor,
+        institution=institution,
+        kind=kind,
+        title=title,
+        file=file,
+        agreement=agreement,
+        image_only=image_only,
+    )
+
+
+def _document_upload(*, actor, institution, kind, title, file, agreement=None, image_only=False) -> Document:
+    """``document_upload`` for the services that checked their actor already (a document that is
+    part of a signatory, a membership, an amendment or a compliance record)."""
     kinds = documents.IMAGE_KINDS if image_only else documents.DOCUMENT_KINDS
     folder = f"agreements/{agreement.pk}" if agreement else f"institutions/{institution.pk}"
-    stored = documents.store_private(file, folder=folder, kinds=kinds)
+    with _files_removed_on_failure() as stored_names, transaction.atomic():
+        stored = documents.store_private(file, folder=folder, kinds=kinds)
+        stored_names.append(stored.name)
+        return _document_save(
+            actor=actor, institution=institution, agreement=agreement, kind=kind, title=title, stored=stored
+        )
+
+
+def _document_save(*, actor, institution, agreement, kind, title, stored) -> Document:
     document = Document(
         institution=institution,
         agreement=agreement,
@@ -120,6 +182,7 @@ def agreement_create(
     previous=None,
 ) -> Agreement:
     """Create a draft agreement; ``parties`` is a list of (institution, role); two or more."""
+    _check_actor(actor, "agreements.add_agreement", platform=True)
     institutions = [inst for inst, _role in parties]
     if len(set(i.pk for i in institutions)) < 2:
         raise ValidationError(_("Un convenio necesita al menos dos instituciones distintas como partes."))
@@ -151,6 +214,7 @@ def agreement_create(
 @transaction.atomic
 def agreement_activate(*, agreement, actor, today=None) -> Agreement:
     """Draft -> in force, once signed and not already past its end date."""
+    _check_actor(actor, "agreements.change_agreement", agreement=agreement)
     today = today or timezone.localdate()
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if not agreement.is_draft:
@@ -168,6 +232,7 @@ def agreement_activate(*, agreement, actor, today=None) -> Agreement:
 @transaction.atomic
 def agreement_renew(*, agreement, actor, folio, signed_on, term_kind=None, term_years=None, term_until=None):
     """A renewal is a new period linked to the previous one, with the same parties."""
+    _check_actor(actor, "agreements.manage_agreement_lifecycle", agreement=agreement)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.status not in Agreement.RENEWABLE_STATUSES:
         raise ValidationError(_("Solo se renueva un convenio vigente o vencido."))
@@ -227,9 +292,37 @@ def agreements_expire_due(*, today=None) -> int:
 AMENDABLE_FIELDS = ("title", "purpose", "term_kind", "term_years", "term_until", "notice_days", "notice_day_kind")
 
 
+def amendment_create(*, agreement, actor, signed_on, summary, file, new_terms: dict) -> Amendment:
+    """Store the signed addendum and register the amendment in one transaction.
+
+    A refused amendment (e.g. it changes no term) leaves no document, no stored file, no event.
+    """
+    _check_actor(actor, "agreements.manage_agreement_lifecycle", agreement=agreement)
+    with _files_removed_on_failure() as stored_names, transaction.atomic():
+        commission = agreement.parties.get(role=AgreementParty.Role.COMMISSION).institution
+        document = _document_upload(
+            actor=actor,
+            institution=commission,
+            agreement=agreement,
+            kind=Document.Kind.AMENDMENT,
+            title=_("Adenda de %(folio)s") % {"folio": agreement.folio},
+            file=file,
+        )
+        stored_names.append(document.file.name)
+        return amendment_register(
+            agreement=agreement,
+            actor=actor,
+            signed_on=signed_on,
+            summary=summary,
+            document=document,
+            new_terms=new_terms,
+        )
+
+
 @transaction.atomic
 def amendment_register(*, agreement, actor, signed_on, summary, document, new_terms: dict) -> Amendment:
     """Record a signed addendum and apply the terms it changes; the amendment keeps old -> new."""
+    _check_actor(actor, "agreements.manage_agreement_lifecycle", agreement=agreement)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if not agreement.is_in_force:
         raise ValidationError(_("Solo se modifica un convenio vigente."))
@@ -276,6 +369,7 @@ def termination_notice_create(
     *, agreement, actor, kind, notifying_party, notified_on, reason, pending_matters="", document=None
 ) -> TerminationNotice:
     """A written notice of early termination or rescission, with its dates computed."""
+    _check_actor(actor, "agreements.manage_agreement_lifecycle", agreement=agreement)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if not agreement.is_in_force:
         raise ValidationError(_("Solo se puede dar aviso sobre un convenio vigente."))
@@ -314,6 +408,7 @@ def termination_notice_create(
 
 @transaction.atomic
 def rescission_answer(*, notice, actor, answer, answered_on) -> TerminationNotice:
+    _check_actor(actor, "agreements.manage_agreement_lifecycle", agreement=notice.agreement)
     notice = TerminationNotice.objects.select_for_update().get(pk=notice.pk)
     if not notice.awaits_answer:
         raise ValidationError(_("Solo se responde un aviso de rescisión en plazo."))
@@ -328,6 +423,7 @@ def rescission_answer(*, notice, actor, answer, answered_on) -> TerminationNotic
 @transaction.atomic
 def termination_finalize(*, notice, actor, today=None) -> Agreement:
     """Make a notice final once its period has run: the agreement ends terminated or rescinded."""
+    _check_actor(actor, "agreements.manage_agreement_lifecycle", agreement=notice.agreement)
     today = today or timezone.localdate()
     notice = TerminationNotice.objects.select_for_update().get(pk=notice.pk)
     if not notice.is_open:
@@ -357,6 +453,7 @@ def termination_finalize(*, notice, actor, today=None) -> Agreement:
 
 @transaction.atomic
 def termination_withdraw(*, notice, actor) -> TerminationNotice:
+    _check_actor(actor, "agreements.manage_agreement_lifecycle", agreement=notice.agreement)
     notice = TerminationNotice.objects.select_for_update().get(pk=notice.pk)
     if not notice.is_open:
         raise ValidationError(_("Este aviso ya no está en trámite."))
@@ -387,6 +484,7 @@ def terminations_apply_due(*, today=None) -> int:
 def obligation_create(
     *, agreement, actor, party, description, schedule, starts_on, due_on=None, business_days=None, ends_on=None
 ):
+    _check_actor(actor, "agreements.add_obligation", agreement=agreement)
     if party.agreement_id != agreement.pk:
         raise ValidationError(_("La parte obligada debe ser parte del convenio."))
     obligation = Obligation(
@@ -412,6 +510,32 @@ def obligation_next_due(obligation, *, today=None):
     return rules.obligation_next_due(obligation, done=done, today=today)
 
 
+def compliance_create(*, obligation, actor, evidence_file=None, **fields) -> ComplianceRecord:
+    """Store the evidence (if any) and record the period's compliance in one transaction.
+
+    A refused record (e.g. a period already recorded) leaves no document, stored file or event.
+    """
+    _check_actor(
+        actor,
+        "agreements.add_compliancerecord",
+        agreement=obligation.agreement,
+        institution=obligation.party.institution,
+    )
+    with _files_removed_on_failure() as stored_names, transaction.atomic():
+        evidence = None
+        if evidence_file:
+            evidence = _document_upload(
+                actor=actor,
+                institution=obligation.party.institution,
+                agreement=obligation.agreement,
+                kind=Document.Kind.EVIDENCE,
+                title=_("Evidencia de cumplimiento"),
+                file=evidence_file,
+            )
+            stored_names.append(evidence.file.name)
+        return compliance_record(obligation=obligation, actor=actor, evidence=evidence, **fields)
+
+
 @transaction.atomic
 def compliance_record(
     *,
@@ -427,6 +551,12 @@ def compliance_record(
     notes="",
 ) -> ComplianceRecord:
     """Record one period's delivery and its three marks; timeliness defaults to 'on or before due'."""
+    _check_actor(
+        actor,
+        "agreements.add_compliancerecord",
+        agreement=obligation.agreement,
+        institution=obligation.party.institution,
+    )
     due = rules.period_due_date(
         schedule=obligation.schedule, period_start=period_start, business_days=obligation.business_days
     )
@@ -473,6 +603,7 @@ def officer_designate(
     """Designate a party's link officer; if one is in office for that role, this is a substitution:
     the new one takes effect the next calendar day (or the later date given) and the previous one
     ends the day before. The previous record stays as history."""
+    _check_actor(actor, "agreements.add_linkofficer", agreement=party.agreement, institution=party.institution)
     starts = rules.officer_effective_from(notified_on=notified_on, requested=effective_from)
     previous = (
         LinkOfficer.objects.select_for_update().filter(party=party, role=role, effective_until__isnull=True).first()
@@ -522,13 +653,14 @@ def signatory_submit(
     *, institution, actor, full_name, position, rank, specimen_file, valid_from, valid_until=None, attested
 ) -> Signatory:
     """The institution administrator sends an authorized signature, attesting its authenticity."""
+    _check_actor(actor, "agreements.add_signatory", institution=institution)
     if not attested:
         raise ValidationError(_("Confirme que su institución verificó la autenticidad de la firma."))
     if actor is not None and not actor.is_superuser and actor.institution_id != institution.pk:
         raise ValidationError(_("Solo puede enviar firmas de su propia institución."))
     if valid_until is not None and valid_until < valid_from:
         raise ValidationError(_("La vigencia no puede terminar antes de empezar."))
-    specimen = document_upload(
+    specimen = _document_upload(
         actor=actor,
         institution=institution,
         kind=Document.Kind.SPECIMEN,
@@ -560,6 +692,7 @@ def signatory_submit(
 
 def _signatory_decide(*, signatory, actor, transition, note, action):
     """Perform ``transition`` (the name of one of Signatory's transition methods) if it may happen."""
+    _check_actor(actor, "agreements.decide_signatory", obj=signatory)
     signatory = Signatory.objects.select_for_update().get(pk=signatory.pk)
     move = getattr(signatory, transition)
     if not can_proceed(move):
@@ -628,6 +761,7 @@ def membership_request(
     *, institution, actor, responsible_name, agreement_proof, responsible_letter, security_statement
 ) -> Membership:
     """An institution asks to be registered as a member, with the three documents of 001."""
+    _check_actor(actor, "agreements.add_membership", institution=institution)
     if institution.is_commission:
         raise ValidationError(_("La Comisión no se registra como integrante."))
     if Membership.objects.filter(institution=institution, status__in=Membership.CURRENT_STATUSES).exists():
@@ -638,7 +772,7 @@ def membership_request(
         ("responsible_letter", responsible_letter, _("Oficio de designación del responsable")),
         ("security_statement", security_statement, _("Manifiesto de medidas de seguridad")),
     ):
-        docs[field] = document_upload(
+        docs[field] = _document_upload(
             actor=actor, institution=institution, kind=Document.Kind.MEMBERSHIP, title=str(title), file=file
         )
     membership = _save(
@@ -659,6 +793,7 @@ def _membership_locked(membership, may, message):
 
 @transaction.atomic
 def membership_accept(*, membership, actor, note="") -> Membership:
+    _check_actor(actor, "agreements.decide_membership", obj=membership)
     membership = _membership_locked(membership, "awaits_decision", _("Solo se resuelve una solicitud pendiente."))
     membership.accept(by=actor, note=note)
     _save(membership, actor)
@@ -673,6 +808,7 @@ def membership_accept(*, membership, actor, note="") -> Membership:
 
 @transaction.atomic
 def membership_deny(*, membership, actor, reason, note="") -> Membership:
+    _check_actor(actor, "agreements.decide_membership", obj=membership)
     if reason not in Membership.DenyReason.values:
         raise ValidationError(_("Elija una de las causas de negativa previstas."))
     membership = _membership_locked(membership, "awaits_decision", _("Solo se resuelve una solicitud pendiente."))
@@ -690,6 +826,7 @@ def membership_deny(*, membership, actor, reason, note="") -> Membership:
 @transaction.atomic
 def membership_exit(*, membership, actor, requested_on=None, ends_on=None, reason="") -> Membership:
     """The member leaves at any time: on the date given, or else the next business day."""
+    _check_actor(actor, "agreements.change_membership", obj=membership)
     requested_on = requested_on or timezone.localdate()
     if ends_on is not None and ends_on < requested_on:
         raise ValidationError(_("La fecha de baja no puede ser anterior a hoy."))
@@ -709,6 +846,7 @@ def membership_exit(*, membership, actor, requested_on=None, ends_on=None, reaso
 @transaction.atomic
 def membership_terminate(*, membership, actor, reason, notified_on=None) -> Membership:
     """The commission ends a membership with 5 calendar days' notice."""
+    _check_actor(actor, "agreements.decide_membership", obj=membership)
     if not reason.strip():
         raise ValidationError(_("Indique el motivo de la terminación."))
     notified_on = notified_on or timezone.localdate()
@@ -749,6 +887,7 @@ def memberships_close_due(*, today=None) -> int:
 @transaction.atomic
 def member_notice_send(*, actor, kind, subject, body, change_on, sent_on=None) -> MemberNotice:
     """Send a notice to every member institution, checking the lead time of its kind (001)."""
+    _check_actor(actor, "agreements.add_membernotice", platform=True)
     sent_on = sent_on or timezone.localdate()
     earliest = rules.notice_earliest_change(kind=kind, sent_on=sent_on)
     if change_on < earliest:
@@ -870,6 +1009,7 @@ def agreements_daily(*, today=None) -> dict:
 
 @transaction.atomic
 def non_working_day_add(*, actor, day, description):
+    _check_actor(actor, "agreements.add_nonworkingday", platform=True)
     from .models import NonWorkingDay
 
     if NonWorkingDay.objects.filter(date=day).exists():
@@ -881,6 +1021,7 @@ def non_working_day_add(*, actor, day, description):
 
 @transaction.atomic
 def non_working_day_remove(*, actor, entry):
+    _check_actor(actor, "agreements.delete_nonworkingday", platform=True)
     entry._history_user = actor
     _event("non_working_day_removed", actor=actor, target=entry, day=entry.date)
     entry.delete()
@@ -889,6 +1030,7 @@ def non_working_day_remove(*, actor, entry):
 @transaction.atomic
 def party_set_designation_deadline(*, party, actor, due_on):
     """The commission sets (or clears) the date by which a party must name its link officer."""
+    _check_actor(actor, "agreements.change_agreementparty", agreement=party.agreement)
     party = AgreementParty.objects.select_for_update().get(pk=party.pk)
     party.officer_designation_due = due_on
     _save(party, actor)

@@ -304,20 +304,12 @@ def amendment_create(request, agreement_pk):
     form = forms.AmendmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.document_upload(
-                actor=request.user,
-                institution=agreement.parties.filter(role="commission").first().institution,
-                agreement=agreement,
-                kind="amendment",
-                title=_("Adenda de %(folio)s") % {"folio": agreement.folio},
-                file=form.cleaned_data["file"],
-            )
-            services.amendment_register(
+            services.amendment_create(
                 agreement=agreement,
                 actor=request.user,
                 signed_on=form.cleaned_data["signed_on"],
                 summary=form.cleaned_data["summary"],
-                document=document,
+                file=form.cleaned_data["file"],
                 new_terms=form.new_terms(),
             )
         except ValidationError as error:
@@ -376,25 +368,15 @@ def compliance_create(request, obligation_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            evidence = None
-            if data.get("evidence"):
-                evidence = services.document_upload(
-                    actor=request.user,
-                    institution=obligation.party.institution,
-                    agreement=obligation.agreement,
-                    kind="evidence",
-                    title=_("Evidencia de cumplimiento"),
-                    file=data["evidence"],
-                )
-            services.compliance_record(
+            services.compliance_create(
                 obligation=obligation,
                 actor=request.user,
+                evidence_file=data.get("evidence"),
                 period_start=date.fromisoformat(data["period_start"]),
                 delivered_on=data["delivered_on"],
                 delivered_by=data["delivered_by"],
                 supply_ok=data["supply_ok"],
                 quality_ok=data["quality_ok"],
-                evidence=evidence,
                 notes=data["notes"],
             )
         except ValidationError as error:

@@ -339,6 +339,9 @@ def scoped_filters(user, filters: TimelineFilters):
     """The filters narrowed to what ``user`` may see, or None when nothing could match."""
     if user is None or getattr(user, "has_platform_scope", False):
         return filters
+    if not getattr(user, "has_institution_scope", False):
+        # An assigned-scope profile reaches objects one by one, not its institution's log.
+        return None
     own = getattr(user, "institution_id", None)
     if own is None or (filters.institution_id and filters.institution_id != own):
         return None
@@ -415,6 +418,8 @@ def _events_in_scope(user):
         return Event.objects.none()
     qs = Event.objects.all()
     if not getattr(user, "has_platform_scope", False):
+        if not getattr(user, "has_institution_scope", False):
+            return Event.objects.none()
         qs = qs.filter(institution_id=getattr(user, "institution_id", None))
     return qs
 

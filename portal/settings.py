@@ -1,9 +1,12 @@
 """Settings for the agreements portal.
 
 Every value that differs between the demo run, the tests and production comes from the
-environment (django-environ). Defaults are the demo's: DEBUG on, an SQLite file under var/,
-Celery tasks run eagerly and e-mail printed to the console. Production sets DEBUG=False and the
-values listed in docs/operations.md; ``manage.py check --deploy`` must then pass with no warning.
+environment (django-environ). DEBUG is off unless the environment turns it on (``make run`` and
+the test settings do), so a deployment that forgets it never runs on the demo keys: it refuses
+to start without its own SECRET_KEY and AUDIT_SEAL_KEY. The other defaults are the demo's: an
+SQLite file under var/, Celery tasks run eagerly and e-mail printed to the console. Production
+sets the values listed in docs/operations.md; ``manage.py check --deploy`` must then pass with
+no warning.
 """
 
 from datetime import timedelta
@@ -18,7 +21,7 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 
 if DEBUG:
     SECRET_KEY = env("SECRET_KEY", default="insecure-demo-key-only-for-local-runs-0123456789abcdef")
@@ -128,7 +131,7 @@ AUTHENTICATION_BACKENDS = [
     # The only backend that signs anyone in: every authenticate() call (portal login, Django
     # admin login, test client) goes through the lockout policy in accounts/lockout.py.
     "accounts.backends.PortalAuthBackend",
-    # Object-level grants for profiles whose scope is "assigned" (accounts.services.grant_assignment).
+    # Object-level grants for profiles whose scope is "assigned" (accounts.services.assignment_grant).
     "guardian.backends.ObjectPermissionBackend",
 ]
 # django-guardian: no anonymous user row (every account needs a profile and an institution).

@@ -12,19 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, can_proceed, transition
 from simple_history.models import HistoricalRecords
 
+from kernel.scoping import scope_queryset
+
 # A cancellation must be requested within this time after the person left or changed area.
 CANCELLATION_GRACE = timedelta(hours=24)
 
 
 class AccountChangeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated or not user.has_perm("accounts.view_accountchangerequest"):
-            return self.none()
-        if user.has_platform_scope:
-            return self
-        if user.institution_id is None:
-            return self.none()
-        return self.filter(institution_id=user.institution_id)
+        """Holders of ``accounts.view_accountchangerequest``, within their scope. Nobody else any."""
+        return scope_queryset(
+            self, user, institution_lookup="institution", requires="accounts.view_accountchangerequest"
+        )
 
 
 class AccountChangeRequest(models.Model):

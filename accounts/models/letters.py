@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, can_proceed, transition
 from simple_history.models import HistoricalRecords
 
+from kernel.scoping import scope_queryset
+
 from .onboarding import private_upload_path
 
 
@@ -59,15 +61,14 @@ class LetterTemplate(models.Model):
 class ConfidentialityLetterQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Everyone sees their own letters; holders of ``accounts.view_confidentialityletter`` also
-        their institution's (administrators) or all of them (commission profiles)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_perm("accounts.view_confidentialityletter"):
-            if user.has_platform_scope:
-                return self
-            if user.institution_id is not None:
-                return self.filter(models.Q(user=user) | models.Q(institution_id=user.institution_id))
-        return self.filter(user=user)
+        the ones their scope reaches."""
+        return scope_queryset(
+            self,
+            user,
+            institution_lookup="institution",
+            own_lookup="user",
+            requires="accounts.view_confidentialityletter",
+        )
 
 
 class ConfidentialityLetter(models.Model):

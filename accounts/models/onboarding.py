@@ -13,6 +13,7 @@ from django_fsm import FSMField, can_proceed, transition
 from simple_history.models import HistoricalRecords
 
 from kernel.identifiers import validate_curp, validate_rfc
+from kernel.scoping import scope_queryset
 
 
 def private_upload_path(instance, filename):
@@ -34,7 +35,7 @@ class OnboardingSettings(models.Model):
         _("exigir la carta de confidencialidad firmada a mano"),
         default=False,
         help_text=_(
-            "Si se activa, la cuenta queda activa hasta que la Comisión valide el escaneo de la carta firmada."
+            "Si se activa, la cuenta queda inactiva hasta que la Comisión valide el escaneo de la carta firmada."
         ),
     )
     updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
@@ -109,15 +110,8 @@ class RequiredDocument(models.Model):
 
 class AccountRequestQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Holders of ``accounts.view_accountrequest``: platform profiles see every request, the
-        others their own institution's (institution administrators, reviewers). Nobody else any."""
-        if not user.is_authenticated or not user.has_perm("accounts.view_accountrequest"):
-            return self.none()
-        if user.has_platform_scope:
-            return self
-        if user.institution_id is None:
-            return self.none()
-        return self.filter(institution_id=user.institution_id)
+        """Holders of ``accounts.view_accountrequest``, within their scope. Nobody else any."""
+        return scope_queryset(self, user, institution_lookup="institution", requires="accounts.view_accountrequest")
 
     def open(self):
         return self.filter(status__in=AccountRequest.OPEN_STATUSES)

@@ -10,6 +10,7 @@ from simple_history import register as register_history
 from simple_history.models import HistoricalRecords
 
 from kernel.identifiers import validate_curp
+from kernel.scoping import scope_queryset
 
 
 class Profile(models.Model):
@@ -50,15 +51,11 @@ register_history(Group, app="accounts", m2m_fields=["permissions"])
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Accounts a user may see: all (platform scope), their institution's (institution scope
-        with ``accounts.view_user``), otherwise only their own."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_platform_scope:
-            return self
-        if user.profile_id and user.profile.scope == Profile.Scope.INSTITUTION and user.has_perm("accounts.view_user"):
-            return self.filter(institution_id=user.institution_id)
-        return self.filter(pk=user.pk)
+        """Accounts a user may see: their own always; with ``accounts.view_user`` also those their
+        scope reaches (all, their institution's, or the ones granted to them)."""
+        return scope_queryset(
+            self, user, institution_lookup="institution", own_lookup="pk", requires="accounts.view_user"
+        )
 
 
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
@@ -225,6 +222,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @transition(field=status, source=(*LIVE_STATUSES, Status.SUSPENDED), target=Status.CANCELLED)
     def cancel(self):
         self.status_changed_at = timezone.now()
+
+    @property
+    def has_institution_scope(self):
+        """Whether the user's profile reaches the rows of its own institution (not one by one)."""
+        return self.profile_id is not None and self.profile.scope == Profile.Scope.INSTITUTION
 
     @property
     def has_platform_scope(self):

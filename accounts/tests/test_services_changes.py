@@ -65,7 +65,7 @@ def test_suspension_and_reactivation(target, inst_admin, reviewer, commission_ad
     with pytest.raises(ValidationError):
         svc.account_change_request(user=target, actor=inst_admin, kind=Kind.SUSPENSION, reason="Otra vez")
     again = svc.account_change_request(user=target, actor=inst_admin, kind=Kind.REACTIVATION, reason="Regresó")
-    # Lifting a suspension is the commission administrator's (000, OCTAVA 5).
+    # The commission lifts a suspension on a request (000, OCTAVA 5); an administrator may decide it too.
     svc.account_change_approve(change=again, actor=commission_admin)
     target.refresh_from_db()
     # No accepted letter on file for this factory user: back to the letter step first.

@@ -107,6 +107,14 @@ def test_commission_template_edits_apply_to_new_letters(pending, commission_admi
     assert letter.template_title == "Carta editada por la Comisión"
 
 
+def test_the_signed_scan_setting_tells_the_commission_the_account_stays_inactive():
+    """The setting's help text says what the test below shows: no access until the scan is valid."""
+    from accounts.forms_onboarding import OnboardingSettingsForm
+
+    help_text = str(OnboardingSettingsForm().fields["require_signed_letter_scan"].help_text)
+    assert "queda inactiva hasta que la Comisión valide" in help_text
+
+
 def test_signed_scan_required_keeps_account_pending_until_validated(pending, reviewer):
     settings = OnboardingSettings.load()
     settings.require_signed_letter_scan = True

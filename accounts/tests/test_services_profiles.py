@@ -116,13 +116,13 @@ def test_an_assigned_scope_sees_only_what_was_granted(admin):
     assigned = make_profile(admin, name="Analista asignado", scope=Profile.Scope.ASSIGNED, perms=())
     user = UserFactory(profile=assigned)
     first, second, third = InstitutionFactory(), InstitutionFactory(), InstitutionFactory()
-    services.grant_assignment(user=user, obj=first, actor=admin)
-    services.grant_assignment(user=user, obj=second, actor=admin)
+    services.assignment_grant(user=user, obj=first, actor=admin)
+    services.assignment_grant(user=user, obj=second, actor=admin)
     user = User.objects.get(pk=user.pk)
     visible = scope_queryset(Institution.objects.all(), user, institution_lookup="pk")
     assert set(visible) == {first, second}
     assert third not in visible
-    services.revoke_assignment(user=user, obj=second, actor=admin)
+    services.assignment_revoke(user=user, obj=second, actor=admin)
     user = User.objects.get(pk=user.pk)
     assert set(scope_queryset(Institution.objects.all(), user, institution_lookup="pk")) == {first}
 
@@ -130,11 +130,11 @@ def test_an_assigned_scope_sees_only_what_was_granted(admin):
 def test_assignments_are_only_for_the_assigned_scope_and_end_with_it(admin):
     analyst = UserFactory()
     with pytest.raises(ValidationError):
-        services.grant_assignment(user=analyst, obj=InstitutionFactory(), actor=admin)
+        services.assignment_grant(user=analyst, obj=InstitutionFactory(), actor=admin)
     assigned = make_profile(admin, name="Asignado", scope=Profile.Scope.ASSIGNED, perms=())
     services.user_set_profile(user=analyst, profile=assigned, actor=admin)
     analyst.refresh_from_db()
-    services.grant_assignment(user=analyst, obj=InstitutionFactory(), actor=admin)
+    services.assignment_grant(user=analyst, obj=InstitutionFactory(), actor=admin)
     services.user_set_profile(user=analyst, profile=profile("analyst"), actor=admin)
     services.user_set_profile(user=analyst, profile=assigned, actor=admin)
     analyst = User.objects.get(pk=analyst.pk)

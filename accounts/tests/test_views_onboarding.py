@@ -245,3 +245,41 @@ def test_a_change_about_oneself_shows_no_decision_form(commission, reviewer, log
     client.logout()
     other = UserFactory(institution=commission, profile=profile("commission_reviewer"))
     assert 'name="decision"' in login(other).get(url).content.decode()
+
+
+def test_a_reviewer_approves_a_reactivation_request_from_the_review_queue(reviewer, inst_admin, member, login):
+    """The commission reactivates a suspended account on a request (000 OCTAVA 5), and reviewers
+    decide requests: what the queue shows its reviewer, the reviewer can decide."""
+    from accounts import services_changes
+
+    target = UserFactory(institution=member, profile=profile("analyst"))
+    target.status = User.Status.SUSPENDED
+    target.save()
+    change = services_changes.account_change_request(
+        user=target, actor=inst_admin, kind="reactivation", reason="Bloqueo por intentos fallidos"
+    )
+    client = login(reviewer)
+    queue = client.get(reverse("review_queue")).content.decode()
+    assert change.folio in queue
+    response = client.post(
+        reverse("account_change_detail", kwargs={"change_pk": change.pk}), {"decision": "approve", "reason": ""}
+    )
+    assert response.status_code == 302 and response.url == reverse("review_queue")
+    target.refresh_from_db()
+    assert target.status == User.Status.PENDING_LETTER  # no letter on file yet: the letter step first
+    assert change.folio not in client.get(reverse("review_queue")).content.decode()
+
+
+def test_the_review_queue_leaves_out_what_its_reviewer_may_not_decide(reviewer, commission, login):
+    """Four eyes: a change about the reviewer is not theirs to decide, so not in their queue; a
+    commission colleague's change is, and another reviewer sees the first."""
+    from accounts import services_changes
+
+    admin = UserFactory(institution=commission, profile=profile("commission_admin"))
+    colleague = UserFactory(institution=commission, profile=profile("analyst"))
+    about_me = services_changes.account_change_request(user=reviewer, actor=admin, kind="suspension", reason="x")
+    about_colleague = services_changes.account_change_request(
+        user=colleague, actor=admin, kind="suspension", reason="x"
+    )
+    queue = login(reviewer).get(reverse("review_queue")).content.decode()
+    assert about_me.folio not in queue and about_colleague.folio in queue

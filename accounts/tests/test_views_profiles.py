@@ -2,9 +2,10 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 
-from accounts import services
-from accounts.models import Profile
+from accounts import selectors, services
+from accounts.models import Profile, User
 from accounts.tests.factories import UserFactory, profile
 from agreements.tests.factories import CommissionFactory
 
@@ -146,7 +147,67 @@ def test_an_assigned_scope_users_page_lists_the_objects_granted(client, admin):
     assigned = services.profile_create(actor=admin, code="asig", name="Asignado", scope="assigned", permissions=[])
     person = UserFactory(profile=assigned, institution=admin.institution)
     granted = InstitutionFactory(legal_name="Instituto Asignado de Prueba")
-    services.grant_assignment(user=person, obj=granted, actor=admin)
+    services.assignment_grant(user=person, obj=granted, actor=admin)
     client.force_login(admin)
     html = client.get(f"/usuarios/{person.pk}/").content.decode()
     assert "Registros asignados" in html and "Instituto Asignado de Prueba" in html
+
+
+@pytest.fixture
+def assigned_person(admin):
+    from agreements.tests.factories import InstitutionFactory
+
+    assigned = services.profile_create(actor=admin, code="asig", name="Asignado", scope="assigned", permissions=[])
+    return UserFactory(profile=assigned, institution=InstitutionFactory())
+
+
+def test_commission_admin_grants_and_revokes_an_agreement_from_the_persons_page(client, admin, assigned_person):
+    from agreements.models import Agreement
+    from agreements.tests.factories import make_agreement
+    from audit.models import Event
+
+    agreement = make_agreement(members=[assigned_person.institution], title="Convenio para asignar")
+    client.force_login(admin)
+    page = client.get(f"/usuarios/{assigned_person.pk}/").content.decode()
+    assert "Asignar convenio" in page and agreement.folio in page
+    response = client.post(f"/usuarios/{assigned_person.pk}/asignaciones/", {"agreement": agreement.pk})
+    assert response.status_code == 302
+    assert list(Agreement.objects.visible_to(User.objects.get(pk=assigned_person.pk))) == [agreement]
+    assert Event.objects.filter(
+        action="assignment_granted", actor_id=admin.pk, target_id=str(assigned_person.pk)
+    ).exists()
+
+    page = client.get(f"/usuarios/{assigned_person.pk}/").content.decode()
+    grant = selectors.user_assignments(user=assigned_person)[0]["grant"]
+    confirm_url = f"/usuarios/{assigned_person.pk}/asignaciones/?retirar={grant.pk}"
+    assert confirm_url.replace("&", "&amp;") in page
+    # The revoke button asks first: the confirmation page changes nothing.
+    assert "Sí, retirar" in client.get(confirm_url).content.decode()
+    assert Agreement.objects.visible_to(User.objects.get(pk=assigned_person.pk)).exists()
+    client.post(f"/usuarios/{assigned_person.pk}/asignaciones/", {"retirar": grant.pk})
+    assert not Agreement.objects.visible_to(User.objects.get(pk=assigned_person.pk)).exists()
+    assert Event.objects.filter(
+        action="assignment_revoked", actor_id=admin.pk, target_id=str(assigned_person.pk)
+    ).exists()
+
+
+def test_grants_are_refused_to_anyone_but_a_commission_administrator(client, admin, assigned_person):
+    from django.core.exceptions import PermissionDenied
+
+    from agreements.tests.factories import make_agreement
+
+    agreement = make_agreement(members=[assigned_person.institution])
+    institution_admin = UserFactory(profile=profile("institution_admin"), institution=assigned_person.institution)
+    reviewer = UserFactory(profile=profile("commission_reviewer"), institution=admin.institution)
+    for wrong in (institution_admin, reviewer):
+        with pytest.raises(PermissionDenied):
+            services.assignment_grant(user=assigned_person, obj=agreement, actor=wrong)
+        client.force_login(wrong)
+        assert (
+            client.post(f"/usuarios/{assigned_person.pk}/asignaciones/", {"agreement": agreement.pk}).status_code == 403
+        )
+    services.assignment_grant(user=assigned_person, obj=agreement, actor=admin)
+    with pytest.raises(PermissionDenied):
+        services.assignment_revoke(user=assigned_person, obj=agreement, actor=reviewer)
+    with pytest.raises(ValidationError):
+        services.assignment_grant(user=admin, obj=agreement, actor=admin)

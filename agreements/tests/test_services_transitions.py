@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from agreements import services
 from agreements.models import Agreement, AgreementParty, Membership, Signatory, TerminationNotice
@@ -232,9 +232,11 @@ def test_signatory_needs_the_attestation_and_an_image(member, institution_admin)
     assert not Signatory.objects.exists()
 
 
-def test_signatory_of_another_institution_is_refused(member, other_member, institution_admin):
-    with pytest.raises(ValidationError, match="su propia institución"):
+def test_signatory_of_another_institution_is_refused(member, other_member, institution_admin, commission_admin):
+    with pytest.raises(PermissionDenied):  # out of the administrator's scope
         _submit(other_member, institution_admin)
+    with pytest.raises(ValidationError, match="su propia institución"):  # the commission sends none for members
+        _submit(other_member, commission_admin)
 
 
 def test_signatory_register_then_revoke_and_who_can_sign(

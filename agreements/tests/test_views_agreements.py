@@ -36,7 +36,7 @@ def test_assigned_scope_sees_only_granted_agreements(agreement, member, commissi
     from django.contrib.auth.models import Permission
 
     from accounts.models import Profile
-    from accounts.services import grant_assignment, profile_create
+    from accounts.services import assignment_grant, profile_create
 
     assigned = profile_create(
         actor=None,
@@ -48,7 +48,7 @@ def test_assigned_scope_sees_only_granted_agreements(agreement, member, commissi
     user = UserFactory(institution=member, profile=assigned)
     other = make_agreement(members=[member], actor=commission_admin, title="Otro del mismo integrante")
     assert not Agreement.objects.visible_to(user).exists()  # party membership alone grants nothing
-    grant_assignment(user=user, obj=agreement, actor=commission_admin)
+    assignment_grant(user=user, obj=agreement, actor=commission_admin)
     assert list(Agreement.objects.visible_to(user)) == [agreement]
     login(user)
     assert client.get(reverse("agreements:detail", args=[agreement.pk])).status_code == 200
@@ -234,3 +234,38 @@ def test_an_analysts_search_is_logged_once_by_the_access_log(agreement, analyst,
     assert (access.view_name, access.user_id) == ("agreements:list", analyst.pk)
     assert access.query == {"q": "CONV", "status": "in_force"}
     assert Event.objects.count() == events_before  # no second record of the same search
+
+
+def test_obligation_form_runs_model_validation_and_says_what_is_missing(agreement):
+    """The model's rules show as form errors on the field to fill (the form no longer skips them)."""
+    from agreements.forms import ObligationForm
+
+    party = agreement.parties.get(role="member")
+    base = {"party": party.pk, "description": "Entrega", "starts_on": "2026-01-01"}
+    dated = ObligationForm({**base, "schedule": "once"}, agreement=agreement)
+    assert not dated.is_valid()
+    assert dated.errors["due_on"] == ["Los compromisos en una fecha o anuales necesitan su fecha."]
+    monthly = ObligationForm({**base, "schedule": "monthly"}, agreement=agreement)
+    assert not monthly.is_valid()
+    assert "business_days" in monthly.errors
+    assert ObligationForm({**base, "schedule": "monthly", "business_days": "10"}, agreement=agreement).is_valid()
+
+
+def test_officer_form_with_model_validation_still_accepts_an_empty_start_date(agreement):
+    from agreements.forms import OfficerForm
+
+    form = OfficerForm(
+        {
+            "role": "general",
+            "full_name": "x" * 201,  # longer than the model allows
+            "position": "Titular",
+            "phone": "555",
+            "email": "enlace@example.gob.mx",
+            "address": "Calle 1",
+            "functions": "Coordinar",
+            "notified_on": "2026-01-05",
+        }
+    )
+    assert not form.is_valid() and "full_name" in form.errors
+    form = OfficerForm({**form.data, "full_name": "Enlace"})
+    assert form.is_valid(), form.errors  # effective_from may stay empty: the service computes it

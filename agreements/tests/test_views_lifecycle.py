@@ -175,3 +175,63 @@ def test_dashboard_shows_agreements_about_to_expire(commission, member, commissi
     page = client.get("/")
     assert page.context["agreements_expiring"] == [soon]
     assert "VENCE-1" in page.content.decode()
+
+
+def _stored_files(folder):
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+def test_a_refused_amendment_leaves_no_document_file_or_event(
+    agreement, commission_admin, login, client, private_media
+):
+    from agreements.models import Document
+    from audit.models import Event
+
+    login(commission_admin)
+    response = client.post(
+        reverse("agreements:amendment_create", args=[agreement.pk]),
+        # The "new" title is the current one: the amendment changes no term and is refused.
+        {
+            "signed_on": "2031-01-15",
+            "summary": "Sin cambios",
+            "file": pdf_upload("adenda.pdf"),
+            "title": agreement.title,
+        },
+    )
+    assert response.status_code == 200
+    assert "no cambia ningún término" in response.content.decode()
+    assert not Document.objects.filter(agreement=agreement, kind=Document.Kind.AMENDMENT).exists()
+    assert not Event.objects.filter(action="document_upload").exists()
+    assert _stored_files(private_media) == []
+
+
+def test_a_refused_compliance_record_leaves_no_evidence_document_or_file(agreement, commission_admin, private_media):
+    from django.core.exceptions import ValidationError
+
+    from agreements.models import Document
+    from audit.models import Event
+
+    obligation = services.obligation_create(
+        agreement=agreement,
+        actor=commission_admin,
+        party=agreement.parties.get(role="member"),
+        description="Entrega mensual",
+        schedule="monthly",
+        business_days=12,
+        starts_on=date(2026, 1, 1),
+    )
+    period = {"period_start": date(2026, 1, 1), "delivered_on": date(2026, 1, 10), "delivered_by": "Titular"}
+    services.compliance_record(obligation=obligation, actor=commission_admin, supply_ok=True, quality_ok=True, **period)
+    # The same period again (e.g. from a second tab): refused after the evidence was received.
+    with pytest.raises(ValidationError):
+        services.compliance_create(
+            obligation=obligation,
+            actor=commission_admin,
+            evidence_file=pdf_upload("evidencia.pdf"),
+            supply_ok=True,
+            quality_ok=True,
+            **period,
+        )
+    assert not Document.objects.filter(kind=Document.Kind.EVIDENCE).exists()
+    assert not Event.objects.filter(action="document_upload").exists()
+    assert _stored_files(private_media) == []

@@ -11,6 +11,7 @@ message naming what to add. Keep entries small: a factory call with the institut
   somewhere unique enough not to appear by chance).
 """
 
+import itertools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -377,19 +378,26 @@ def _supply_catalog(institution, tag=None):
     )
 
 
+_EVALUATION_MONTHS = itertools.count()
+
+
 def _supply_evaluation(institution, tag=None):
     from django.utils import timezone
 
     from supply.models import Evaluation
 
     delivery = _supply_delivery(institution, tag)
-    # One evaluation per agreement, institution and period: a second call for the same
-    # institution (the walk asks for one per route) gets the same row.
-    evaluation, _ = Evaluation.objects.update_or_create(
+    # One evaluation per agreement, institution and period: each call takes an earlier month,
+    # so two rows of one institution are two evaluations.
+    month = next(_EVALUATION_MONTHS)
+    first = timezone.localdate().replace(day=1)
+    period = first.replace(year=first.year - (month // 12) - 1, month=month % 12 + 1)
+    evaluation = Evaluation.objects.create(
         agreement=delivery.agreement,
         institution=delivery.institution,
-        period_start=timezone.localdate().replace(day=1),
-        defaults={"due_on": timezone.localdate(), "note": f"Nota {tag or ''}"},
+        period_start=period,
+        due_on=timezone.localdate(),
+        note=f"Nota {tag or ''}",
     )
     return evaluation
 

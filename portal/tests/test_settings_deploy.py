@@ -95,3 +95,33 @@ def test_check_deploy_fails_on_unsafe_production_values(changes, check_id):
     result = check_deploy(**changes)
     assert result.returncode != 0
     assert check_id in result.stderr + result.stdout
+
+
+def test_debug_is_off_when_the_environment_does_not_turn_it_on():
+    """A deployment that forgets DEBUG runs with DEBUG off, never on the demo keys."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "AUDIT_SEAL_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update({k: v for k, v in PRODUCTION_ENV.items() if k != "DEBUG"}, DJANGO_SETTINGS_MODULE="portal.settings")
+    code = "from django.conf import settings; print(settings.DEBUG, 'demo' in settings.SECRET_KEY)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]
+
+
+def test_without_debug_nor_keys_the_portal_refuses_to_start():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "AUDIT_SEAL_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(DJANGO_SETTINGS_MODULE="portal.settings")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
