@@ -17,6 +17,8 @@ PUBLIC_ALLOWLIST = {
     "healthz",
     # The one-time link (72 h) an approved account opens to set its password (accounts onboarding).
     "account_activate",
+    # Anyone holding a signed PDF checks its folio and hash (kernel.evidence); rate-limited.
+    "evidence:verify",
 }
 
 
