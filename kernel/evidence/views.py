@@ -43,7 +43,9 @@ def _over_limit(request) -> bool:
 @require_http_methods(["GET", "HEAD", "POST"])
 def verify(request, folio):
     if _over_limit(request):
-        return render(request, "evidence/rate_limited.html", status=429, headers={"Retry-After": "60"})
+        response = render(request, "evidence/rate_limited.html", status=429)
+        response["Retry-After"] = "60"
+        return response
     handler = HashingUploadHandler(request, field_name=UPLOAD_FIELD, max_bytes=settings.PORTAL_VERIFY_MAX_UPLOAD_BYTES)
     request.upload_handlers = [handler]
     return _verify(request, folio, handler)
@@ -70,6 +72,6 @@ def _verify(request, folio, handler):
         "comparison": comparison,
         "uploaded_sha256": handler.sha256 if comparison in ("match", "mismatch") else None,
         "upload_field": UPLOAD_FIELD,
-        "max_megabytes": settings.PORTAL_VERIFY_MAX_UPLOAD_BYTES // (1024 * 1024),
+        "max_bytes": settings.PORTAL_VERIFY_MAX_UPLOAD_BYTES,
     }
     return render(request, "evidence/verify.html", context, status=200 if document else 404)
