@@ -20,6 +20,7 @@ portal's own clock (B-B).
 """
 
 import datetime
+import logging
 import os
 import shutil
 import tempfile
@@ -29,7 +30,10 @@ from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 SIGNATURE_FIELD = "FirmaComision"
 DEMO_CA_FILE = "demo-ca.pem"
@@ -241,7 +245,11 @@ def _timestamper():
 
 def sign_pdf(data: bytes, *, reason: str = "", location: str = "") -> bytes:
     """``data`` (a PDF) signed PAdES by the commission: an incremental update that adds one
-    invisible signature field and covers every byte before it."""
+    invisible signature field and covers every byte before it.
+
+    When the timestamping authority cannot be reached, ValidationError (in Spanish): the caller's
+    transaction rolls back and the person is told to retry; no PDF leaves without its timestamp.
+    """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -253,5 +261,15 @@ def sign_pdf(data: bytes, *, reason: str = "", location: str = "") -> bytes:
         reason=reason or None,
         location=location or None,
     )
-    out = signers.sign_pdf(writer, meta, signer=signer(), timestamper=_timestamper())
+    timestamper = _timestamper()
+    try:
+        out = signers.sign_pdf(writer, meta, signer=signer(), timestamper=timestamper)
+    except (OSError, TimeoutError) as error:  # pyHanko's TimestampRequestError is an OSError
+        if timestamper is None:
+            raise
+        logger.warning("The timestamping authority did not answer: %s", error)
+        raise ValidationError(
+            _("No pudimos obtener el sello de tiempo del documento. Intente de nuevo en unos minutos."),
+            code="timestamp_unavailable",
+        ) from error
     return out.getvalue()
