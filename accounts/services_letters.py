@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_event
 from kernel.documents import store_private
+from kernel.evidence.models import EvidenceKind
+from kernel.evidence.services import issue_pdf
 from kernel.notifications.services import notify
-from kernel.pdf import render_pdf, sha256_hex
+from kernel.pdf import sha256_hex
 
 from . import selectors
 from .models import ConfidentialityLetter, LetterKind, LetterTemplate, OnboardingSettings, User
@@ -161,9 +163,12 @@ def letter_accept(
         user=user, address=address, phone=phone, id_document=id_document, id_folio=id_folio, folio=folio, when=now
     )
     paragraphs = render_letter_paragraphs(template.body, values)
-    pdf = render_pdf(
-        "pdf/confidentiality_letter.html",
-        {
+    # Signed by the commission, with a verification folio and QR code registered in this
+    # transaction; the letter's SHA-256 is that of the signed bytes stored.
+    issued = issue_pdf(
+        kind=EvidenceKind.CONFIDENTIALITY_LETTER,
+        template_name="pdf/confidentiality_letter.html",
+        context={
             "title": template.title,
             "paragraphs": paragraphs,
             # The PDF cannot carry its own digest; it carries the digest of its text, and the
@@ -176,6 +181,7 @@ def letter_accept(
             "ip": ip,
         },
     )
+    pdf = issued.data
     name = default_storage.save(f"accounts/letters/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
     needs_scan = OnboardingSettings.load().require_signed_letter_scan and kind == LetterKind.USER
     letter = ConfidentialityLetter(

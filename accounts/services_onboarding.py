@@ -21,9 +21,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from audit.services import record_event
 from kernel import calendar
 from kernel.documents import store_private
+from kernel.evidence.models import EvidenceKind
+from kernel.evidence.services import issue_pdf
 from kernel.identifiers import curp_birth_date, curp_sex, normalize_curp, normalize_rfc, validate_curp, validate_rfc
 from kernel.notifications.services import notify
-from kernel.pdf import render_pdf
 from kernel.site import absolute_url
 
 from . import selectors
@@ -591,6 +592,16 @@ def overdue_alert_send(*, today=None) -> int:
 # --- CURU ------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def curu_pdf(*, request: AccountRequest) -> bytes:
-    """The CURU pre-filled with the request's data, to print, stamp, sign and scan."""
-    return render_pdf("pdf/curu.html", {"req": request, "generated_at": timezone.localtime()})
+    """The CURU pre-filled with the request's data, to print, stamp, sign and scan.
+
+    Each download is a new document: signed by the commission, with its own verification folio
+    registered (kernel.evidence), so a printed copy can be traced to the moment it was issued.
+    """
+    issued = issue_pdf(
+        kind=EvidenceKind.CURU,
+        template_name="pdf/curu.html",
+        context={"req": request, "generated_at": timezone.localtime()},
+    )
+    return issued.data

@@ -224,7 +224,12 @@ def account_request_document(request, request_document_pk):
 @access.permission("accounts.view_accountrequest")
 def account_request_curu(request, request_pk):
     req = _get_request(request, request_pk)
-    data = onboarding.curu_pdf(request=req)
+    try:
+        data = onboarding.curu_pdf(request=req)
+    except ValidationError as exc:  # the timestamping authority did not answer
+        for message in _errors(exc):
+            messages.error(request, message)
+        return redirect("account_request_detail", request_pk=req.pk)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="CURU-{req.folio}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"

@@ -89,3 +89,52 @@ def check_shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+SIGNING_CERT_MIN_DAYS_LEFT = 30
+
+
+@register(Tags.security, deploy=True)
+def check_pdf_signing_certificate(app_configs, **kwargs):
+    """The commission's certificate that signs every PDF: set, readable, and not about to expire."""
+    import datetime
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from kernel import pdfsign
+
+    config = pdfsign.signing_config()
+    if not config.configured:
+        if settings.DEBUG:
+            return []  # the demo makes its own certificate under var/
+        return [
+            Warning(
+                "No certificate signs the portal's PDFs.",
+                hint="Set PORTAL_PDF_SIGNING_CERT_FILE and PORTAL_PDF_SIGNING_KEY_FILE (or "
+                "PORTAL_PDF_SIGNING_PKCS12_FILE) to the commission's certificate (docs/operations.md).",
+                id="portal.W006",
+            )
+        ]
+    try:
+        certificate = pdfsign.signing_certificate()
+    except (ImproperlyConfigured, OSError, ValueError) as error:
+        return [
+            Warning(
+                f"The PDF signing certificate cannot be used: {error}",
+                hint="Check the files' paths, their format (PEM, DER or PKCS#12) and "
+                "PORTAL_PDF_SIGNING_KEY_PASSPHRASE.",
+                id="portal.W007",
+            )
+        ]
+    days_left = (certificate.not_valid_after_utc - datetime.datetime.now(datetime.UTC)).days
+    if days_left < SIGNING_CERT_MIN_DAYS_LEFT:
+        return [
+            Warning(
+                f"The PDF signing certificate expires in {days_left} days "
+                f"({certificate.not_valid_after_utc:%Y-%m-%d}).",
+                hint="Renew it and rotate it as docs/operations.md describes: PDFs signed after it "
+                "expires show an invalid signature.",
+                id="portal.W008",
+            )
+        ]
+    return []

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "guardian",
     "audit",
     "kernel.notifications",
+    "kernel.evidence",
     "agreements",
     "accounts",
     "supply",
@@ -375,6 +376,25 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Signed PDFs and their verification page (kernel.pdfsign, kernel.evidence) -------------
+# Every PDF the portal issues as evidence is signed PAdES with the commission's certificate: a
+# PEM/DER certificate and key (the key may be encrypted with the passphrase), or one PKCS#12 file.
+# Outside the demo one of them is required (deployment check portal.W006). Without them in the
+# demo, a demo CA and certificate are generated under var/pdf-signing/ on first use.
+PORTAL_PDF_SIGNING_CERT_FILE = env("PORTAL_PDF_SIGNING_CERT_FILE", default="")
+PORTAL_PDF_SIGNING_KEY_FILE = env("PORTAL_PDF_SIGNING_KEY_FILE", default="")
+PORTAL_PDF_SIGNING_PKCS12_FILE = env("PORTAL_PDF_SIGNING_PKCS12_FILE", default="")
+PORTAL_PDF_SIGNING_KEY_PASSPHRASE = env("PORTAL_PDF_SIGNING_KEY_PASSPHRASE", default="")
+PORTAL_PDF_SIGNING_CHAIN_FILE = env("PORTAL_PDF_SIGNING_CHAIN_FILE", default="")  # intermediate CAs (PEM)
+# Where the demo certificate lives; empty outside the demo, where no certificate is ever made up.
+PORTAL_PDF_SIGNING_DEMO_DIR = str(VAR_DIR / "pdf-signing") if DEBUG else ""
+# RFC 3161 timestamping authority: when set, each signature carries its timestamp (PAdES B-T).
+PORTAL_TSA_URL = env("PORTAL_TSA_URL", default="")
+PORTAL_TSA_TIMEOUT_SECONDS = env.int("PORTAL_TSA_TIMEOUT_SECONDS", default=10)
+# /verificar/<folio>/: requests per client and minute, and the largest PDF it compares.
+PORTAL_VERIFY_LIMIT_PER_MINUTE = env.int("PORTAL_VERIFY_LIMIT_PER_MINUTE", default=30)
+PORTAL_VERIFY_MAX_UPLOAD_BYTES = env.int("PORTAL_VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
 # --- History log (audit) --------------------------------------------------------------------
 # HMAC key of the log's seals (audit_seal / audit_verify). Production must set its own, kept

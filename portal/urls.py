@@ -60,6 +60,7 @@ urlpatterns = [
     path("cuentas/", include("accounts.urls_onboarding")),
     path("notificaciones/", include("kernel.notifications.urls")),
     path("bitacora/", include("audit.urls")),
+    path("verificar/", include("kernel.evidence.urls")),
     path("convenios/", include("agreements.urls")),
     path("suministro/", include("supply.urls")),
     path("", include("accounts.urls")),

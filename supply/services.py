@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement, Institution, Obligation
 from audit.export import csv_safe_row
 from audit.services import record_event
-from kernel import pdf
+from kernel.evidence.models import EvidenceKind
+from kernel.evidence.services import issue_pdf
 from kernel.notifications import recipients
 from kernel.notifications.services import notify
 
@@ -464,11 +465,15 @@ def delivery_accept(*, actor, delivery: Delivery, note: str = "") -> Delivery:
     delivery.accepted_at = timezone.now()
     delivery.decision_note = note.strip()
     delivery.receipt_folio = f"REC-{timezone.localdate():%Y}-{secrets.token_hex(5).upper()}"
-    data = pdf.render_pdf("pdf/supply_receipt.html", {"delivery": delivery})
-    delivery.receipt_name = default_storage.save(
-        f"supply/{delivery.institution_id}/recibo-{secrets.token_hex(12)}.pdf", File(io.BytesIO(data))
+    # Signed PAdES, with a verification folio and QR code, registered with the document (annex:
+    # the receipt is the evidence of the initial load).
+    issued = issue_pdf(
+        kind=EvidenceKind.SUPPLY_RECEIPT, template_name="pdf/supply_receipt.html", context={"delivery": delivery}
     )
-    delivery.receipt_sha256 = pdf.sha256_hex(data)
+    delivery.receipt_name = default_storage.save(
+        f"supply/{delivery.institution_id}/recibo-{secrets.token_hex(12)}.pdf", File(io.BytesIO(issued.data))
+    )
+    delivery.receipt_sha256 = issued.sha256
     _save(delivery, actor)
     _event(
         "delivery_accepted",

@@ -287,8 +287,17 @@ def _non_working_day(institution):
     return NonWorkingDay.objects.create(date=day, description="Día de prueba").pk
 
 
+def _issued_document_folio(institution):
+    # A register entry of no tenant (the public verification page shows no personal data).
+    from kernel.evidence.models import EvidenceKind, IssuedDocument
+    from kernel.evidence.services import new_folio
+
+    return IssuedDocument.objects.create(folio=new_folio(), kind=EvidenceKind.CURU, sha256="0" * 64).folio
+
+
 URL_KWARGS.update(
     {
+        "folio": Kwarg(_issued_document_folio),
         "request_pk": Kwarg(lambda institution: _account_request(institution).pk, model="accounts.AccountRequest"),
         "request_document_pk": Kwarg(_request_document, model="accounts.AccountRequest"),
         "letter_pk": Kwarg(lambda institution: _letter(institution).pk, model="accounts.ConfidentialityLetter"),

@@ -19,6 +19,8 @@ PUBLIC_ALLOWLIST = {
     "account_activate",
     # The verifier keys of the history log's signed checkpoints (audit), for outside auditors.
     "bitacora_key",
+    # Anyone holding a signed PDF checks its folio and hash (kernel.evidence); rate-limited.
+    "evidence:verify",
 }
 
 

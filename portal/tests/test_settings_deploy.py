@@ -1,9 +1,16 @@
+import datetime
+import functools
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,12 +26,45 @@ PRODUCTION_ENV = {
 }
 
 
+@functools.cache
+def signing_files(days: int = 365) -> dict:
+    """A self-signed certificate valid ``days`` more days and its key, as the production variables."""
+    folder = Path(tempfile.mkdtemp(prefix="pdf-signing-"))
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Comisión (prueba)")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=days))
+        .sign(key, hashes.SHA256())
+    )
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"clave-de-prueba"),
+        )
+    )
+    return {
+        "PORTAL_PDF_SIGNING_CERT_FILE": str(folder / "cert.pem"),
+        "PORTAL_PDF_SIGNING_KEY_FILE": str(folder / "key.pem"),
+        "PORTAL_PDF_SIGNING_KEY_PASSPHRASE": "clave-de-prueba",
+    }
+
+
 def check_deploy(**changes):
     """``manage.py check --deploy --fail-level WARNING`` (as ``make prod-check``) with production
     values, ``changes`` replacing some of them."""
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="portal.settings")
-    env.update(changes)
+    env.update(signing_files())
+    env.update({k: v() if callable(v) else v for k, v in changes.items()})
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -89,6 +129,23 @@ SEAL_KEY_OK = PRODUCTION_ENV["AUDIT_SEAL_KEY"]
         pytest.param({"ALLOWED_HOSTS": "."}, "portal.W003", id="wildcard-only"),
         pytest.param({"PORTAL_SITE_URL": "http://portal.example.gob.mx"}, "portal.W004", id="site-url-not-https"),
         pytest.param({"REDIS_URL": ""}, "portal.W005", id="rate-limits-per-process"),
+        pytest.param(
+            {"PORTAL_PDF_SIGNING_CERT_FILE": "", "PORTAL_PDF_SIGNING_KEY_FILE": ""},
+            "portal.W006",
+            id="no-pdf-signing-certificate",
+        ),
+        pytest.param({"PORTAL_PDF_SIGNING_KEY_PASSPHRASE": "otra"}, "portal.W007", id="pdf-signing-wrong-passphrase"),
+        pytest.param(
+            {"PORTAL_PDF_SIGNING_CERT_FILE": "/nonexistent/cert.pem"}, "portal.W007", id="pdf-signing-missing-file"
+        ),
+        pytest.param(
+            {
+                "PORTAL_PDF_SIGNING_CERT_FILE": lambda: signing_files(days=10)["PORTAL_PDF_SIGNING_CERT_FILE"],
+                "PORTAL_PDF_SIGNING_KEY_FILE": lambda: signing_files(days=10)["PORTAL_PDF_SIGNING_KEY_FILE"],
+            },
+            "portal.W008",
+            id="pdf-signing-certificate-expiring",
+        ),
     ],
 )
 def test_check_deploy_fails_on_unsafe_production_values(changes, check_id):
