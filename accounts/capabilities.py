@@ -25,7 +25,7 @@ SCOPE_README = {
 
 # The commission administrator holds every permission of the portal's own apps.
 ALL_PORTAL_PERMISSIONS = "__all__"
-PORTAL_APPS = ("accounts", "agreements", "audit", "portal", "notifications")
+PORTAL_APPS = ("accounts", "agreements", "governance", "audit", "portal", "notifications")
 
 # Reading agreements and what hangs on them (rows still limited by the profile's scope).
 AGREEMENT_READ = [
@@ -35,6 +35,16 @@ AGREEMENT_READ = [
     "agreements.view_obligation",
     "agreements.view_compliancerecord",
     "agreements.view_signatory",
+]
+
+# Governance bodies, their sessions and acuerdos, pilot programs, consent-evidence requests
+# (rows limited by the profile's scope; consent requests only to the two institutions involved).
+GOVERNANCE_READ = [
+    "governance.view_body",
+    "governance.view_session",
+    "governance.view_acuerdo",
+    "governance.view_pilotprogram",
+    "governance.view_consentevidencerequest",
 ]
 
 # Account requests, account changes and confidentiality letters (each scoped by the profile).
@@ -65,6 +75,7 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             *AGREEMENT_READ,
             "agreements.view_membership",
             "agreements.view_membernotice",
+            *GOVERNANCE_READ,
         ],
         "readme": "review and decide account requests and changes; read agreements and institutions",
     },
@@ -87,6 +98,15 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             "agreements.add_membership",
             "agreements.change_membership",
             "agreements.view_membernotice",
+            *GOVERNANCE_READ,
+            # Its representatives on bodies, acuerdos it is responsible for, pilot requests and
+            # consent evidence (scope checked in the services).
+            "governance.add_member",
+            "governance.change_acuerdo",
+            "governance.add_followupnote",
+            "governance.add_pilotprogram",
+            "governance.add_consentevidencerequest",
+            "governance.change_consentevidencerequest",
         ],
         "readme": "its institution's users, requests, link officers, signatories and agreements",
     },
@@ -97,6 +117,7 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
         "permissions": [
             "agreements.view_institution",
             *AGREEMENT_READ,
+            *GOVERNANCE_READ,
         ],
         "readme": "read-only consultation of the records in its scope; every search is logged",
     },
@@ -112,6 +133,7 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             *AGREEMENT_READ,
             "agreements.view_membership",
             "agreements.view_membernotice",
+            *GOVERNANCE_READ,
         ],
         "readme": "read-only history log and reports across the platform",
     },

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "audit",
     "kernel.notifications",
     "agreements",
+    "governance",
     "accounts",
     "portal",
 ]
@@ -329,6 +330,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Agreements: expiry reminders, overdue designations, SLA checks (times in America/Mexico_City).
     "agreements-daily": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
+    # Acuerdos due and overdue, pilot programs ending, consent-evidence requests overdue.
+    "governance-daily": {"task": "governance.daily", "schedule": crontab(hour=6, minute=10)},
     # Account requests and changes past their business-day due date, told to the commission daily.
     "accounts-overdue-requests": {"task": "accounts.alert_overdue_requests", "schedule": crontab(hour=7, minute=30)},
 }
