@@ -45,6 +45,7 @@ GOVERNANCE_READ = [
     "governance.view_acuerdo",
     "governance.view_pilotprogram",
     "governance.view_consentevidencerequest",
+    "governance.view_document",
 ]
 
 # Account requests, account changes and confidentiality letters (each scoped by the profile).

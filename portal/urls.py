@@ -58,6 +58,7 @@ urlpatterns = [
     path("notificaciones/", include("kernel.notifications.urls")),
     path("bitacora/", include("audit.urls")),
     path("convenios/", include("agreements.urls")),
+    path("gobernanza/", include("governance.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
