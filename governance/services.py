@@ -351,6 +351,8 @@ def acuerdo_create(
     if deadline_kind == Acuerdo.DeadlineKind.FIXED:
         if deadline_date is None:
             raise ValidationError(_("Indique la fecha «a más tardar»."))
+        if deadline_date < session.date:
+            raise ValidationError(_("La fecha «a más tardar» no puede ser anterior a la sesión."))
         deadline_business_days = None
     else:
         if not deadline_business_days:
