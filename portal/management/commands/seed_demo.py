@@ -6,6 +6,7 @@ from accounts import demo as accounts_demo
 from accounts import demo_onboarding
 from agreements import demo as agreements_demo
 from audit import demo as audit_demo
+from governance import demo as governance_demo
 from kernel.notifications import demo as notifications_demo
 
 # Each step receives a shared dict and adds what later steps need. Later features append here.
@@ -16,6 +17,7 @@ STEPS = [
     notifications_demo.seed,
     demo_onboarding.seed,
     agreements_demo.seed_calendar_and_alerts,
+    governance_demo.seed,
     audit_demo.seed,  # last: it logs what the earlier steps created
 ]
 
