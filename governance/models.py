@@ -435,7 +435,10 @@ class Acuerdo(models.Model):
         return self.code
 
     def save(self, *args, **kwargs):
-        self.due_on = self.compute_due_on()
+        # A relative deadline is counted once, when the acuerdo is reached: a non-working day the
+        # commission adds later does not move a deadline the parties already know.
+        if self.deadline_kind == self.DeadlineKind.FIXED or self._state.adding or self.due_on is None:
+            self.due_on = self.compute_due_on()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

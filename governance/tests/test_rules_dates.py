@@ -48,3 +48,15 @@ def test_commission_non_working_day_also_skipped(committee, member, commission_a
     session = held_session(body=committee, on=date(2026, 3, 13))
     item = acuerdo(session=session, institutions=[member], deadline_kind="business_days", deadline_business_days=3)
     assert item.due_on == date(2026, 3, 20)
+
+
+def test_relative_deadline_is_counted_once_when_reached(committee, member, commission_admin):
+    from agreements import services as agreement_services
+    from governance import services
+
+    session = held_session(body=committee, on=date(2026, 3, 13))
+    item = acuerdo(session=session, institutions=[member], deadline_kind="business_days", deadline_business_days=3)
+    agreement_services.non_working_day_add(actor=commission_admin, day=date(2026, 3, 18), description="Asueto")
+    services.acuerdo_start(actor=None, acuerdo=item)
+    item.refresh_from_db()
+    assert item.due_on == date(2026, 3, 19)
