@@ -25,7 +25,7 @@ SCOPE_README = {
 
 # The commission administrator holds every permission of the portal's own apps.
 ALL_PORTAL_PERMISSIONS = "__all__"
-PORTAL_APPS = ("accounts", "agreements", "audit", "portal", "notifications", "supply")
+PORTAL_APPS = ("accounts", "agreements", "governance", "audit", "portal", "notifications", "supply")
 
 # Reading agreements and what hangs on them (rows still limited by the profile's scope).
 AGREEMENT_READ = [
@@ -43,6 +43,17 @@ SUPPLY_READ = [
     "supply.view_layout",
     "supply.view_catalog",
     "supply.view_evaluation",
+]
+
+# Governance bodies, their sessions and acuerdos, pilot programs, consent-evidence requests
+# (rows limited by the profile's scope; consent requests only to the two institutions involved).
+GOVERNANCE_READ = [
+    "governance.view_body",
+    "governance.view_session",
+    "governance.view_acuerdo",
+    "governance.view_pilotprogram",
+    "governance.view_consentevidencerequest",
+    "governance.view_document",
 ]
 
 # Account requests, account changes and confidentiality letters (each scoped by the profile).
@@ -74,6 +85,7 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             *SUPPLY_READ,
             "agreements.view_membership",
             "agreements.view_membernotice",
+            *GOVERNANCE_READ,
         ],
         "readme": "review and decide account requests and changes; read agreements and institutions",
     },
@@ -99,6 +111,15 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             *SUPPLY_READ,
             "supply.add_delivery",
             "supply.add_catalog",
+            *GOVERNANCE_READ,
+            # Its representatives on bodies, acuerdos it is responsible for, pilot requests and
+            # consent evidence (scope checked in the services).
+            "governance.add_member",
+            "governance.change_acuerdo",
+            "governance.add_followupnote",
+            "governance.add_pilotprogram",
+            "governance.add_consentevidencerequest",
+            "governance.change_consentevidencerequest",
         ],
         "readme": "its institution's users, requests, link officers, signatories and agreements",
     },
@@ -109,6 +130,7 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
         "permissions": [
             "agreements.view_institution",
             *AGREEMENT_READ,
+            *GOVERNANCE_READ,
         ],
         "readme": "read-only consultation of the records in its scope; every search is logged",
     },
@@ -125,6 +147,7 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             *SUPPLY_READ,
             "agreements.view_membership",
             "agreements.view_membernotice",
+            *GOVERNANCE_READ,
         ],
         "readme": "read-only history log and reports across the platform",
     },

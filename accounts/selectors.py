@@ -117,10 +117,13 @@ def user_assignments(*, user):
 
 
 def institution_admins(*, institution):
-    """Live accounts that administer ``institution`` (recipients of its notices)."""
+    """Live accounts that administer ``institution`` (recipients of its notices). An
+    assigned-scope profile is not one, whatever its permissions: it sees only what it was
+    granted, and a notice about the rest would show it."""
     return User.objects.filter(
         institution=institution,
         status=User.Status.ACTIVE,
+        profile__scope__in=[Profile.Scope.INSTITUTION, Profile.Scope.PLATFORM],
         profile__group__permissions__codename="manage_institution",
         profile__group__permissions__content_type__app_label="portal",
     ).distinct()
@@ -139,6 +142,7 @@ def all_institution_admins():
     return User.objects.filter(
         status=User.Status.ACTIVE,
         institution__kind="member",
+        profile__scope__in=[Profile.Scope.INSTITUTION, Profile.Scope.PLATFORM],
         profile__group__permissions__codename="manage_institution",
         profile__group__permissions__content_type__app_label="portal",
     ).distinct()

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import selectors as account_selectors
 from agreements import selectors as agreement_selectors
 from audit.access import HISTORY_LOG  # the history-log figures ask for the same permission as its pages
+from governance import selectors as governance_selectors
 from kernel.scoping import ASSIGNED, INSTITUTION, PLATFORM, user_scope
 
 WEEKS = 12
@@ -442,8 +443,10 @@ def context_for(user):
     agreements = (
         agreement_selectors.agreement_dashboard(user=user) if user.has_perm("agreements.view_agreement") else {}
     )
+    governance = governance_selectors.dashboard(user=user) if user.has_perm("governance.view_acuerdo") else None
     return {
         **agreements,
+        "governance": governance,
         "institutions_count": agreement_selectors.institution_list(user=user).count(),
         "users_count": account_selectors.user_list(user=user).count(),
         # Newest first by id (creation order): served by the primary key, no sort over every account.

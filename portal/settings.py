@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "kernel.notifications",
     "kernel.evidence",
     "agreements",
+    "governance",
     "accounts",
     "supply",
     "portal",
@@ -336,6 +337,8 @@ CELERY_BEAT_SCHEDULE = {
     "agreements-daily": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
     # Data supply: due and overdue alerts, and delivered files deleted when their retention ends.
     "supply-daily": {"task": "supply.daily", "schedule": crontab(hour=6, minute=20)},
+    # Acuerdos due and overdue, pilot programs ending, consent-evidence requests overdue.
+    "governance-daily": {"task": "governance.daily", "schedule": crontab(hour=6, minute=10)},
     # Account requests and changes past their business-day due date, told to the commission daily.
     "accounts-overdue-requests": {"task": "accounts.alert_overdue_requests", "schedule": crontab(hour=7, minute=30)},
 }

@@ -63,6 +63,7 @@ urlpatterns = [
     path("verificar/", include("kernel.evidence.urls")),
     path("convenios/", include("agreements.urls")),
     path("suministro/", include("supply.urls")),
+    path("gobernanza/", include("governance.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

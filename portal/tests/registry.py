@@ -411,6 +411,112 @@ def _supply_evaluation(institution, tag=None):
     return evaluation
 
 
+# --- governance ----------------------------------------------------------------------------
+# A body of an institution's agreement (the commission and the institution sit on it), with one
+# held session, one acuerdo the institution is responsible for, a pilot and a consent request.
+
+
+def _body(institution, tag=None):
+    from governance import services
+    from governance.models import Body
+
+    party = _party(institution)
+    existing = Body.objects.filter(agreement=party.agreement).order_by("pk").first()
+    if existing is not None and tag is None:
+        return existing
+    code = (tag or unique_tag("B")).upper()[:12]
+    return services.body_create(
+        actor=None, kind="committee", name=f"Comité {tag or code}", code=code, agreement=party.agreement
+    )
+
+
+def _session(institution, tag=None):
+    from datetime import date
+
+    from governance.tests.factories import held_session
+
+    body = _body(institution, tag)
+    return body.sessions.order_by("pk").first() or held_session(body=body, on=date(2026, 2, 10))
+
+
+def _acuerdo(institution, tag=None):
+    from governance.tests.factories import acuerdo
+
+    session = _session(institution)
+    existing = session.acuerdos.order_by("pk").first()
+    if existing is not None and tag is None:
+        return existing
+    return acuerdo(session=session, institutions=[institution], text=f"Acuerdo {tag or unique_tag()}")
+
+
+def _member(institution, tag=None):
+    from datetime import date
+
+    from governance import services
+
+    return services.member_appoint(
+        actor=None,
+        body=_body(institution),
+        institution=institution,
+        full_name=f"Integrante {tag or unique_tag()}",
+        position="Titular",
+        notified_on=date(2026, 1, 5),
+    )
+
+
+def _gdocument(institution, tag=None):
+    from datetime import date
+
+    from governance import services
+    from governance.tests.factories import held_session
+
+    # A session of its own: signed minutes close a session to new acuerdos.
+    session = held_session(body=_body(institution), on=date(2026, 2, 11))
+    return services.session_sign_minutes(actor=None, session=session, file=_pdf(f"acta {tag or ''}.pdf")).minutes
+
+
+def _pilot(institution, tag=None):
+    from datetime import date
+
+    from governance import services
+
+    party = _party(institution)
+    return services.pilot_request(
+        actor=None,
+        agreement=party.agreement,
+        requested_by=institution,
+        title=f"Piloto {tag or unique_tag()}",
+        requested_on=date(2026, 3, 1),
+        request_file=_pdf(),
+    )
+
+
+def _consent_processing(institution, tag=None):
+    from governance import services
+    from governance.models import ConsentProcessing
+
+    agreement = _party(institution).agreement
+    existing = ConsentProcessing.objects.filter(agreement=agreement).first()
+    return existing or services.consent_processing_mark(actor=None, agreement=agreement, responsible=institution)
+
+
+def _consent(institution, tag=None):
+    from datetime import date
+
+    from governance import services
+
+    mark = _consent_processing(institution)
+    other = mark.agreement.parties.exclude(institution=institution).first().institution
+    return services.consent_request_create(
+        actor=None,
+        agreement=mark.agreement,
+        requested_by=other,
+        folios=f"CONS-{tag or unique_tag()}",
+        requested_on=date(2026, 3, 1),
+        due_on=date(2026, 3, 20),
+    )
+
+
 URL_KWARGS.update(
     {
         "delivery_pk": Kwarg(lambda institution: _supply_delivery(institution).pk, model="supply.Delivery"),
@@ -418,6 +524,12 @@ URL_KWARGS.update(
         "layout_pk": Kwarg(lambda institution: _supply_layout(institution).pk, model="supply.Layout"),
         "catalog_pk": Kwarg(lambda institution: _supply_catalog(institution).pk, model="supply.Catalog"),
         "evaluation_pk": Kwarg(lambda institution: _supply_evaluation(institution).pk, model="supply.Evaluation"),
+        "body_pk": Kwarg(lambda institution: _body(institution).pk, model="governance.Body"),
+        "session_pk": Kwarg(lambda institution: _session(institution).pk, model="governance.Session"),
+        "acuerdo_pk": Kwarg(lambda institution: _acuerdo(institution).pk, model="governance.Acuerdo"),
+        "gdocument_pk": Kwarg(lambda institution: _gdocument(institution).pk, model="governance.Document"),
+        "pilot_pk": Kwarg(lambda institution: _pilot(institution).pk, model="governance.PilotProgram"),
+        "consent_pk": Kwarg(lambda institution: _consent(institution).pk, model="governance.ConsentEvidenceRequest"),
     }
 )
 
@@ -427,5 +539,23 @@ TENANT_MODELS.update(
         "supply.Catalog": Tenant(make=_supply_catalog, marker=lambda obj: obj.name),
         "supply.Layout": Tenant(make=_supply_layout, marker=lambda obj: obj.agreement.folio),
         "supply.Evaluation": Tenant(make=_supply_evaluation, marker=lambda obj: obj.agreement.folio),
+        "governance.Body": Tenant(make=_body, marker=lambda obj: obj.name),
+        "governance.BodyParty": Tenant(
+            make=lambda institution, tag: _body(institution, tag).parties.get(institution=institution),
+            marker=lambda obj: obj.body.name,
+        ),
+        "governance.Member": Tenant(make=_member, marker=lambda obj: obj.full_name),
+        "governance.Session": Tenant(make=_session, marker=lambda obj: obj.code),
+        "governance.Acuerdo": Tenant(make=_acuerdo, marker=lambda obj: obj.text),
+        "governance.AcuerdoResponsible": Tenant(
+            make=lambda institution, tag: _acuerdo(institution, tag).responsibles.get(),
+            marker=lambda obj: obj.acuerdo.text,
+        ),
+        "governance.Document": Tenant(make=_gdocument, marker=lambda obj: obj.original_name),
+        "governance.PilotProgram": Tenant(make=_pilot, marker=lambda obj: obj.title),
+        "governance.ConsentProcessing": Tenant(
+            make=lambda institution, tag: _consent_processing(institution), marker=lambda obj: obj.agreement.folio
+        ),
+        "governance.ConsentEvidenceRequest": Tenant(make=_consent, marker=lambda obj: obj.folios),
     }
 )

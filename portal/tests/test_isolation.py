@@ -62,10 +62,24 @@ def test_every_tenant_owned_model_has_a_factory_and_a_visible_to():
 #   is their own (their user row, the institution they belong to).
 SCOPES = ["institution", "assigned", "assigned_none"]
 
-# Rows the user reaches whatever the grants: the institution they belong to, and documents of a
-# granted agreement (the registry hangs every document of A on A's first agreement).
+# Rows the user reaches whatever the grants: the institution they belong to, and rows that hang
+# on a granted agreement: its documents, and the governance bodies of the agreement with all they
+# hold (the registry hangs every such row of A on A's first agreement).
 REACHED_WITHOUT_OWN_GRANT = {"agreements.Institution"}
-REACHED_THROUGH_A_GRANT = {"agreements.Institution", "agreements.Document"}
+REACHED_THROUGH_A_GRANT = {
+    "agreements.Institution",
+    "agreements.Document",
+    "governance.Acuerdo",
+    "governance.AcuerdoResponsible",
+    "governance.Body",
+    "governance.BodyParty",
+    "governance.ConsentEvidenceRequest",
+    "governance.ConsentProcessing",
+    "governance.Document",
+    "governance.Member",
+    "governance.PilotProgram",
+    "governance.Session",
+}
 
 
 def everything_profile(scope):

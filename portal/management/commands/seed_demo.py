@@ -6,6 +6,7 @@ from accounts import demo as accounts_demo
 from accounts import demo_onboarding
 from agreements import demo as agreements_demo
 from audit import demo as audit_demo
+from governance import demo as governance_demo
 from kernel.notifications import demo as notifications_demo
 from supply import demo as supply_demo
 
@@ -18,6 +19,7 @@ STEPS = [
     demo_onboarding.seed,
     agreements_demo.seed_calendar_and_alerts,
     supply_demo.seed,
+    governance_demo.seed,
     audit_demo.seed,  # last: it logs what the earlier steps created
 ]
 
