@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.identity.urls import oidc_patterns
 from kernel import access
 
 from . import views
@@ -59,5 +60,7 @@ urlpatterns = [
     path("bitacora/", include("audit.urls")),
     path("convenios/", include("agreements.urls")),
     path("", include("accounts.urls")),
+    # OpenID Connect provider: discovery at the site root (the issuer is the portal's base URL).
+    path("", include((oidc_patterns, "oauth2_provider"))),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,14 @@ PUBLIC_ALLOWLIST = {
     "healthz",
     # The one-time link (72 h) an approved account opens to set its password (accounts onboarding).
     "account_activate",
+    # OpenID Connect endpoints the platforms call: the client authenticates itself (secret or
+    # PKCE verifier, bearer token), never with a portal session.
+    "oauth2_provider:token",
+    "oauth2_provider:revoke-token",
+    "oauth2_provider:oidc-connect-discovery-info",
+    "oauth2_provider:jwks-info",
+    "oauth2_provider:user-info",
+    "oauth2_provider:rp-initiated-logout",
 }
 
 
