@@ -97,6 +97,8 @@ def seed(ctx):
             },
         )
         created[state] = req
+        if "systems" in ctx:
+            req.systems.set([ctx["systems"]["platform"]])  # the platform the person needs
         if state in ("draft",):
             continue
         _upload_all(req, admin, issued)

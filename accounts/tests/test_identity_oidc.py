@@ -287,3 +287,41 @@ def test_refresh_refused_once_the_system_is_withdrawn(person, system, discovery,
     )
     assert response.status_code == 400
     assert rp.get(discovery["userinfo_endpoint"]).status_code == 401
+
+
+def test_profile_change_ends_the_platform_tokens(person, system, discovery, commission_admin):
+    from accounts.services import user_set_profile
+    from accounts.tests.factories import profile
+
+    rp = relying_party(system.application.client_id)
+    url, verifier, _state = authorize(rp, discovery)
+    token = rp.fetch_token(
+        discovery["token_endpoint"], authorization_response=browser_signs_in(person, url).url, code_verifier=verifier
+    )
+    user_set_profile(user=person, profile=profile("institution_admin"), actor=commission_admin)
+    response = rp.post(
+        discovery["token_endpoint"],
+        withhold_token=True,
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": token["refresh_token"],
+            "client_id": system.application.client_id,
+        },
+    )
+    assert response.status_code == 400
+    assert rp.get(discovery["userinfo_endpoint"]).status_code == 401
+
+
+def test_demo_public_client_signs_in_a_demo_analyst_on_any_loopback_port(db, discovery):
+    from django.core.management import call_command
+
+    call_command("seed_demo", force=True)
+    analyst = User.objects.get(username="inst1.analista")
+    analyst.set_password(PASSWORD)
+    analyst.save()
+    rp = relying_party("plataforma-demo")
+    url, verifier, _state = authorize(rp, discovery)
+    answer = browser_signs_in(analyst, url)
+    assert answer.url.startswith(REDIRECT)
+    token = rp.fetch_token(discovery["token_endpoint"], authorization_response=answer.url, code_verifier=verifier)
+    assert verify_id_token(rp, discovery, token["id_token"], "plataforma-demo")["sub"] == str(analyst.pk)

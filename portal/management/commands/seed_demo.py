@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from accounts import demo_onboarding
+from accounts.identity import demo as identity_demo
 from agreements import demo as agreements_demo
 from audit import demo as audit_demo
 from kernel.notifications import demo as notifications_demo
@@ -12,6 +13,7 @@ from kernel.notifications import demo as notifications_demo
 STEPS = [
     agreements_demo.seed,
     accounts_demo.seed,
+    identity_demo.seed,
     agreements_demo.seed_agreements,
     notifications_demo.seed,
     demo_onboarding.seed,
