@@ -68,9 +68,10 @@ PROD_CHECK_ENV := DJANGO_SETTINGS_MODULE=portal.settings DEBUG=False \
 	AUDIT_SEAL_KEY=prod-check-only-seal-key-0123456789abcdefghijklmnopqrstuvwxyz \
 	AUDIT_CHECKPOINT_KEY=cHJvZC1jaGVjay1vbmx5LWNoZWNrcG9pbnQta2V5ISE= \
 	ALLOWED_HOSTS=portal.example.gob.mx CSRF_TRUSTED_ORIGINS=https://portal.example.gob.mx \
-	PORTAL_SITE_URL=https://portal.example.gob.mx \
+	PORTAL_SITE_URL=https://portal.example.gob.mx OIDC_RSA_PRIVATE_KEY_FILE=var/prod-check-oidc-key.pem \
 	DATABASE_URL=postgres://portal:secret@127.0.0.1:5432/portal REDIS_URL=redis://127.0.0.1:6379/0
 
 ## Django's deployment checks with production settings; any warning fails.
 prod-check: .venv/.installed-run
+	@mkdir -p var && test -f var/prod-check-oidc-key.pem || openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out var/prod-check-oidc-key.pem 2>/dev/null
 	env -u DJANGO_ALLOW_ASYNC_UNSAFE $(PROD_CHECK_ENV) $(PY) manage.py check --deploy --fail-level WARNING

@@ -100,6 +100,8 @@ def seed(ctx):
             },
         )
         created[state] = req
+        if "systems" in ctx:
+            req.systems.set([ctx["systems"]["platform"]])  # the platform the person needs
         if state == S.DRAFT:
             continue
         _upload_all(req, admin, issued)

@@ -94,6 +94,22 @@ register(
     ),
     EventType("letter_scan_uploaded", BUSINESS, _("carta firmada digitalizada cargada")),
     EventType("letter_scan_reviewed", BUSINESS, _("carta firmada digitalizada revisada"), detail=("valid",)),
+    # --- Identity provider: systems catalog, grants, sign-ins to the platforms ------------------
+    EventType("system_created", BUSINESS, _("sistema registrado"), detail=("code", "client_id", "confidential")),
+    EventType("system_updated", BUSINESS, _("sistema modificado"), detail=("active",)),
+    EventType("system_granted", BUSINESS, _("sistema otorgado a una cuenta"), detail=("system",)),
+    EventType("system_withdrawn", BUSINESS, _("sistema retirado a una cuenta"), detail=("system",)),
+    EventType("system_sign_in_authorized", AUTH, _("entrada a un sistema autorizada"), detail=("system", "client_id")),
+    EventType(
+        "system_sign_in_refused",
+        AUTH,
+        _("entrada a un sistema rechazada"),
+        detail=("system", "client_id", "reason"),
+    ),
+    EventType("system_token_issued", AUTH, _("token de un sistema emitido"), detail=("system", "grant_type")),
+    EventType(
+        "system_token_refused", AUTH, _("token de un sistema rechazado"), detail=("system", "reason", "grant_type")
+    ),
     # --- Retired: the access log holds every search with its query (the user list's) -----------
     EventType("user_search", BUSINESS, _("búsqueda de usuarios"), detail=("q",), retired=True),
 )

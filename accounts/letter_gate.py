@@ -14,6 +14,8 @@ ALLOWED_WHILE_PENDING = {
     "set_language",
     "healthz",
     "account_activate",
+    # The sign-in endpoint of the platforms answers a pending account itself, saying why not.
+    "authorize",
 }
 
 

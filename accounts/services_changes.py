@@ -13,6 +13,7 @@ from audit.services import record_event
 from kernel.notifications.services import notify
 
 from . import selectors
+from .identity.services import grant_system
 from .models import CANCELLATION_GRACE, AccountChangeRequest, Profile, User
 from .services import _lift_suspension, reactivated_status, user_set_profile
 from .services_onboarding import check_reviewer, due_date_for
@@ -26,8 +27,15 @@ def _refuse(message, code):
     raise ValidationError(message, code=code)
 
 
-def _check_target(kind, user, new_profile, left_at, now):
-    if kind == Kind.PROFILE_CHANGE:
+def _check_target(kind, user, new_profile, left_at, now, system=None):
+    if kind == Kind.SYSTEM_GRANT:
+        if system is None or not system.is_active:
+            _refuse(_("Indique un sistema activo del catálogo."), "system_required")
+        if user.status not in User.LIVE_STATUSES:
+            _refuse(_("Sólo se puede otorgar un sistema a una cuenta vigente."), "not_live")
+        if system.grants.filter(user=user, status="granted").exists():
+            _refuse(_("La cuenta ya tiene ese sistema."), "already_granted")
+    elif kind == Kind.PROFILE_CHANGE:
         if new_profile is None:
             _refuse(_("Indique el perfil nuevo."), "profile_required")
         if new_profile.pk == user.profile_id:
@@ -62,7 +70,7 @@ def is_late(*, left_at, requested_at) -> bool:
 
 @transaction.atomic
 def account_change_request(
-    *, user, actor, kind, reason, new_profile=None, left_at=None, now=None
+    *, user, actor, kind, reason, new_profile=None, left_at=None, now=None, system=None
 ) -> AccountChangeRequest:
     """An institution administrator asks the commission to change one of its accounts."""
     if not actor.has_perm("portal.manage_institution") or actor.institution_id != user.institution_id:
@@ -73,13 +81,14 @@ def account_change_request(
     reason = (reason or "").strip()
     if not reason:
         _refuse(_("Explique el motivo del cambio."), "reason_required")
-    _check_target(kind, user, new_profile, left_at, now)
+    _check_target(kind, user, new_profile, left_at, now, system)
     due_date = due_date_for(now)
     change = AccountChangeRequest(
         institution=user.institution,
         user=user,
         kind=kind,
         new_profile=new_profile if kind == Kind.PROFILE_CHANGE else None,
+        system=system if kind == Kind.SYSTEM_GRANT else None,
         reason=reason,
         left_at=left_at if kind == Kind.CANCELLATION else None,
         is_late=kind == Kind.CANCELLATION and is_late(left_at=left_at, requested_at=now),
@@ -205,8 +214,10 @@ def account_change_approve(*, change, actor, note=""):
     """Approve and apply at once. Sessions end on suspension, cancellation and profile change."""
     change = _locked_submitted(change, actor)
     user = User.objects.select_for_update().get(pk=change.user_id)
-    _check_target(change.kind, user, change.new_profile, change.left_at, timezone.now())
-    if change.kind == Kind.PROFILE_CHANGE:
+    _check_target(change.kind, user, change.new_profile, change.left_at, timezone.now(), change.system)
+    if change.kind == Kind.SYSTEM_GRANT:
+        grant_system(user=user, system=change.system, actor=actor)
+    elif change.kind == Kind.PROFILE_CHANGE:
         # The reviewer's decision is the authority here (reviewers hold no direct profile-change
         # permission); the swap ends the user's sessions and the change request records who decided.
         user_set_profile(user=user, profile=change.new_profile, actor=None)

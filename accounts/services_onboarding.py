@@ -28,6 +28,7 @@ from kernel.notifications.services import notify
 from kernel.site import absolute_url
 
 from . import selectors
+from .identity.services import grant_system
 from .models import (
     AccountRequest,
     ActivationToken,
@@ -484,6 +485,9 @@ def account_request_approve(*, request: AccountRequest, actor, note: str = "") -
         public_servant_number=req.public_servant_number,
     )
     req.approve(by=actor, reason=(note or "").strip(), account=user)
+    # The systems the request named are granted with the account (the reviewer's decision).
+    for system in req.systems.filter(is_active=True):
+        grant_system(user=user, system=system, actor=actor)
     _decided(req, actor, "account_request_approved")
     activation_link_send(user=user, actor=actor)
     return req

@@ -42,6 +42,12 @@ def end_sessions(*, users, keep_session_key: str | None = None) -> int:
             session.delete(key)
             ended += 1
     UserSession.objects.filter(session_key__in=keys).delete()
+    if keep_session_key is None:
+        # Suspension, cancellation, profile change: the platforms' tokens end too. (A newer
+        # portal login keeps its own session and leaves the platforms' sign-ins alone.)
+        from .identity.services import tokens_revoke
+
+        tokens_revoke(users=users)
     return ended
 
 

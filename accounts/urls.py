@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .identity.urls import catalog_patterns
 
 app_name = "accounts"
 
@@ -18,3 +19,5 @@ urlpatterns = [
     path("suspendidas/", views.suspended_list, name="suspended_list"),
     path("suspendidas/<int:user_pk>/reactivar/", views.reactivate, name="reactivate"),
 ]
+
+urlpatterns += catalog_patterns

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "guardian",
+    "oauth2_provider",
     "audit",
     "kernel.notifications",
     "kernel.evidence",
@@ -436,6 +437,75 @@ AUDIT_CHECKPOINT_OLD_PUBLIC_KEYS = env.list("AUDIT_CHECKPOINT_OLD_PUBLIC_KEYS", 
 CELERY_BEAT_SCHEDULE["audit-checkpoint-mail"] = {
     "task": "audit.tasks.mail_checkpoint",
     "schedule": crontab(hour=6, minute=20),
+}
+
+
+# --- OpenID Connect provider (accounts/identity) ---------------------------------------------
+# The portal signs people in to the platforms its agreements open (django-oauth-toolkit with
+# OIDC). The ID-token signing key (RSA, PEM) comes from OIDC_RSA_PRIVATE_KEY (the PEM itself) or
+# OIDC_RSA_PRIVATE_KEY_FILE (a path); required outside the demo, which generates one under var/.
+# Rotation: put the new key in place and list the old one's file in
+# OIDC_RSA_PRIVATE_KEYS_INACTIVE_FILES; the JWKS keeps publishing it until its tokens expired
+# (ID tokens live 5 minutes), then drop it (docs/operations.md).
+def _oidc_signing_key() -> str:
+    pem = env("OIDC_RSA_PRIVATE_KEY", default="")
+    if pem:
+        return pem.replace("\\n", "\n")
+    path = env("OIDC_RSA_PRIVATE_KEY_FILE", default="")
+    if path:
+        return Path(path).read_text()
+    if not DEBUG:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("Set OIDC_RSA_PRIVATE_KEY or OIDC_RSA_PRIVATE_KEY_FILE (the OIDC signing key).")
+    demo_key = VAR_DIR / "oidc-signing-key.pem"
+    if not demo_key.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem_bytes = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        demo_key.touch(mode=0o600)
+        demo_key.write_bytes(pem_bytes)
+    return demo_key.read_text()
+
+
+# django-oauth-toolkit's own models (named so that migrations may depend on them).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": PORTAL_SITE_URL,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_signing_key(),
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": [
+        Path(p).read_text() for p in env.list("OIDC_RSA_PRIVATE_KEYS_INACTIVE_FILES", default=[])
+    ],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    "PKCE_REQUIRED": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only; "plain" is refused
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ID_TOKEN_EXPIRE_SECONDS": 5 * 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": int(PORTAL_SESSION_MAX_HOURS * 3600),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "auto",
+    "SCOPES": {
+        "openid": "Identidad (OpenID Connect)",
+        "profile": "Nombre, usuario, institución, perfil y sistemas",
+        "email": "Correo institucional",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "OAUTH2_VALIDATOR_CLASS": "accounts.identity.validators.PortalOAuth2Validator",
 }
 
 # --- Demo -----------------------------------------------------------------------------------

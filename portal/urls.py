@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.identity.urls import oidc_patterns
 from audit import views as audit_views
 from kernel import access
 
@@ -65,5 +66,7 @@ urlpatterns = [
     path("suministro/", include("supply.urls")),
     path("gobernanza/", include("governance.urls")),
     path("", include("accounts.urls")),
+    # OpenID Connect provider: discovery at the site root (the issuer is the portal's base URL).
+    path("", include((oidc_patterns, "oauth2_provider"))),
     path("admin/", admin.site.urls),
 ]

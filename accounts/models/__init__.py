@@ -1,6 +1,7 @@
 """Accounts models, one module per concern; import them from here."""
 
 from .changes import CANCELLATION_GRACE, AccountChangeRequest
+from .identity import System, SystemGrant
 from .letters import ConfidentialityLetter, LetterKind, LetterTemplate
 from .onboarding import (
     AccountRequest,
@@ -25,6 +26,8 @@ __all__ = [
     "Profile",
     "RequestDocument",
     "RequiredDocument",
+    "System",
+    "SystemGrant",
     "User",
     "UserManager",
     "UserQuerySet",

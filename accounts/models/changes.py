@@ -38,6 +38,7 @@ class AccountChangeRequest(models.Model):
         SUSPENSION = "suspension", _("Suspensión")
         REACTIVATION = "reactivation", _("Reactivación")
         CANCELLATION = "cancellation", _("Cancelación")
+        SYSTEM_GRANT = "system_grant", _("Acceso a un sistema")
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("En revisión")
@@ -62,6 +63,14 @@ class AccountChangeRequest(models.Model):
         null=True,
         blank=True,
         verbose_name=_("perfil nuevo"),
+    )
+    system = models.ForeignKey(
+        "accounts.System",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("sistema"),
     )
     reason = models.TextField(_("motivo"))
     left_at = models.DateTimeField(
@@ -106,6 +115,10 @@ class AccountChangeRequest(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="profile_change") | Q(new_profile__isnull=False),
                 name="accountchange_profile_change_has_profile",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="system_grant") | Q(system__isnull=False),
+                name="accountchange_system_grant_has_system",
             ),
         ]
 

@@ -196,6 +196,10 @@ class AccountRequest(models.Model):
         verbose_name=_("perfil solicitado"),
     )
     justification = models.TextField(_("justificación"), blank=True)
+    # The platforms the person needs (accounts.identity); granted with the account on approval.
+    systems = models.ManyToManyField(
+        "accounts.System", related_name="+", blank=True, verbose_name=_("sistemas solicitados")
+    )
 
     # Review.
     submitted_at = models.DateTimeField(_("enviada"), null=True, blank=True)
@@ -226,7 +230,7 @@ class AccountRequest(models.Model):
     created_at = models.DateTimeField(_("creada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("actualizada"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["systems"])
     objects = AccountRequestQuerySet.as_manager()
 
     class Meta:

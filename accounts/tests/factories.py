@@ -113,3 +113,39 @@ def make_signatory(*, institution, status="registered", full_name="Rosaura Quiñ
         attested=True,
         status=status,
     )
+
+
+# --- Identity provider: systems and their OIDC clients ----------------------------------------
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A public OIDC client (PKCE, no secret) whose redirect URI is on the loopback address."""
+
+    class Meta:
+        model = "oauth2_provider.Application"
+
+    name = factory.Sequence(lambda n: f"Plataforma {n}")
+    client_id = factory.Sequence(lambda n: f"cliente-{n}")
+    client_type = "public"
+    client_secret = ""
+    authorization_grant_type = "authorization-code"
+    redirect_uris = "http://127.0.0.1/callback"
+    post_logout_redirect_uris = "http://127.0.0.1/salida"
+    algorithm = "RS256"
+    skip_authorization = True
+
+
+class SystemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.System"
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"sistema-{n}")
+    name = factory.Sequence(lambda n: f"Sistema de prueba {n}")
+    application = factory.SubFactory(ApplicationFactory)
+
+    @factory.post_generation
+    def profiles(obj, create, extracted, **kwargs):
+        if create:
+            codes = extracted if extracted is not None else ["analyst", "institution_admin", "commission_admin"]
+            obj.profiles.set(Profile.objects.filter(code__in=codes))

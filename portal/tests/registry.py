@@ -57,16 +57,34 @@ def _user(institution, tag=None):
     return UserFactory(institution=institution, username=tag, given_names=f"Persona {tag}")
 
 
+def _system():
+    from accounts.tests.factories import SystemFactory
+
+    return SystemFactory()
+
+
+def _system_grant(institution, tag):
+    from accounts.models import SystemGrant
+
+    return SystemGrant.objects.create(user=_user(institution, tag), system=_system())
+
+
 URL_KWARGS: dict[str, Kwarg] = {
     # Django's password reset link (public routes only).
     "uidb64": Kwarg(lambda institution: "MQ"),
     "token": Kwarg(lambda institution: "set-password"),
     "profile_pk": Kwarg(_custom_profile),
     "user_pk": Kwarg(lambda institution: _user(institution).pk, model="accounts.User"),
+    # A catalog entry of the commission (no tenant).
+    "system_pk": Kwarg(lambda institution: _system().pk),
 }
 
 TENANT_MODELS: dict[str, Tenant] = {
     "accounts.User": Tenant(make=lambda institution, tag: _user(institution, tag), marker=lambda obj: obj.username),
+    # A system granted to a person of the institution (accounts.identity).
+    "accounts.SystemGrant": Tenant(
+        make=lambda institution, tag: _system_grant(institution, tag), marker=lambda obj: obj.user.username
+    ),
     # The tenant itself: a member sees only its own institution.
     "agreements.Institution": Tenant(make=lambda institution, tag: institution, marker=lambda obj: obj.legal_name),
 }

@@ -21,6 +21,14 @@ PUBLIC_ALLOWLIST = {
     "bitacora_key",
     # Anyone holding a signed PDF checks its folio and hash (kernel.evidence); rate-limited.
     "evidence:verify",
+    # OpenID Connect endpoints the platforms call: the client authenticates itself (secret or
+    # PKCE verifier, bearer token), never with a portal session.
+    "oauth2_provider:token",
+    "oauth2_provider:revoke-token",
+    "oauth2_provider:oidc-connect-discovery-info",
+    "oauth2_provider:jwks-info",
+    "oauth2_provider:user-info",
+    "oauth2_provider:rp-initiated-logout",
 }
 
 

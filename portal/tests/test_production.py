@@ -77,6 +77,7 @@ def production_env(**extra):
         PORTAL_SITE_URL="https://portal.example.gob.mx",
         DATABASE_URL="postgres://portal:secret@127.0.0.1:5432/portal",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        OIDC_RSA_PRIVATE_KEY_FILE=str(Path(__file__).resolve().parents[2] / "var" / "oidc-signing-key.pem"),
         DJANGO_SETTINGS_MODULE="portal.settings",
         **extra,
     )

@@ -15,6 +15,8 @@ from cryptography.x509.oid import NameOID
 ROOT = Path(__file__).resolve().parents[2]
 
 PRODUCTION_ENV = {
+    # The demo key, generated under var/ when the test settings load (no real secret).
+    "OIDC_RSA_PRIVATE_KEY_FILE": str(ROOT / "var" / "oidc-signing-key.pem"),
     "DEBUG": "False",
     "SECRET_KEY": "x" * 20 + "-production-like-secret-key-with-enough-entropy-0123456789",
     "ALLOWED_HOSTS": "portal.example.gob.mx",

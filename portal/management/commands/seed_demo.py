@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from accounts import demo_onboarding
+from accounts.identity import demo as identity_demo
 from agreements import demo as agreements_demo
 from audit import demo as audit_demo
 from governance import demo as governance_demo
@@ -14,6 +15,7 @@ from supply import demo as supply_demo
 STEPS = [
     agreements_demo.seed,
     accounts_demo.seed,
+    identity_demo.seed,
     agreements_demo.seed_agreements,
     notifications_demo.seed,
     demo_onboarding.seed,
