@@ -2,12 +2,11 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kernel import access
+from kernel import access, web
 
 from . import lockout, selectors, services
 from .forms import (
@@ -24,8 +23,8 @@ from .models import Profile, User
 PAGE_SIZE = 25
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, rows):
+    return web.page(request, rows, PAGE_SIZE)
 
 
 def _profile_or_404(request, pk):

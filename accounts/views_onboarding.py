@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from audit.requestinfo import client_ip
-from kernel import access, documents
+from kernel import access, documents, web
 from kernel.documents import attachment_response
 
 from . import selectors
@@ -49,8 +48,8 @@ from .models import (
 PAGE_SIZE = 25
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, rows):
+    return web.page(request, rows, PAGE_SIZE)
 
 
 def _errors(exc: ValidationError):

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from agreements.models import Agreement, AgreementParty, Institution, Obligation
-from audit.services import record_event
 from kernel import calendar, documents
 from kernel.notifications import recipients
 from kernel.notifications.services import notify
 from kernel.scoping import PLATFORM, user_scope
+from kernel.writes import business_event, save_as
 
 from .models import (
     Acuerdo,
@@ -41,23 +41,9 @@ from .models import (
     pilot_cap,
 )
 
-
-def _save(instance, actor, **kwargs):
-    if actor is not None:
-        instance._history_user = actor
-    instance.save(**kwargs)
-    return instance
-
-
-def _event(action, *, actor, target, institution=None, **detail):
-    record_event(
-        category="business",
-        action=action,
-        actor=actor,
-        institution=institution,
-        target=target,
-        detail={k: (v.isoformat() if isinstance(v, date) else v) for k, v in detail.items()},
-    )
+# Saved with the actor as the history row's author; each write's business event (kernel.writes).
+_save = save_as
+_event = business_event
 
 
 def _check(actor, perm: str, *, institutions: Iterable[Any] | None = None) -> None:

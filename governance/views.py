@@ -2,7 +2,6 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from agreements.models import AgreementParty, Institution
 from audit.export import csv_safe_row
 from audit.services import record_event
 from kernel import documents as kernel_documents
+from kernel import web
 from kernel.access import permission
 from kernel.pdf import render_pdf
 
@@ -23,14 +23,11 @@ from .models import Acuerdo, ConsentProcessing, Member
 PAGE_SIZE = 20
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, rows):
+    return web.page(request, rows, PAGE_SIZE)
 
 
-def _query_without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+_query_without_page = web.query_without_page
 
 
 def _form_errors(form, error):

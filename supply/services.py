@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Institution, Obligation
 from audit.export import csv_safe_row
-from audit.services import record_event
 from kernel.evidence.models import EvidenceKind
 from kernel.evidence.services import issue_pdf
 from kernel.notifications import recipients
 from kernel.notifications.services import notify
+from kernel.writes import business_event, save_as
 
 from . import validation
 from .models import Catalog, CatalogEntry, Delivery, Evaluation, Layout, LayoutField
@@ -38,22 +38,9 @@ from .models import Catalog, CatalogEntry, Delivery, Evaluation, Layout, LayoutF
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _save(instance, actor, **kwargs):
-    if actor is not None:
-        instance._history_user = actor
-    instance.save(**kwargs)
-    return instance
-
-
-def _event(action, *, actor, target, institution=None, **detail):
-    record_event(
-        category="business",
-        action=action,
-        actor=actor,
-        institution=institution,
-        target=target,
-        detail={k: (v.isoformat() if isinstance(v, date) else v) for k, v in detail.items()},
-    )
+# Saved with the actor as the history row's author; each write's business event (kernel.writes).
+_save = save_as
+_event = business_event
 
 
 def _require(actor, perm: str) -> None:

@@ -4,7 +4,6 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.models import Agreement, Institution, Obligation
 from audit.export import csv_safe_row
+from kernel import web
 from kernel.access import permission
 
 from . import forms, selectors, services
@@ -20,14 +20,11 @@ from .models import Delivery
 PAGE_SIZE = 20
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, rows):
+    return web.page(request, rows, PAGE_SIZE)
 
 
-def _query_without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+_query_without_page = web.query_without_page
 
 
 def _download(name: str, *, filename: str, content_type: str) -> FileResponse:
