@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 
 ACCOUNTS = [
     "comision.admin",
+    "comision.admin2",
     "comision.revisor",
     "comision.auditor",
     "inst1.admin",
