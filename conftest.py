@@ -1,5 +1,6 @@
 """Test infrastructure: a throwaway PostgreSQL started by pytest-postgresql for the session."""
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -11,6 +12,19 @@ ROOT = Path(__file__).resolve().parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 postgresql_proc = factories.postgresql_proc(executable=str(ROOT / "bin" / "pg_ctl"), host="127.0.0.1")
+
+
+@functools.cache
+def oidc_test_key() -> str:
+    """An RSA key (PEM) for the OpenID Connect provider of production-like processes the tests
+    start (DEBUG off requires one); made once per run, never written to disk."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def require_binary(name: str) -> str:

@@ -26,6 +26,7 @@ from django.urls import reverse
 
 from bench.load import Person, Recorder, run_people, timed_get
 from bench.seeding import bulk_insert
+from conftest import oidc_test_key
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {
@@ -368,6 +369,8 @@ def start_gunicorn(log_path):
         "DEBUG": "False",
         "SECRET_KEY": "bench-" + "x" * 60,
         "AUDIT_SEAL_KEY": "bench-seal-" + "y" * 40,
+        "AUDIT_CHECKPOINT_KEY": "YmVuY2gtY2hlY2twb2ludC1rZXktMzItYnl0ZXMhISE=",
+        "OIDC_RSA_PRIVATE_KEY": oidc_test_key(),
         "PORTAL_SITE_URL": "https://portal.example.gob.mx",
         "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "DB_CONN_MAX_AGE": "600",

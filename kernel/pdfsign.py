@@ -19,6 +19,8 @@ carries an RFC 3161 timestamp from that authority (PAdES B-T); without it, the s
 portal's own clock (B-B).
 """
 
+import asyncio
+import concurrent.futures
 import datetime
 import logging
 import os
@@ -263,7 +265,7 @@ def sign_pdf(data: bytes, *, reason: str = "", location: str = "") -> bytes:
     )
     timestamper = _timestamper()
     try:
-        out = signers.sign_pdf(writer, meta, signer=signer(), timestamper=timestamper)
+        out = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer(), timestamper=timestamper)
     except (OSError, TimeoutError) as error:  # pyHanko's TimestampRequestError is an OSError
         if timestamper is None:
             raise
@@ -273,3 +275,15 @@ def sign_pdf(data: bytes, *, reason: str = "", location: str = "") -> bytes:
             code="timestamp_unavailable",
         ) from error
     return out.getvalue()
+
+
+def _outside_event_loop(function, *args, **kwargs):
+    """Call pyHanko's synchronous API, which runs its own event loop (``asyncio.run``): in a
+    thread of its own when this thread already runs one (an ASGI server, Playwright's sync API
+    in the browser tests), where ``asyncio.run`` would refuse."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()

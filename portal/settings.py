@@ -492,6 +492,13 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,  # S256 only; "plain" is refused
     "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
     "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    # RFC 9700 (OAuth 2.0 Security BCP) throughout: bearer tokens only in the Authorization header,
+    # the RFC 9207 ``iss`` in every authorization response, tokens stored hashed, and https
+    # redirect URIs only outside the demo (whose platforms answer on loopback http).
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"] if DEBUG else ["https"],
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
     "ID_TOKEN_EXPIRE_SECONDS": 5 * 60,
     "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 60,

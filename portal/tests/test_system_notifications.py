@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 import psycopg
 import pytest
 
-from conftest import require_binary
+from conftest import oidc_test_key, require_binary
 
 # transaction=True: the suite's test database is created and migrated, and no transaction holds
 # it open, so the stack's own database is a quick copy of it (CREATE DATABASE ... TEMPLATE).
@@ -182,6 +182,8 @@ def stack(postgresql_proc, django_db_setup, django_db_blocker, tmp_path):
         DEBUG="False",
         SECRET_KEY="system-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEF",
         AUDIT_SEAL_KEY="system-test-seal-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        AUDIT_CHECKPOINT_KEY="c3lzdGVtLXRlc3QtY2hlY2twb2ludC1rZXktMzJieXQ=",
+        OIDC_RSA_PRIVATE_KEY=oidc_test_key(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=f"postgres://{pg['user']}:{password}@{pg['host']}:{pg['port']}/{DATABASE}",
         REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
