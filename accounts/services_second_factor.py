@@ -34,6 +34,11 @@ def requires_second_factor(user) -> bool:
     """Commission profiles (platform scope) and whoever reads the history log need a second factor."""
     if not settings.PORTAL_REQUIRE_SECOND_FACTOR or user is None or not user.is_authenticated:
         return False
+    return is_privileged(user)
+
+
+def is_privileged(user) -> bool:
+    """The profiles that see the most: platform scope (the commission) or the history log."""
     return bool(user.has_platform_scope or user.has_perm("audit.view_history_log"))
 
 

@@ -198,3 +198,19 @@ def test_the_setting_off_lets_a_privileged_password_sign_in_through(client, audi
     settings.PORTAL_REQUIRE_SECOND_FACTOR = False
     sign_in(client, auditor)
     assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_demo_commission_accounts_get_the_readme_secret_and_institution_ones_none(client, auditor, member):
+    from base64 import b32decode
+
+    from accounts.demo import seed_second_factor
+
+    analyst = UserFactory(username="inst.analista", institution=member, profile=profile("analyst"))
+    seed_second_factor({"users": {"a": auditor, "b": analyst}})
+    seed_second_factor({"users": {"a": auditor, "b": analyst}})  # idempotent
+    assert TOTPDevice.objects.filter(user=auditor, confirmed=True).count() == 1
+    assert not TOTPDevice.objects.filter(user=analyst).exists()
+    sign_in(client, auditor)
+    readme_code = f"{totp(b32decode('JBSWY3DPEHPK3PXP')):06d}"
+    assert client.post(VERIFY, {"code": readme_code}).status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
