@@ -131,3 +131,21 @@ def seed(ctx):
             scope=DEMO_PROFILE["scope"],
             permissions=perms,
         )
+
+
+# The commission's demo accounts have their authenticator enrolled with this well-known secret
+# (README: `oathtool --totp -b JBSWY3DPEHPK3PXP`); the institution demo accounts need none.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def seed_second_factor(ctx):
+    from base64 import b32decode
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .services_second_factor import DEVICE_NAME, is_privileged
+
+    key = b32decode(DEMO_TOTP_SECRET).hex()
+    for user in ctx["users"].values():
+        if is_privileged(user) and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name=DEVICE_NAME, key=key, confirmed=True)

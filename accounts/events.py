@@ -17,6 +17,16 @@ register(
     EventType("session_expired", AUTH, _("sesión expirada"), detail=("reason",)),
     EventType("session_replaced", AUTH, _("sesión reemplazada por otra"), detail=("logins_ended",)),
     EventType("account_activated", AUTH, _("cuenta activada")),
+    # --- Second factor (TOTP and backup codes) ---------------------------------------------------
+    EventType("second_factor_enrolled", AUTH, _("segundo factor dado de alta"), detail=("backup_codes",)),
+    EventType("second_factor_verified", AUTH, _("segundo factor verificado"), detail=("method",)),
+    EventType(
+        "second_factor_failure",
+        AUTH,
+        _("código de segundo factor incorrecto"),
+        detail=("reason", "counted", "failures", "after_lock"),
+    ),
+    EventType("second_factor_reset", AUTH, _("segundo factor restablecido"), detail=("reason", "sessions_ended")),
     EventType(
         "password_reset_throttled",
         AUTH,

@@ -124,3 +124,21 @@ class ReactivationForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Código"),
+        help_text=_("Los seis dígitos que muestra su aplicación de autenticación, o uno de sus códigos de respaldo."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
+class SecondFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo del restablecimiento"),
+        help_text=_("Por ejemplo, el teléfono perdido y el oficio que lo informa. Queda en la bitácora."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

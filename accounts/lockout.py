@@ -136,6 +136,53 @@ def _uncounted(reason):
     return {"reason": reason, "counted": False}
 
 
+def _count_failure(state, *, now, name, user, request, action, reason) -> LoginRefused:
+    """Count one failure (a wrong password or a wrong second-factor code) under the row lock.
+
+    Returns the refusal to raise: invalid, locked (the limit was reached) or suspended (the first
+    failure after a lock has expired). Saves the state; the caller holds the transaction.
+    """
+    from .services import account_suspend_for_lockout, commission_admin_lockout_alert
+
+    if state.lock_count:
+        # The first failure after a lock has expired suspends the account at once.
+        state.failures += 1
+        state.last_failure_at = now
+        state.locked_until = None
+        state.suspended_at = now
+        state.save()
+        detail = {"reason": reason, "counted": True, "after_lock": True}
+        _event(action, request=request, username=name, user=user, detail=detail)
+        if user is not None and user.status in User.LIVE_STATUSES:
+            account_suspend_for_lockout(user=user)  # records the suspension and notifies
+        else:
+            _event("suspension", request=request, username=name, user=user, detail={"reason": "lockout"})
+        return LoginRefused(LoginRefused.SUSPENDED)
+    if state.last_failure_at is not None and now - state.last_failure_at > lock_duration():
+        state.failures = 0  # earlier failures fell out of the window
+    state.failures += 1
+    state.last_failure_at = now
+    detail = {"reason": reason, "counted": True, "failures": state.failures}
+    _event(action, request=request, username=name, user=user, detail=detail)
+    refusal = LoginRefused(LoginRefused.INVALID)
+    if state.failures >= failure_limit():
+        state.locked_until = now + lock_duration()
+        state.lock_count += 1
+        state.failures = 0
+        refusal = LoginRefused(LoginRefused.LOCKED, until=state.locked_until)
+        _event(
+            "lock",
+            request=request,
+            username=name,
+            user=user,
+            detail={"until": state.locked_until.isoformat(), "minutes": float(settings.PORTAL_LOCKOUT_MINUTES)},
+        )
+        if user is not None:
+            commission_admin_lockout_alert(user=user, kind="lock", at=now, until=state.locked_until)
+    state.save()
+    return refusal
+
+
 def attempt_login(*, request, username, password) -> User:
     """Decide one login attempt. Return the user on success; raise ``LoginRefused`` otherwise.
 
@@ -143,9 +190,6 @@ def attempt_login(*, request, username, password) -> User:
     the lock meanwhile would queue every attempt behind it). The decision itself only uses the
     state read under the lock.
     """
-    # services import this module's settings
-    from .services import account_suspend_for_lockout, commission_admin_lockout_alert
-
     name = normalize(username)
     if request is not None:
         request.portal_typed_username = (username or "").strip()[:150]
@@ -182,51 +226,57 @@ def attempt_login(*, request, username, password) -> User:
         elif password_ok and user.is_active:
             state.delete()  # a success resets the counters and the lock history
             return user
-        elif state.lock_count:
-            # The first failure after a lock has expired suspends the account at once.
-            counted = True
-            state.failures += 1
-            state.last_failure_at = now
-            state.locked_until = None
-            state.suspended_at = now
-            state.save()
-            detail = {"reason": "invalid_credentials", "counted": True, "after_lock": True}
-            _event("login_failure", request=request, username=name, user=user, detail=detail)
-            if user is not None and user.status in User.LIVE_STATUSES:
-                account_suspend_for_lockout(user=user)  # records the suspension and notifies
-            else:
-                _event("suspension", request=request, username=name, user=user, detail={"reason": "lockout"})
-            refusal = LoginRefused(LoginRefused.SUSPENDED)
         else:
             counted = True
-            if state.last_failure_at is not None and now - state.last_failure_at > lock_duration():
-                state.failures = 0  # earlier failures fell out of the window
-            state.failures += 1
-            state.last_failure_at = now
-            detail = {"reason": "invalid_credentials", "counted": True, "failures": state.failures}
-            _event("login_failure", request=request, username=name, user=user, detail=detail)
-            if state.failures >= failure_limit():
-                state.locked_until = now + lock_duration()
-                state.lock_count += 1
-                state.failures = 0
-                refusal = LoginRefused(LoginRefused.LOCKED, until=state.locked_until)
-                _event(
-                    "lock",
-                    request=request,
-                    username=name,
-                    user=user,
-                    detail={"until": state.locked_until.isoformat(), "minutes": float(settings.PORTAL_LOCKOUT_MINUTES)},
-                )
-                if user is not None:
-                    commission_admin_lockout_alert(user=user, kind="lock", at=now, until=state.locked_until)
-            else:
-                refusal = LoginRefused(LoginRefused.INVALID)
-            state.save()
+            refusal = _count_failure(
+                state,
+                now=now,
+                name=name,
+                user=user,
+                request=request,
+                action="login_failure",
+                reason="invalid_credentials",
+            )
 
     if request is not None:
         request.portal_login_refusal = refusal
         # Tell django-axes not to record refusals that are not counted failures (see settings).
         request.axes_locked_out = not counted
+    raise refusal
+
+
+def attempt_second_factor(*, request, user, code_ok: bool) -> None:
+    """Decide one second-factor code of a user whose password was right (a session is open).
+
+    The same policy as a password: while the username is locked or suspended the code is refused
+    even when right (and not counted); a wrong code is a counted failure (``second_factor_failure``
+    in the history log) that locks and then suspends exactly as wrong passwords do; a right code
+    resets the counters like a successful sign-in. Raises ``LoginRefused`` when refused.
+    """
+    name = normalize(user.username)
+    with transaction.atomic():
+        state = _locked_row(name)
+        now = timezone.now()
+        user.refresh_from_db(fields=["status", "is_active"])
+        if state.suspended_at is not None or user.status == User.Status.SUSPENDED:
+            _event("second_factor_failure", request=request, username=name, user=user, detail=_uncounted("suspended"))
+            refusal = LoginRefused(LoginRefused.SUSPENDED)
+        elif state.locked_until is not None and now < state.locked_until:
+            _event("second_factor_failure", request=request, username=name, user=user, detail=_uncounted("locked"))
+            refusal = LoginRefused(LoginRefused.LOCKED, until=state.locked_until)
+        elif code_ok:
+            state.delete()
+            return
+        else:
+            refusal = _count_failure(
+                state,
+                now=now,
+                name=name,
+                user=user,
+                request=request,
+                action="second_factor_failure",
+                reason="invalid_code",
+            )
     raise refusal
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_second_factor
 from .identity.urls import catalog_patterns
 
 app_name = "accounts"
@@ -16,6 +16,11 @@ urlpatterns = [
     path("usuarios/<int:user_pk>/", views.user_detail, name="user_detail"),
     path("usuarios/<int:user_pk>/perfil/", views.user_profile_change, name="user_profile_change"),
     path("usuarios/<int:user_pk>/asignaciones/", views.user_assignments, name="user_assignments"),
+    path(
+        "usuarios/<int:user_pk>/segundo-factor/",
+        views_second_factor.user_second_factor_reset,
+        name="user_second_factor_reset",
+    ),
     path("suspendidas/", views.suspended_list, name="suspended_list"),
     path("suspendidas/<int:user_pk>/reactivar/", views.reactivate, name="reactivate"),
 ]

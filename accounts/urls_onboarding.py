@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_onboarding as views
+from . import views_second_factor
 
 urlpatterns = [
     path("solicitudes/", views.account_request_list, name="account_request_list"),
@@ -26,6 +27,8 @@ urlpatterns = [
     ),
     path("revision/", views.review_queue, name="review_queue"),
     path("activar/<str:token>/", views.account_activate, name="account_activate"),
+    path("segundo-factor/", views_second_factor.second_factor_verify, name="second_factor_verify"),
+    path("segundo-factor/alta/", views_second_factor.second_factor_enrol, name="second_factor_enrol"),
     path("carta/", views.letter_accept, name="letter_accept"),
     path("carta/enlace/", views.letter_link_officer, name="letter_link_officer"),
     path("cartas/", views.letter_mine, name="letter_mine"),

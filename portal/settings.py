@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "guardian",
     "oauth2_provider",
@@ -68,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     # Cache-Control: no-store on every response to a signed-in user and on every download.
     "portal.middleware.NoStoreMiddleware",
     # One access event per request of a signed-in user and per login attempt (history log).
@@ -76,6 +81,8 @@ MIDDLEWARE = [
     # A suspended or cancelled account, or one whose profile changed, loses its session here.
     "portal.middleware.AccountStateMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Privileged profiles see only the second-factor pages until this session passed a code.
+    "accounts.second_factor.SecondFactorMiddleware",
     # A new account sees only its confidentiality letter until it accepts it (000, NOVENA).
     "accounts.letter_gate.PendingLetterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -198,6 +205,14 @@ PORTAL_RESET_WINDOW_SECONDS = 60 * 60
 # the first failure after a lock suspends it. Decimals allowed (0.05 = three seconds).
 PORTAL_LOCKOUT_FAILURES = env.int("PORTAL_LOCKOUT_FAILURES", default=3)
 PORTAL_LOCKOUT_MINUTES = env.float("PORTAL_LOCKOUT_MINUTES", default=60.0)
+
+# Second factor (TOTP, django-otp): commission (platform-scope) profiles and any profile holding
+# the history log must enrol an authenticator app and type its code after the password.
+PORTAL_REQUIRE_SECOND_FACTOR = env.bool("PORTAL_REQUIRE_SECOND_FACTOR", default=True)
+OTP_TOTP_ISSUER = "Portal de Convenios"
+# The portal's lockout (accounts.lockout) counts wrong codes; django-otp's own delays are off.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 
 # django-axes records every counted failure per username (database handler, AccessAttempt and
 # AccessFailureLog). The decision to lock or suspend is taken by accounts.lockout under a row

@@ -26,6 +26,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 PORTAL_FIGURE_CACHE_SECONDS = 0  # figures reflect each test's data; the cache has its own tests
 CELERY_BROKER_URL = "memory://"
+# Password-only sign-ins in the suite; the second-factor tests turn it on with the settings fixture.
+PORTAL_REQUIRE_SECOND_FACTOR = False
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -15,6 +15,7 @@ from supply import demo as supply_demo
 STEPS = [
     agreements_demo.seed,
     accounts_demo.seed,
+    accounts_demo.seed_second_factor,
     identity_demo.seed,
     agreements_demo.seed_agreements,
     notifications_demo.seed,

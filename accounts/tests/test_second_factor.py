@@ -1,0 +1,216 @@
+"""Second factor (TOTP and backup codes) through the real sign-in and second-factor pages."""
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import LoginThrottle, User
+from accounts.tests.factories import PASSWORD, UserFactory, profile
+from audit.models import Event
+
+pytestmark = pytest.mark.django_db
+
+ENROL = reverse("second_factor_enrol")
+VERIFY = reverse("second_factor_verify")
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_on(settings):
+    settings.PORTAL_REQUIRE_SECOND_FACTOR = True
+
+
+@pytest.fixture
+def auditor(commission):
+    return UserFactory(username="comision.auditora", institution=commission, profile=profile("auditor"))
+
+
+@pytest.fixture
+def commission_admin(commission):
+    return UserFactory(username="comision.admin", institution=commission, profile=profile("commission_admin"))
+
+
+def sign_in(client, user):
+    response = client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return response
+
+
+def code(device, drift=0) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=drift):06d}"
+
+
+def enrol(client, user) -> list[str]:
+    sign_in(client, user)
+    assert client.get(ENROL).status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    response = client.post(ENROL, {"code": code(device)})
+    assert response.status_code == 200
+    return response.context["codes"]
+
+
+def actions(user):
+    return list(Event.objects.filter(target_id=str(user.pk)).values_list("action", flat=True).order_by("pk"))
+
+
+def test_privileged_user_without_a_device_reaches_only_the_enrolment(client, auditor):
+    sign_in(client, auditor)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(ENROL)
+    timeline = client.get(reverse("audit:timeline"))  # what an auditor is for: still not before the code
+    assert timeline.status_code == 302 and timeline["Location"].startswith(ENROL)
+    page = client.get(ENROL).content.decode()
+    assert "data:image/svg+xml" in page  # the QR code
+    assert "Alta del segundo factor" in page
+
+
+def test_enrolment_with_a_code_from_the_app_opens_the_portal_and_shows_ten_backup_codes(client, auditor):
+    codes = enrol(client, auditor)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert TOTPDevice.objects.get(user=auditor).confirmed
+    assert client.get(reverse("dashboard")).status_code == 200
+    assert "second_factor_enrolled" in actions(auditor)
+
+
+def test_enrolment_refuses_a_wrong_code(client, auditor):
+    sign_in(client, auditor)
+    client.get(ENROL)
+    response = client.post(ENROL, {"code": "000000"})
+    assert response.status_code == 200
+    assert "El código no es correcto" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=auditor, confirmed=True).exists()
+
+
+def test_next_sign_in_asks_for_a_code_and_refuses_a_replayed_one(client, auditor):
+    enrol(client, auditor)
+    client.post(reverse("logout"))
+    sign_in(client, auditor)
+    assert client.get(reverse("dashboard"))["Location"].startswith(VERIFY)
+    device = TOTPDevice.objects.get(user=auditor)
+    # The code used for the enrolment, again within its window: refused (no replay).
+    response = client.post(VERIFY, {"code": code(device)})
+    assert response.status_code == 200
+    assert "El código no es correcto" in response.content.decode()
+    response = client.post(VERIFY, {"code": code(device, drift=1)})
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
+    assert "second_factor_verified" in actions(auditor)
+
+
+def test_three_wrong_codes_lock_the_account_and_a_fourth_after_the_lock_suspends(client, auditor):
+    enrol(client, auditor)
+    client.post(reverse("logout"))
+    sign_in(client, auditor)
+    for _ in range(2):
+        response = client.post(VERIFY, {"code": "123456"})
+        assert response.status_code == 200
+        assert "El código no es correcto" in response.content.decode()
+    response = client.post(VERIFY, {"code": "123456"}, follow=True)
+    assert "bloqueada" in response.content.decode()
+    assert "_auth_user_id" not in client.session  # signed out
+    state = LoginThrottle.objects.get(username=auditor.username)
+    assert state.lock_count == 1 and state.locked_until is not None
+    # During the lock even the right password is refused (the same counter as passwords).
+    response = client.post(reverse("login"), {"username": auditor.username, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "bloqueada" in response.content.decode()
+    logged = [a for a in actions(auditor) if a in ("second_factor_failure", "lock")]
+    assert logged == ["second_factor_failure"] * 3 + ["lock"]
+
+
+def test_a_wrong_code_after_an_expired_lock_suspends(client, auditor):
+    enrol(client, auditor)
+    client.post(reverse("logout"))
+    sign_in(client, auditor)
+    LoginThrottle.objects.create(username=auditor.username, lock_count=1)  # a lock that has expired
+    client.post(VERIFY, {"code": "123456"})
+    auditor.refresh_from_db()
+    assert auditor.status == User.Status.SUSPENDED
+
+
+def test_a_backup_code_works_once(client, auditor):
+    codes = enrol(client, auditor)
+    client.post(reverse("logout"))
+    sign_in(client, auditor)
+    assert client.post(VERIFY, {"code": codes[0]}).status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
+    assert StaticToken.objects.filter(device__user=auditor).count() == 9
+    client.post(reverse("logout"))
+    sign_in(client, auditor)
+    response = client.post(VERIFY, {"code": codes[0]})
+    assert response.status_code == 200
+    assert "El código no es correcto" in response.content.decode()
+
+
+def test_a_commission_admin_resets_the_second_factor_with_a_reason(client, auditor, commission_admin):
+    enrol(client, auditor)
+    client.post(reverse("logout"))
+    admin_client = client.__class__()
+    admin_client.force_login(commission_admin)
+    admin_session = admin_client.session
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    admin_device = TOTPDevice.objects.create(user=commission_admin, name="portal", confirmed=True)
+    admin_session[DEVICE_ID_SESSION_KEY] = admin_device.persistent_id
+    admin_session.save()
+    url = reverse("accounts:user_second_factor_reset", kwargs={"user_pk": auditor.pk})
+    assert (
+        "Restablecer segundo factor"
+        in admin_client.get(reverse("accounts:user_detail", kwargs={"user_pk": auditor.pk})).content.decode()
+    )
+    response = admin_client.post(url, {"reason": ""})
+    assert response.status_code == 200  # the reason is required
+    assert TOTPDevice.objects.filter(user=auditor).exists()
+    response = admin_client.post(url, {"reason": "Teléfono extraviado, oficio 12/2026"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=auditor).exists()
+    assert not StaticToken.objects.filter(device__user=auditor).exists()
+    event = Event.objects.get(action="second_factor_reset")
+    assert event.detail["reason"] == "Teléfono extraviado, oficio 12/2026"
+    # The next sign-in enrols again.
+    sign_in(client, auditor)
+    assert client.get(reverse("dashboard"))["Location"].startswith(ENROL)
+
+
+def test_an_auditor_may_not_reset_anyones_second_factor(client, auditor, commission_admin):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    TOTPDevice.objects.create(user=commission_admin, name="portal", confirmed=True)
+    device = TOTPDevice.objects.create(user=auditor, name="portal", confirmed=True)
+    client.force_login(auditor)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    url = reverse("accounts:user_second_factor_reset", kwargs={"user_pk": commission_admin.pk})
+    assert client.post(url, {"reason": "x"}).status_code == 403
+    assert TOTPDevice.objects.filter(user=commission_admin).exists()
+
+
+def test_institution_profiles_need_no_second_factor(client, member):
+    analyst = UserFactory(username="inst.analista", institution=member, profile=profile("analyst"))
+    sign_in(client, analyst)
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_the_setting_off_lets_a_privileged_password_sign_in_through(client, auditor, settings):
+    settings.PORTAL_REQUIRE_SECOND_FACTOR = False
+    sign_in(client, auditor)
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_demo_commission_accounts_get_the_readme_secret_and_institution_ones_none(client, auditor, member):
+    from base64 import b32decode
+
+    from accounts.demo import seed_second_factor
+
+    analyst = UserFactory(username="inst.analista", institution=member, profile=profile("analyst"))
+    seed_second_factor({"users": {"a": auditor, "b": analyst}})
+    seed_second_factor({"users": {"a": auditor, "b": analyst}})  # idempotent
+    assert TOTPDevice.objects.filter(user=auditor, confirmed=True).count() == 1
+    assert not TOTPDevice.objects.filter(user=analyst).exists()
+    sign_in(client, auditor)
+    readme_code = f"{totp(b32decode('JBSWY3DPEHPK3PXP')):06d}"
+    assert client.post(VERIFY, {"code": readme_code}).status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200

@@ -1,0 +1,108 @@
+"""Second-factor pages: enrolment (QR and manual key), the code page, and the commission's reset."""
+
+from base64 import b32encode
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kernel import access
+
+from . import lockout, selectors
+from . import services_second_factor as second_factor
+from .forms import SecondFactorCodeForm, SecondFactorResetForm
+from .models import User
+from .second_factor import safe_next
+
+
+def _home(request):
+    return redirect(safe_next(request) or "dashboard")
+
+
+def _refused(request, form, error):
+    """A wrong code stays on the page; a lock or suspension signs the person out."""
+    if error.code in (lockout.LoginRefused.LOCKED, lockout.LoginRefused.SUSPENDED):
+        logout(request)
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("login")
+    for message in error.messages:
+        form.add_error("code", message)
+    return None
+
+
+@access.signed_in
+def second_factor_enrol(request):
+    user = request.user
+    if not second_factor.requires_second_factor(user) and not second_factor.has_second_factor(user):
+        return _home(request)
+    if second_factor.has_second_factor(user):
+        return redirect("second_factor_verify")
+    device = second_factor.enrolment_device(user)
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = second_factor.second_factor_enrol(request=request, user=user, token=form.cleaned_data["code"])
+        except ValidationError as error:
+            refused = _refused(request, form, error)
+            if refused is not None:
+                return refused
+        else:
+            context = {"codes": codes, "next": safe_next(request)}
+            return render(request, "accounts/second_factor/backup_codes.html", context)
+    key = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr": segno.make(device.config_url, error="m", micro=False).svg_data_uri(scale=4, border=2),
+        "key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+        "next": safe_next(request),
+    }
+    return render(request, "accounts/second_factor/enrol.html", context)
+
+
+@access.signed_in
+def second_factor_verify(request):
+    user = request.user
+    if user.is_verified():
+        return _home(request)
+    if not second_factor.has_second_factor(user):
+        return redirect("second_factor_enrol")
+    form = SecondFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_factor.second_factor_verify(request=request, user=user, token=form.cleaned_data["code"])
+        except ValidationError as error:
+            refused = _refused(request, form, error)
+            if refused is not None:
+                return refused
+        else:
+            return _home(request)
+    context = {"form": form, "next": safe_next(request), "lock_help": lockout.lock_help_text()}
+    return render(request, "accounts/second_factor/verify.html", context)
+
+
+@access.permission("accounts.view_user", "accounts.change_user")
+def user_second_factor_reset(request, user_pk):
+    try:
+        account = selectors.user_get(user=request.user, pk=user_pk)
+    except User.DoesNotExist:
+        raise Http404 from None
+    form = SecondFactorResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_factor.second_factor_reset(user=account, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Se restableció el segundo factor de %(name)s; deberá darlo de alta en su próximo inicio de sesión.")
+                % {"name": account.full_name},
+            )
+            return redirect("accounts:user_detail", user_pk=account.pk)
+    context = {"account": account, "form": form, "enrolled": second_factor.has_second_factor(account)}
+    return render(request, "accounts/second_factor/reset_confirm.html", context)
