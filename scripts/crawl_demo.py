@@ -10,9 +10,14 @@ links, and exits 1 when a page answered 5xx or a sign-in failed. Only loopback a
 """
 
 import argparse
+import base64
+import hashlib
+import hmac
 import http.cookiejar
 import re
+import struct
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,6 +37,9 @@ ACCOUNTS = [
 SKIP = re.compile(
     r"/salir|/logout|/idioma/|/admin/|descarga|download|exportar|export|\.(csv|pdf|zip|png|jpg)$|/pdf/?$|/curu/?$"
 )
+# The demo's commission accounts share this TOTP secret (README, "Second factor").
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+SECOND_FACTOR = "/cuentas/segundo-factor/"
 # Filtered views that links alone do not reach.
 EXTRA_STARTS = ["/bitacora/?kind=change", "/bitacora/?user=inst1.admin", "/bitacora/?object_type=agreements.agreement"]
 
@@ -63,6 +71,14 @@ def open_url(opener, url, data=None):
         return error.code, url, error.headers.get("Content-Type", ""), error.read()
 
 
+def totp(secret, when=None):
+    """RFC 6238 (SHA-1, 6 digits, 30 s) with the standard library."""
+    counter = int((time.time() if when is None else when) // 30)
+    digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
 def crawl(base, username, password, limit):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -75,6 +91,15 @@ def crawl(base, username, password, limit):
     status, landed, _, _ = open_url(opener, login, data.encode())
     if status >= 400 or urllib.parse.urlsplit(landed).path == "/cuenta/entrar/":
         return [(login, f"sign-in failed ({status})")], 0
+    if urllib.parse.urlsplit(landed).path == SECOND_FACTOR:
+        _, _, _, body = open_url(opener, landed)
+        form = Links()
+        form.feed(body.decode("utf-8", "replace"))
+        data = urllib.parse.urlencode({"code": totp(DEMO_TOTP_SECRET), "csrfmiddlewaretoken": form.csrf})
+        opener.addheaders = [("Referer", landed)]
+        status, after, _, _ = open_url(opener, landed, data.encode())
+        if status >= 400 or urllib.parse.urlsplit(after).path == SECOND_FACTOR:
+            return [(landed, f"second factor refused ({status})")], 0
     queue, seen, errors, visited = deque([f"{base}/", *(base + s for s in EXTRA_STARTS)]), set(), [], 0
     while queue and visited < limit:
         url = queue.popleft()
