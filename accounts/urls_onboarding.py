@@ -1,8 +1,10 @@
-"""Routes of onboarding and the account lifecycle, mounted under /cuentas/ by portal.urls."""
+"""Routes of onboarding and the account lifecycle, mounted under /cuentas/ by portal.urls (namespace ``onboarding``)."""
 
 from django.urls import path
 
 from . import views_onboarding as views
+
+app_name = "onboarding"
 
 urlpatterns = [
     path("solicitudes/", views.account_request_list, name="account_request_list"),
