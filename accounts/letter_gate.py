@@ -4,18 +4,18 @@ from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
 
-# Routes a pending account may still reach (the letter itself, its download, signing out...).
+# Routes (namespaced view names) a pending account may still reach (the letter itself, its download, signing out...).
 ALLOWED_WHILE_PENDING = {
-    "letter_accept",
-    "letter_mine",
-    "letter_own_download",
-    "letter_scan_upload",
+    "onboarding:letter_accept",
+    "onboarding:letter_mine",
+    "onboarding:letter_own_download",
+    "onboarding:letter_scan_upload",
     "logout",
     "set_language",
     "healthz",
-    "account_activate",
+    "onboarding:account_activate",
     # The sign-in endpoint of the platforms answers a pending account itself, saying why not.
-    "authorize",
+    "oauth2_provider:authorize",
 }
 
 
@@ -28,9 +28,9 @@ class PendingLetterMiddleware:
         if user is not None and user.is_authenticated and user.awaits_letter:
             if not request.path.startswith(settings.STATIC_URL):
                 try:
-                    name = resolve(request.path_info).url_name
+                    name = resolve(request.path_info).view_name
                 except Resolver404:
                     name = None
                 if name not in ALLOWED_WHILE_PENDING:
-                    return redirect("letter_accept")
+                    return redirect("onboarding:letter_accept")
         return self.get_response(request)

@@ -531,7 +531,7 @@ def activation_link_send(*, user, actor) -> str:
         template="account_activation",
         context={
             "user": user,
-            "link": absolute_url(reverse("account_activate", args=[raw])),
+            "link": absolute_url(reverse("onboarding:account_activate", args=[raw])),
             "expires_at": token.expires_at,
         },
         related=user,

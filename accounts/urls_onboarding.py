@@ -1,9 +1,11 @@
-"""Routes of onboarding and the account lifecycle, mounted under /cuentas/ by portal.urls."""
+"""Routes of onboarding and the account lifecycle, mounted under /cuentas/ by portal.urls (namespace ``onboarding``)."""
 
 from django.urls import path
 
 from . import views_onboarding as views
 from . import views_second_factor
+
+app_name = "onboarding"
 
 urlpatterns = [
     path("solicitudes/", views.account_request_list, name="account_request_list"),

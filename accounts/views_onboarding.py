@@ -98,7 +98,7 @@ def account_request_create(request):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Borrador guardado. Ahora cargue los documentos."))
-            return redirect("account_request_detail", request_pk=req.pk)
+            return redirect("onboarding:account_request_detail", request_pk=req.pk)
     return render(request, "accounts/requests/form.html", {"form": form, "req": None})
 
 
@@ -109,7 +109,7 @@ def account_request_edit(request, request_pk):
         raise Http404
     if not req.is_editable:
         messages.error(request, _("Esta solicitud ya no se puede modificar."))
-        return redirect("account_request_detail", request_pk=req.pk)
+        return redirect("onboarding:account_request_detail", request_pk=req.pk)
     form = AccountRequestForm(request.POST or None, instance=req, institution=req.institution, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data.get(name) for name in form.Meta.fields}
@@ -120,7 +120,7 @@ def account_request_edit(request, request_pk):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Cambios guardados."))
-            return redirect("account_request_detail", request_pk=req.pk)
+            return redirect("onboarding:account_request_detail", request_pk=req.pk)
     return render(request, "accounts/requests/form.html", {"form": form, "req": req})
 
 
@@ -173,7 +173,7 @@ def account_request_upload(request, request_pk):
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
-    return redirect(reverse("account_request_detail", args=[req.pk]) + "#documentos")
+    return redirect(reverse("onboarding:account_request_detail", args=[req.pk]) + "#documentos")
 
 
 @access.permission("portal.manage_institution")
@@ -191,7 +191,7 @@ def account_request_submit(request, request_pk):
             messages.error(request, message)
     else:
         messages.success(request, _("Solicitud enviada a la Comisión."))
-    return redirect("account_request_detail", request_pk=req.pk)
+    return redirect("onboarding:account_request_detail", request_pk=req.pk)
 
 
 @access.permission("portal.manage_institution")
@@ -207,7 +207,7 @@ def account_request_withdraw(request, request_pk):
                 messages.error(request, message)
         else:
             messages.success(request, _("Solicitud retirada."))
-        return redirect("account_request_detail", request_pk=req.pk)
+        return redirect("onboarding:account_request_detail", request_pk=req.pk)
     return render(request, "accounts/requests/withdraw_confirm.html", {"req": req})
 
 
@@ -228,7 +228,7 @@ def account_request_curu(request, request_pk):
     except ValidationError as exc:  # the timestamping authority did not answer
         for message in _errors(exc):
             messages.error(request, message)
-        return redirect("account_request_detail", request_pk=req.pk)
+        return redirect("onboarding:account_request_detail", request_pk=req.pk)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="CURU-{req.folio}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -266,7 +266,7 @@ def account_request_review(request, request_pk):
                     note=form.cleaned_data["note"],
                 )
                 messages.success(request, _("Revisión de «%(name)s» guardada.") % {"name": doc.requirement.name})
-                return redirect(reverse("account_request_review", args=[req.pk]) + f"#doc-{doc.pk}")
+                return redirect(reverse("onboarding:account_request_review", args=[req.pk]) + f"#doc-{doc.pk}")
             decision_form = DecisionForm(request.POST)
             if decision_form.is_valid():
                 decision = decision_form.cleaned_data["decision"]
@@ -280,7 +280,7 @@ def account_request_review(request, request_pk):
                 else:
                     onboarding.account_request_return(request=req, actor=request.user, reason=reason)
                     messages.success(request, _("Solicitud devuelta; la institución fue notificada."))
-                return redirect("review_queue")
+                return redirect("onboarding:review_queue")
         except ValidationError as exc:
             for message in _errors(exc):
                 messages.error(request, message)
@@ -294,7 +294,7 @@ def account_request_review(request, request_pk):
             "decision_form": decision_form,
             "can_decide": can_decide,
             "own_matter": onboarding.is_own_matter(request.user, req),
-            "specimen_url": reverse("account_request_specimen", args=[req.pk]) if req.signatory_id else None,
+            "specimen_url": reverse("onboarding:account_request_specimen", args=[req.pk]) if req.signatory_id else None,
             "letter_code": RequiredDocument.REQUEST_LETTER,
         },
     )
@@ -345,9 +345,9 @@ def letter_accept(request):
     user = request.user
     step = letters.pending_letter_step(user)
     if step is None:
-        return redirect("letter_mine")
+        return redirect("onboarding:letter_mine")
     if step == "scan":
-        return redirect("letter_scan_upload")
+        return redirect("onboarding:letter_scan_upload")
     return _letter_form(request, LetterKind.USER)
 
 
@@ -356,10 +356,10 @@ def letter_link_officer(request):
     """Commission link officers sign their own letter for the data the commission receives."""
     if LetterKind.LINK_OFFICER not in letters.letter_kinds_for(request.user):
         messages.info(request, _("La carta de enlace sólo la firma el personal de la Comisión."))
-        return redirect("letter_mine")
+        return redirect("onboarding:letter_mine")
     if ConfidentialityLetter.objects.filter(user=request.user, kind=LetterKind.LINK_OFFICER).exists():
         messages.info(request, _("Ya aceptó la carta de enlace."))
-        return redirect("letter_mine")
+        return redirect("onboarding:letter_mine")
     return _letter_form(request, LetterKind.LINK_OFFICER)
 
 
@@ -386,9 +386,9 @@ def _letter_form(request, kind):
         else:
             if letter.scan_status == ConfidentialityLetter.ScanStatus.PENDING_UPLOAD:
                 messages.info(request, _("Carta aceptada. Ahora cargue la carta impresa y firmada a mano."))
-                return redirect("letter_scan_upload")
+                return redirect("onboarding:letter_scan_upload")
             messages.success(request, _("Carta aceptada. Su cuenta está activa."))
-            return redirect("letter_mine")
+            return redirect("onboarding:letter_mine")
     data = form.data if form.is_bound else {}
     template, paragraphs = letters.letter_preview(
         user=user,
@@ -436,7 +436,7 @@ def letter_own_download(request, letter_kind):
     letter = _own_letter(request.user, letter_kind) if letter_kind in LetterKind.values else None
     if letter is None:
         messages.info(request, _("Aún no ha aceptado esa carta."))
-        return redirect("letter_mine")
+        return redirect("onboarding:letter_mine")
     return attachment_response(
         letter.pdf.name, filename=f"carta-confidencialidad-{letter.folio}.pdf", content_type="application/pdf"
     )
@@ -467,7 +467,7 @@ def letter_scan_upload(request):
     """The hand-signed scan of the person's own letter, when the commission asks for it."""
     letter = _own_letter(request.user)
     if letter is None:
-        return redirect("letter_accept")
+        return redirect("onboarding:letter_accept")
     form = ScanUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -477,7 +477,7 @@ def letter_scan_upload(request):
                 form.add_error("file", message)
         else:
             messages.success(request, _("Escaneo cargado. La Comisión lo validará para activar su cuenta."))
-            return redirect("letter_scan_upload")
+            return redirect("onboarding:letter_scan_upload")
     return render(request, "accounts/letters/scan_upload.html", {"letter": letter, "form": form})
 
 
@@ -498,7 +498,7 @@ def letter_scan_review(request, letter_pk):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Revisión de la carta guardada."))
-            return redirect("review_queue")
+            return redirect("onboarding:review_queue")
     return render(request, "accounts/letters/scan_review.html", {"letter": letter, "form": form})
 
 
@@ -547,7 +547,7 @@ def account_change_create(request):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Solicitud de cambio enviada a la Comisión."))
-            return redirect("account_change_detail", change_pk=change.pk)
+            return redirect("onboarding:account_change_detail", change_pk=change.pk)
     return render(request, "accounts/changes/form.html", {"form": form})
 
 
@@ -578,11 +578,11 @@ def account_change_detail(request, change_pk):
                 else:
                     changes.account_change_return(change=change, actor=user, reason=reason)
                     messages.success(request, _("Solicitud de cambio devuelta."))
-                return redirect("review_queue")
+                return redirect("onboarding:review_queue")
             if resubmit_form is not None and resubmit_form.is_valid():
                 changes.account_change_resubmit(change=change, actor=user, reason=resubmit_form.cleaned_data["reason"])
                 messages.success(request, _("Solicitud reenviada."))
-                return redirect("account_change_detail", change_pk=change.pk)
+                return redirect("onboarding:account_change_detail", change_pk=change.pk)
         except ValidationError as exc:
             for message in _errors(exc):
                 messages.error(request, message)
@@ -621,7 +621,7 @@ def required_document_edit(request, required_document_pk=None):
                 form.add_error(None, message)
         else:
             messages.success(request, _("Catálogo actualizado; se avisó a las instituciones."))
-            return redirect("required_document_list")
+            return redirect("onboarding:required_document_list")
     return render(request, "accounts/catalog/form.html", {"form": form, "document": document})
 
 
@@ -645,7 +645,7 @@ def letter_template_edit(request, letter_kind=LetterKind.USER):
                 form.add_error("body", message)
         else:
             messages.success(request, _("Plantilla guardada. Las cartas que se acepten desde hoy usan este texto."))
-            return redirect("letter_template_edit", letter_kind=kind)
+            return redirect("onboarding:letter_template_edit", letter_kind=kind)
     return render(
         request,
         "accounts/letters/template_form.html",
@@ -661,5 +661,5 @@ def onboarding_settings_edit(request):
         form.instance._history_user = request.user
         form.save()
         messages.success(request, _("Configuración guardada."))
-        return redirect("onboarding_settings")
+        return redirect("onboarding:onboarding_settings")
     return render(request, "accounts/catalog/settings.html", {"form": form})

@@ -61,7 +61,7 @@ def seed_agreements(ctx):
 
     from kernel.sample_files import pdf_bytes, png_bytes
 
-    from . import services
+    from . import rules, services
     from .models import Agreement, AgreementParty, MemberNotice, Membership, Signatory
 
     if Agreement.objects.filter(folio="CESP-ISSE-2024-01").exists():
@@ -316,7 +316,7 @@ def seed_agreements(ctx):
         kind=MemberNotice.Kind.PLANNED,
         subject="Mantenimiento programado de la plataforma",
         body="La plataforma no estará disponible durante la ventana de mantenimiento.",
-        change_on=services.rules.notice_earliest_change(kind="planned", sent_on=today) + timedelta(days=2),
+        change_on=rules.notice_earliest_change(kind="planned", sent_on=today) + timedelta(days=2),
         sent_on=today,
     )
     ctx["agreements"] = {"main": main, "expiring": expiring}

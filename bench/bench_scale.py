@@ -462,7 +462,7 @@ PAGES_BY_PROFILE = {
     ],
     "commission_reviewer": lambda rnd, agr, extra: [
         ("dashboard: commission reviewer", "/"),
-        *([("review queue", reverse("review_queue"))] if extra.get("review_queue") else []),
+        *([("review queue", reverse("onboarding:review_queue"))] if extra.get("review_queue") else []),
         ("agreement detail", f"/convenios/{rnd.choice(agr)}/"),
     ],
     "auditor": lambda rnd, agr, extra: [
@@ -478,7 +478,7 @@ PAGES_BY_PROFILE = {
         ("user list", "/usuarios/"),
         ("agreement list, filter (portal)", "/convenios/?status=in_force"),
         ("agreement detail", f"/convenios/{rnd.choice(agr)}/"),
-        *([("account request list", reverse("account_request_list"))] if extra.get("review_queue") else []),
+        *([("account request list", reverse("onboarding:account_request_list"))] if extra.get("review_queue") else []),
     ],
     "analyst": lambda rnd, agr, extra: [
         ("dashboard: analyst", "/"),

@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, permission needed or None for any signed-in user). Later features add rows.
 NAVIGATION = [
     (_("Inicio"), "dashboard", None),
-    (_("Solicitudes de cuenta"), "account_request_list", "accounts.view_accountrequest"),
-    (_("Cambios de cuenta"), "account_change_list", "accounts.view_accountchangerequest"),
-    (_("Revisión"), "review_queue", "portal.review_requests"),
-    (_("Documentos requeridos"), "required_document_list", "accounts.change_requireddocument"),
+    (_("Solicitudes de cuenta"), "onboarding:account_request_list", "accounts.view_accountrequest"),
+    (_("Cambios de cuenta"), "onboarding:account_change_list", "accounts.view_accountchangerequest"),
+    (_("Revisión"), "onboarding:review_queue", "portal.review_requests"),
+    (_("Documentos requeridos"), "onboarding:required_document_list", "accounts.change_requireddocument"),
     (_("Convenios"), "agreements:list", "agreements.view_agreement"),
     (_("Cumplimiento"), "agreements:compliance", "agreements.view_compliancerecord"),
     (_("Entregas de datos"), "supply:list", "supply.view_delivery"),

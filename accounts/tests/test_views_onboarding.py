@@ -24,21 +24,21 @@ def draft(inst_admin):
 
 def test_institution_admin_creates_a_draft_in_the_browser_form(inst_admin, login, agreement, signatory):
     client = login(inst_admin)
-    response = client.get(reverse("account_request_create"))
+    response = client.get(reverse("onboarding:account_request_create"))
     html = response.content.decode()
     assert agreement.folio in html and signatory.full_name in html
     bad = client.post(
-        reverse("account_request_create"), {"given_names": "Ana", "paternal_surname": "Ruiz", "curp": "XX"}
+        reverse("onboarding:account_request_create"), {"given_names": "Ana", "paternal_surname": "Ruiz", "curp": "XX"}
     )
     assert bad.status_code == 200
     assert "La CURP debe tener 18 caracteres." in bad.content.decode()
     assert 'value="Ana"' in bad.content.decode()  # nothing lost on bad input
     ok = client.post(
-        reverse("account_request_create"),
+        reverse("onboarding:account_request_create"),
         {"given_names": "Ana", "paternal_surname": "Ruiz", "curp": valid_curp(9101).lower()},
     )
     req = AccountRequest.objects.get(given_names="Ana")
-    assert ok.status_code == 302 and ok.url == reverse("account_request_detail", args=[req.pk])
+    assert ok.status_code == 302 and ok.url == reverse("onboarding:account_request_detail", args=[req.pk])
     detail = client.get(ok.url).content.decode()
     assert "Falta el documento «Oficio de solicitud»." in detail
 
@@ -46,18 +46,22 @@ def test_institution_admin_creates_a_draft_in_the_browser_form(inst_admin, login
 def test_other_institution_gets_404(draft, other_member, login):
     outsider = UserFactory(institution=other_member, profile=profile("institution_admin"))
     client = login(outsider)
-    for name in ("account_request_detail", "account_request_edit", "account_request_curu"):
+    for name in (
+        "onboarding:account_request_detail",
+        "onboarding:account_request_edit",
+        "onboarding:account_request_curu",
+    ):
         assert client.get(reverse(name, args=[draft.pk])).status_code == 404, name
-    assert client.post(reverse("account_request_submit", args=[draft.pk])).status_code == 404
+    assert client.post(reverse("onboarding:account_request_submit", args=[draft.pk])).status_code == 404
 
 
 def test_analyst_sees_nothing_of_onboarding(draft, member, login):
     analyst = UserFactory(institution=member, profile=profile("analyst"))
     client = login(analyst)
-    assert client.get(reverse("account_request_list")).status_code == 403
-    assert client.get(reverse("account_request_detail", args=[draft.pk])).status_code == 403
-    assert client.get(reverse("review_queue")).status_code == 403
-    assert client.get(reverse("account_change_list")).status_code == 403
+    assert client.get(reverse("onboarding:account_request_list")).status_code == 403
+    assert client.get(reverse("onboarding:account_request_detail", args=[draft.pk])).status_code == 403
+    assert client.get(reverse("onboarding:review_queue")).status_code == 403
+    assert client.get(reverse("onboarding:account_change_list")).status_code == 403
 
 
 def test_reviewer_sees_all_and_queue_is_ordered_by_due_date(draft, reviewer, inst_admin, member, login):
@@ -82,23 +86,25 @@ def test_reviewer_sees_all_and_queue_is_ordered_by_due_date(draft, reviewer, ins
         due_date="2026-11-25",
     )
     client = login(reviewer)
-    html = client.get(reverse("review_queue")).content.decode()
+    html = client.get(reverse("onboarding:review_queue")).content.decode()
     assert html.index(older.folio) < html.index(newer.folio)
     assert "vencida" in html
-    assert client.get(reverse("account_request_detail", args=[draft.pk])).status_code == 200
+    assert client.get(reverse("onboarding:account_request_detail", args=[draft.pk])).status_code == 200
 
 
 def test_pending_account_is_sent_to_the_letter_first(member, login):
     user = UserFactory(institution=member, status=User.Status.PENDING_LETTER)
     client = login(user)
     response = client.get(reverse("dashboard"))
-    assert response.status_code == 302 and response.url == reverse("letter_accept")
-    page = client.get(reverse("letter_accept")).content.decode()
+    assert response.status_code == 302 and response.url == reverse("onboarding:letter_accept")
+    page = client.get(reverse("onboarding:letter_accept")).content.decode()
     assert "Carta de confidencialidad" in page
-    refused = client.post(reverse("letter_accept"), {"address": "Calle 1", "phone": "1", "id_document": "ine"})
+    refused = client.post(
+        reverse("onboarding:letter_accept"), {"address": "Calle 1", "phone": "1", "id_document": "ine"}
+    )
     assert "Para continuar debe aceptar la carta." in refused.content.decode()
     done = client.post(
-        reverse("letter_accept"),
+        reverse("onboarding:letter_accept"),
         {"address": "Calle Ñandú 3", "phone": "81 1111 2222", "id_document": "ine", "id_folio": "F-1", "accept": "on"},
     )
     assert done.status_code == 302
@@ -108,11 +114,11 @@ def test_pending_account_is_sent_to_the_letter_first(member, login):
 def test_letter_download_for_the_user_and_their_admins_only(member, other_member, inst_admin, reviewer, client):
     user = UserFactory(institution=member, status=User.Status.PENDING_LETTER)
     letter = letters.letter_accept(user=user, address="Calle 1", phone="1", id_document="ine", id_folio="F")
-    url = reverse("letter_download", args=[letter.pk])
+    url = reverse("onboarding:letter_download", args=[letter.pk])
     from accounts.tests.factories import PASSWORD
 
     client.force_login(user)
-    own = client.get(reverse("letter_own_download", args=["user"]))
+    own = client.get(reverse("onboarding:letter_own_download", args=["user"]))
     assert own.status_code == 200 and own["Content-Disposition"].startswith("attachment")
     assert client.get(url).status_code == 403  # the id route is for administrators
     for who, expected in (
@@ -143,14 +149,14 @@ def test_a_signed_scan_is_downloaded_under_its_detected_type(member, reviewer, c
     photo = SimpleUploadedFile("carta.pdf", jpeg_bytes(), "application/pdf")  # a photo named as a PDF
     letters.letter_scan_upload(letter=letter, actor=user, file=photo)
     client.force_login(reviewer)
-    response = client.get(reverse("letter_scan_download", args=[letter.pk]))
+    response = client.get(reverse("onboarding:letter_scan_download", args=[letter.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["Content-Disposition"] == f'attachment; filename="carta-firmada-{letter.folio}.jpg"'
 
 
 def test_activation_page_rejects_unknown_tokens(client):
-    response = client.get(reverse("account_activate", args=["no-existe"]))
+    response = client.get(reverse("onboarding:account_activate", args=["no-existe"]))
     assert response.status_code == 200
     assert 'name="new_password1"' not in response.content.decode()
     assert "no sirve" in response.content.decode()
@@ -160,7 +166,7 @@ def test_change_request_form_marks_late_cancellation(inst_admin, member, reviewe
     target = UserFactory(institution=member, profile=profile("analyst"))
     client = login(inst_admin)
     response = client.post(
-        reverse("account_change_create"),
+        reverse("onboarding:account_change_create"),
         {"user": target.pk, "kind": "cancellation", "left_at": "2026-01-05T09:00", "reason": "Renunció"},
     )
     assert response.status_code == 302
@@ -188,8 +194,8 @@ def test_review_queue_mixes_account_and_change_requests_by_due_date_across_pages
             due_date=change.due_date + timedelta(days=i - 15 if i < 15 else i - 14),
         )
     client = login(reviewer)
-    first = client.get(reverse("review_queue")).content.decode()
-    second = client.get(reverse("review_queue") + "?page=2").content.decode()
+    first = client.get(reverse("onboarding:review_queue")).content.decode()
+    second = client.get(reverse("onboarding:review_queue") + "?page=2").content.decode()
     assert "Persona00" in first and change.folio in first  # 15 earlier ones, then the change, ...
     assert "Persona29" in second and "Persona29" not in first and change.folio not in second
     assert first.index("Persona14") < first.index(change.folio) < first.index("Persona15")
@@ -207,13 +213,16 @@ def test_the_decision_controls_show_only_to_a_reviewer_who_may_decide(commission
     )
     upload_all(req, filer)
     svc.account_request_submit(request=req, actor=filer)
-    review_url = reverse("account_request_review", args=[req.pk])
+    review_url = reverse("onboarding:account_request_review", args=[req.pk])
 
     client = login(filer)
     page = client.get(review_url).content.decode()
     assert "otra persona revisora debe resolverla" in page
     assert 'name="decision"' not in page and 'value="check"' not in page
-    assert "Revisar y resolver" not in client.get(reverse("account_request_detail", args=[req.pk])).content.decode()
+    assert (
+        "Revisar y resolver"
+        not in client.get(reverse("onboarding:account_request_detail", args=[req.pk])).content.decode()
+    )
     client.post(review_url, {"action": "decide", "decision": "reject", "reason": "x"})
     req.refresh_from_db()
     assert req.status == AccountRequest.Status.SUBMITTED
@@ -223,7 +232,9 @@ def test_the_decision_controls_show_only_to_a_reviewer_who_may_decide(commission
     page = client.get(review_url).content.decode()
     assert 'name="decision"' in page and 'value="check"' in page
     assert "otra persona revisora" not in page
-    assert "Revisar y resolver" in client.get(reverse("account_request_detail", args=[req.pk])).content.decode()
+    assert (
+        "Revisar y resolver" in client.get(reverse("onboarding:account_request_detail", args=[req.pk])).content.decode()
+    )
 
 
 def test_a_change_about_oneself_shows_no_decision_form(commission, reviewer, login):
@@ -238,7 +249,7 @@ def test_a_change_about_oneself_shows_no_decision_form(commission, reviewer, log
         new_profile=profile("auditor"),
         reason="x",
     )
-    url = reverse("account_change_detail", args=[change.pk])
+    url = reverse("onboarding:account_change_detail", args=[change.pk])
     client = login(reviewer)
     page = client.get(url).content.decode()
     assert "otra persona revisora debe resolverla" in page and 'name="decision"' not in page
@@ -259,15 +270,16 @@ def test_a_reviewer_approves_a_reactivation_request_from_the_review_queue(review
         user=target, actor=inst_admin, kind="reactivation", reason="Bloqueo por intentos fallidos"
     )
     client = login(reviewer)
-    queue = client.get(reverse("review_queue")).content.decode()
+    queue = client.get(reverse("onboarding:review_queue")).content.decode()
     assert change.folio in queue
     response = client.post(
-        reverse("account_change_detail", kwargs={"change_pk": change.pk}), {"decision": "approve", "reason": ""}
+        reverse("onboarding:account_change_detail", kwargs={"change_pk": change.pk}),
+        {"decision": "approve", "reason": ""},
     )
-    assert response.status_code == 302 and response.url == reverse("review_queue")
+    assert response.status_code == 302 and response.url == reverse("onboarding:review_queue")
     target.refresh_from_db()
     assert target.status == User.Status.PENDING_LETTER  # no letter on file yet: the letter step first
-    assert change.folio not in client.get(reverse("review_queue")).content.decode()
+    assert change.folio not in client.get(reverse("onboarding:review_queue")).content.decode()
 
 
 def test_the_review_queue_leaves_out_what_its_reviewer_may_not_decide(reviewer, commission, login):
@@ -281,5 +293,5 @@ def test_the_review_queue_leaves_out_what_its_reviewer_may_not_decide(reviewer, 
     about_colleague = services_changes.account_change_request(
         user=colleague, actor=admin, kind="suspension", reason="x"
     )
-    queue = login(reviewer).get(reverse("review_queue")).content.decode()
+    queue = login(reviewer).get(reverse("onboarding:review_queue")).content.decode()
     assert about_me.folio not in queue and about_colleague.folio in queue

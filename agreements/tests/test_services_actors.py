@@ -160,7 +160,7 @@ def test_every_write_service_is_in_the_table():
         name
         for name, fn in vars(services).items()
         if inspect.isfunction(fn)
-        and fn.__module__ == services.__name__
+        and fn.__module__.startswith(services.__name__ + ".")
         and not name.startswith("_")
         and "actor" in inspect.signature(fn).parameters
     }

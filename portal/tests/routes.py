@@ -16,7 +16,7 @@ PUBLIC_ALLOWLIST = {
     "set_language",
     "healthz",
     # The one-time link (72 h) an approved account opens to set its password (accounts onboarding).
-    "account_activate",
+    "onboarding:account_activate",
     # The verifier keys of the history log's signed checkpoints (audit), for outside auditors.
     "bitacora_key",
     # Anyone holding a signed PDF checks its folio and hash (kernel.evidence); rate-limited.

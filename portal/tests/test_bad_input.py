@@ -62,9 +62,11 @@ def test_out_of_range_ids_in_the_other_choice_fields(admin_client, commission, m
     inst_admin = UserFactory(institution=member, profile=profile("institution_admin"))
     client = Client(raise_request_exception=False)
     client.force_login(inst_admin)
-    response = client.post(reverse("account_change_create"), {"user": bad_id, "kind": "profile", "new_profile": bad_id})
+    response = client.post(
+        reverse("onboarding:account_change_create"), {"user": bad_id, "kind": "profile", "new_profile": bad_id}
+    )
     no_server_error(response, field="user")
-    no_server_error(client.get(reverse("account_change_create"), {"cuenta": bad_id}))
+    no_server_error(client.get(reverse("onboarding:account_change_create"), {"cuenta": bad_id}))
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
@@ -80,7 +82,7 @@ def test_the_onboarding_settings_refuse_absurd_numbers(admin_client, number):
     before = OnboardingSettings.load()
     for field in ("sla_business_days", "activation_hours"):
         data = {"sla_business_days": "3", "activation_hours": "72", field: number}
-        response = admin_client.post(reverse("onboarding_settings"), data)
+        response = admin_client.post(reverse("onboarding:onboarding_settings"), data)
         no_server_error(response)
         assert response.context["form"].errors[field]
     after = OnboardingSettings.load()

@@ -88,7 +88,7 @@ def test_an_institution_admin_fills_the_account_request_form_with_the_keyboard(l
     assert page.url == f"{live_server.url}/", page.url
     from django.urls import reverse
 
-    page.goto(live_server.url + reverse("account_request_create"))
+    page.goto(live_server.url + reverse("onboarding:account_request_create"))
     assert page.get_by_role("heading", level=1).inner_text() == "Nueva solicitud de cuenta", page.url
     page.keyboard.press("Tab")  # the skip link
     page.keyboard.press("Enter")

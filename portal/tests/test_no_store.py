@@ -36,17 +36,17 @@ def test_account_request_pages_and_its_curu_pdf(client, inst_admin, commission, 
         data={"given_names": "Íker", "paternal_surname": "Zúñiga", "curp": valid_curp(9300)},
     )
     client.force_login(inst_admin)
-    assert no_store(client.get(reverse("account_request_detail", args=[draft.pk])))
-    curu = client.get(reverse("account_request_curu", args=[draft.pk]))
+    assert no_store(client.get(reverse("onboarding:account_request_detail", args=[draft.pk])))
+    curu = client.get(reverse("onboarding:account_request_curu", args=[draft.pk]))
     assert curu["Content-Disposition"].startswith("attachment") and no_store(curu)
-    assert no_store(client.get(reverse("account_change_list")))
+    assert no_store(client.get(reverse("onboarding:account_change_list")))
 
 
 def test_confidentiality_letter_and_user_detail(client, member, commission_admin):
     user = UserFactory(institution=member, status=User.Status.PENDING_LETTER)
     letters.letter_accept(user=user, address="Calle 1", phone="1", id_document="ine", id_folio="F")
     client.force_login(user)
-    assert no_store(client.get(reverse("letter_own_download", args=["user"])))
+    assert no_store(client.get(reverse("onboarding:letter_own_download", args=["user"])))
     client.force_login(commission_admin)
     assert no_store(client.get(reverse("accounts:user_detail", args=[user.pk])))
 

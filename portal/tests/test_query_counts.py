@@ -197,8 +197,10 @@ PAGES = [
     ),
     Page("bitácora con filtro de usuario", "auditor", lambda w: reverse("audit:timeline") + "?user=muestra"),
     Page("bitácora con filtro de tipo", "auditor", lambda w: reverse("audit:timeline") + "?kind=auth"),
-    Page("cola de revisión", "commission_reviewer", lambda w: reverse("review_queue")),
-    Page("solicitudes de cuenta (institución)", "institution_admin", lambda w: reverse("account_request_list")),
+    Page("cola de revisión", "commission_reviewer", lambda w: reverse("onboarding:review_queue")),
+    Page(
+        "solicitudes de cuenta (institución)", "institution_admin", lambda w: reverse("onboarding:account_request_list")
+    ),
     Page("bandeja de notificaciones", "institution_admin", lambda w: reverse("notifications:inbox")),
     Page("envíos de notificaciones", "commission_admin", lambda w: reverse("notifications:outbox")),
     Page(

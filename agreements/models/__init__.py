@@ -1,0 +1,61 @@
+"""Agreements' models, one module per concern; every model is importable from here."""
+
+from .agreements import (
+    Agreement,
+    AgreementParty,
+    AgreementPartyQuerySet,
+    AgreementQuerySet,
+    Amendment,
+    TerminationNotice,
+)
+from .calendar import (
+    NonWorkingDay,
+    SentAlert,
+)
+from .documents import (
+    Document,
+    DocumentQuerySet,
+)
+from .institutions import (
+    Institution,
+    InstitutionQuerySet,
+)
+from .memberships import (
+    MemberNotice,
+    Membership,
+    MembershipQuerySet,
+)
+from .obligations import (
+    ComplianceRecord,
+    Obligation,
+)
+from .officers import (
+    LinkOfficer,
+)
+from .signatories import (
+    Signatory,
+    SignatoryQuerySet,
+)
+
+__all__ = [
+    "InstitutionQuerySet",
+    "Institution",
+    "NonWorkingDay",
+    "SentAlert",
+    "DocumentQuerySet",
+    "Document",
+    "AgreementQuerySet",
+    "Agreement",
+    "AgreementPartyQuerySet",
+    "AgreementParty",
+    "TerminationNotice",
+    "Amendment",
+    "Obligation",
+    "ComplianceRecord",
+    "LinkOfficer",
+    "SignatoryQuerySet",
+    "Signatory",
+    "MembershipQuerySet",
+    "Membership",
+    "MemberNotice",
+]
