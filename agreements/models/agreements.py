@@ -1,3 +1,5 @@
+"""Agreements, their parties, amendments and termination notices."""
+
 from datetime import timedelta
 
 from django.conf import settings

@@ -1,3 +1,5 @@
+"""The commission's non-working days and the alerts the daily job has sent."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords

@@ -1,3 +1,5 @@
+"""Documents uploaded to an institution or an agreement."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -1,3 +1,5 @@
+"""Institutions: the commission and the member institutions."""
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _

@@ -1,3 +1,5 @@
+"""Memberships of institutions and the notices sent to members."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -1,3 +1,5 @@
+"""Obligations of an agreement's parties and the compliance recorded against them."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models

@@ -1,3 +1,5 @@
+"""Link officers each party designates."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

@@ -1,3 +1,5 @@
+"""The catalog of authorized signatures."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

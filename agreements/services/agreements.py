@@ -1,3 +1,5 @@
+"""Agreements' lifecycle: creation, activation, renewal, expiry, amendments and terminations."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone

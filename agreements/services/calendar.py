@@ -1,3 +1,5 @@
+"""The commission's non-working days."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _

@@ -1,3 +1,5 @@
+"""Helpers every agreements service uses: saving with history, events, actor checks, recipients."""
+
 import logging
 from contextlib import contextmanager
 from datetime import date

@@ -1,3 +1,5 @@
+"""The daily job: dates move forward, then each alert is announced once."""
+
 from datetime import timedelta
 from typing import Any
 

@@ -1,3 +1,5 @@
+"""Document uploads."""
+
 from django.db import transaction
 
 from kernel import documents

@@ -1,3 +1,5 @@
+"""Memberships (request, decision, exit, termination) and notices to members."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone

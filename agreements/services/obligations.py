@@ -1,3 +1,5 @@
+"""Obligations and the compliance recorded against them."""
+
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError

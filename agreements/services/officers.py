@@ -1,3 +1,5 @@
+"""Link officers: designation and the parties' designation deadlines."""
+
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError

@@ -1,3 +1,5 @@
+"""The catalog of authorized signatures: submission and decisions."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _

@@ -1,3 +1,5 @@
+"""Agreements: list, detail, creation and lifecycle (activation, renewal, amendments, terminations)."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render

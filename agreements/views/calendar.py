@@ -1,3 +1,5 @@
+"""The commission's non-working days."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render

@@ -1,3 +1,5 @@
+"""Helpers the agreements views share: paging, form errors, confirmations, CSV responses."""
+
 import csv
 
 from django.contrib import messages

@@ -1,3 +1,5 @@
+"""Document upload and download."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render

@@ -1,3 +1,5 @@
+"""Memberships and notices to members."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404

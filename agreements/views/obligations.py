@@ -1,3 +1,5 @@
+"""Obligations and compliance."""
+
 from datetime import date
 
 from django.contrib import messages

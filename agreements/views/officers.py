@@ -1,3 +1,5 @@
+"""Link officers and the parties' designation deadlines."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render

@@ -1,3 +1,5 @@
+"""The catalog of authorized signatures."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
