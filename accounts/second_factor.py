@@ -45,7 +45,7 @@ class SecondFactorMiddleware:
                 name = None
             if name not in ALLOWED_UNVERIFIED:
                 target = "second_factor_verify" if has_second_factor(user) else "second_factor_enrol"
-                response = redirect(target)
+                response = redirect(f"onboarding:{target}")
                 if request.method == "GET":
                     response["Location"] += "?" + _query({"next": request.get_full_path()})
                 return response

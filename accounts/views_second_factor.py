@@ -41,7 +41,7 @@ def second_factor_enrol(request):
     if not second_factor.requires_second_factor(user) and not second_factor.has_second_factor(user):
         return _home(request)
     if second_factor.has_second_factor(user):
-        return redirect("second_factor_verify")
+        return redirect("onboarding:second_factor_verify")
     device = second_factor.enrolment_device(user)
     form = SecondFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -70,7 +70,7 @@ def second_factor_verify(request):
     if user.is_verified():
         return _home(request)
     if not second_factor.has_second_factor(user):
-        return redirect("second_factor_enrol")
+        return redirect("onboarding:second_factor_enrol")
     form = SecondFactorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,8 +12,8 @@ from audit.models import Event
 
 pytestmark = pytest.mark.django_db
 
-ENROL = reverse("second_factor_enrol")
-VERIFY = reverse("second_factor_verify")
+ENROL = reverse("onboarding:second_factor_enrol")
+VERIFY = reverse("onboarding:second_factor_verify")
 
 
 @pytest.fixture(autouse=True)

@@ -93,6 +93,9 @@ TENANT_MODELS: dict[str, Tenant] = {
 # --- accounts: onboarding (account requests, letters, account changes) -----------------------
 
 
+_REQUEST_CURPS = itertools.count()
+
+
 def _account_request(institution, tag=None, *, with_signatory=True):
     from accounts.models import AccountRequest
     from accounts.tests.factories import make_signatory, valid_curp
@@ -106,7 +109,8 @@ def _account_request(institution, tag=None, *, with_signatory=True):
         signatory=signatory,
         given_names=f"Solicitante {tag}",
         paternal_surname="Prueba",
-        curp=valid_curp(int(uuid.uuid4().int % 20**7)),
+        # A counter (not chance) and another birth date than the factories': never the same CURP.
+        curp=valid_curp(next(_REQUEST_CURPS), birth="851111"),
     )
 
 
