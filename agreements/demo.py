@@ -208,6 +208,7 @@ def seed_agreements(ctx):
         signed_on=today + timedelta(days=30),
         term_kind=Agreement.TermKind.YEARS,
         term_years=3,
+        renewal_file=_file("renovacion.pdf", pdf_bytes("Renovación firmada")),
     )
 
     make(
@@ -250,6 +251,7 @@ def seed_agreements(ctx):
         notified_on=today - timedelta(days=45),
         reason="Concluyó el objeto de la mesa de trabajo.",
         pending_matters="Entrega del informe final.",
+        notice_file=_file("aviso-terminacion.pdf", pdf_bytes("Aviso de terminación")),
     )
     services.termination_finalize(notice=notice, actor=admin, today=today)
 
@@ -270,6 +272,7 @@ def seed_agreements(ctx):
         notifying_party=rescinded.parties.get(institution=cesp),
         notified_on=today - timedelta(days=40),
         reason="Incumplimiento reiterado de las entregas.",
+        notice_file=_file("aviso-rescision.pdf", pdf_bytes("Aviso de rescisión")),
     )
     services.termination_finalize(notice=notice, actor=admin, today=today)
 

@@ -68,6 +68,17 @@ class AgreementForm(forms.ModelForm):
         _dates(self)
         # Only institutions the user may see are offered (the commission sees every member).
         self.fields["members"].queryset = Institution.objects.visible_to(user).filter(kind=Institution.Kind.MEMBER)
+        # Left empty, the early-termination notice follows the kind of agreement (rules.py).
+        self.fields["notice_days"].required = False
+        self.fields["notice_days"].initial = None
+        self.fields["notice_days"].help_text = _(
+            "Vacío: 30 días naturales en convenios de coordinación, 30 días hábiles en convenios de apoyo."
+        )
+        self.fields["notice_day_kind"] = forms.ChoiceField(
+            label=self.fields["notice_day_kind"].label,
+            required=False,
+            choices=[("", _("Según el tipo de convenio")), *Agreement.DayKind.choices],
+        )
 
     def clean(self):
         data = super().clean()
@@ -129,6 +140,11 @@ class TerminationNoticeForm(DateForm):
     reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}))
     pending_matters = forms.CharField(
         label=_("Asuntos pendientes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    notice_file = forms.FileField(
+        label=_("Aviso por escrito firmado"),
+        help_text=_("PDF, PNG o JPEG. El aviso se da por escrito; sin él no se registra."),
+        validators=[documents.document_validator()],
     )
 
     def __init__(self, *args, agreement, **kwargs):
@@ -264,6 +280,11 @@ class RenewalForm(DateForm):
         help_text=_("Vacío: los mismos que el periodo anterior."),
     )
     term_until = forms.DateField(label=_("Fecha límite de vigencia"), required=False)
+    renewal_file = forms.FileField(
+        label=_("Documento de renovación firmado"),
+        help_text=_("La renovación requiere el acuerdo previo por escrito de las partes."),
+        validators=[documents.document_validator()],
+    )
 
 
 class RescissionAnswerForm(DateForm):

@@ -30,6 +30,17 @@ def add_days(start: date, n: int, kind: str) -> date:
     return start + timedelta(days=n)
 
 
+# Early-termination notice by kind of agreement, when the agreement does not say otherwise:
+# coordination agreements 30 natural days (000 VIGÉSIMA SEXTA), support and collaboration
+# agreements 30 business days (004 VIGÉSIMA PRIMERA); other kinds follow coordination.
+TERMINATION_NOTICE_DEFAULTS = {"coordination": (30, "natural"), "support": (30, "business")}
+
+
+def termination_notice_default(kind: str) -> tuple[int, str]:
+    """(days, "natural" | "business") of the early-termination notice for a kind of agreement."""
+    return TERMINATION_NOTICE_DEFAULTS.get(kind, TERMINATION_NOTICE_DEFAULTS["coordination"])
+
+
 def termination_effective_date(*, notified_on: date, notice_days: int, day_kind: str) -> date:
     """Early termination takes effect once the notice period has run from the notice date."""
     return add_days(notified_on, notice_days, day_kind)
@@ -104,14 +115,17 @@ def _period_starts(schedule: str, starts_on: date, due_on: date | None):
 
 
 def period_due_date(*, schedule: str, period_start: date, business_days: int | None, cal=None) -> date:
-    """The due date of one period: the N-th business day of a month or fortnight; dated ones keep
-    their date, moved to the next business day when it falls on a non-working day.
+    """The due date of one period: the N-th business day of a month or fortnight; a yearly one keeps
+    its date, moved to the next business day when it falls on a non-working day. A one-off deadline
+    ("a más tardar" a date) is that date even on a non-working day: it never slides.
 
     ``cal`` is a ``calendar.BusinessCalendar`` already loaded for the range (one query for many
     periods); without it the module functions load what they need."""
     cal = cal or calendar
     if schedule in ("monthly", "fortnightly"):
         return cal.nth_business_day_from(period_start, business_days)
+    if schedule == "once":
+        return period_start
     return cal.next_business_day(period_start, inclusive=True)
 
 

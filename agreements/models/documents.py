@@ -35,6 +35,9 @@ class Document(models.Model):
         EVIDENCE = "evidence", _("Evidencia de cumplimiento")
         SPECIMEN = "specimen", _("Muestra de firma")
         MEMBERSHIP = "membership", _("Documento de registro")
+        RENEWAL = "renewal", _("Renovación firmada")
+        DESIGNATION = "designation", _("Oficio de designación de enlace")
+        OFFICER_REPORT = "officer_report", _("Informe del enlace")
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="documents", verbose_name=_("institución")

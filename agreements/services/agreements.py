@@ -41,18 +41,22 @@ def agreement_create(
     signing_place="",
     term_years=None,
     term_until=None,
-    notice_days=30,
-    notice_day_kind=Agreement.DayKind.NATURAL,
+    notice_days=None,
+    notice_day_kind=None,
     rescission_answer_days=10,
     previous=None,
 ) -> Agreement:
-    """Create a draft agreement; ``parties`` is a list of (institution, role); two or more."""
+    """Create a draft agreement; ``parties`` is a list of (institution, role); two or more.
+
+    The early-termination notice, when not given, follows the kind of agreement
+    (``rules.termination_notice_default``: 000 VIGÉSIMA SEXTA, 004 VIGÉSIMA PRIMERA)."""
     _check_actor(actor, "agreements.add_agreement", platform=True)
     institutions = [inst for inst, _role in parties]
     if len(set(i.pk for i in institutions)) < 2:
         raise ValidationError(_("Un convenio necesita al menos dos instituciones distintas como partes."))
     if not any(inst.is_commission for inst in institutions):
         raise ValidationError(_("La Comisión debe ser parte del convenio."))
+    default_days, default_kind = rules.termination_notice_default(kind)
     agreement = Agreement(
         folio=folio,
         title=title,
@@ -63,8 +67,8 @@ def agreement_create(
         term_kind=term_kind,
         term_years=term_years,
         term_until=term_until,
-        notice_days=notice_days,
-        notice_day_kind=notice_day_kind,
+        notice_days=notice_days if notice_days is not None else default_days,
+        notice_day_kind=notice_day_kind or default_kind,
         rescission_answer_days=rescission_answer_days,
         previous=previous,
     )
@@ -94,10 +98,51 @@ def agreement_activate(*, agreement, actor, today=None) -> Agreement:
     return agreement
 
 
-@transaction.atomic
-def agreement_renew(*, agreement, actor, folio, signed_on, term_kind=None, term_years=None, term_until=None):
-    """A renewal is a new period linked to the previous one, with the same parties."""
+def agreement_renew(
+    *,
+    agreement,
+    actor,
+    folio,
+    signed_on,
+    renewal_file=None,
+    term_kind=None,
+    term_years=None,
+    term_until=None,
+):
+    """A renewal is a new period linked to the previous one, with the same parties.
+
+    It needs the parties' prior written agreement (004 VIGÉSIMA): the signed renewal document is
+    required and stored on the new period. A refused renewal leaves no stored file behind.
+    """
     _check_actor(actor, "agreements.manage_agreement_lifecycle", agreement=agreement)
+    if renewal_file is None:
+        raise ValidationError(
+            {"renewal_file": _("Adjunte el documento de renovación firmado por las partes; sin él no se renueva.")}
+        )
+    with _files_removed_on_failure() as stored_names, transaction.atomic():
+        renewal = _agreement_renew(
+            agreement=agreement,
+            actor=actor,
+            folio=folio,
+            signed_on=signed_on,
+            term_kind=term_kind,
+            term_years=term_years,
+            term_until=term_until,
+        )
+        commission = renewal.parties.filter(role=AgreementParty.Role.COMMISSION).first()
+        document = _document_upload(
+            actor=actor,
+            institution=commission.institution if commission else renewal.parties.first().institution,
+            agreement=renewal,
+            kind=Document.Kind.RENEWAL,
+            title=_("Renovación firmada de %(folio)s") % {"folio": agreement.folio},
+            file=renewal_file,
+        )
+        stored_names.append(document.file.name)
+        return renewal
+
+
+def _agreement_renew(*, agreement, actor, folio, signed_on, term_kind, term_years, term_until):
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.status not in Agreement.RENEWABLE_STATUSES:
         raise ValidationError(_("Solo se renueva un convenio vigente o vencido."))
@@ -216,11 +261,57 @@ def amendment_register(*, agreement, actor, signed_on, summary, document, new_te
 # --- Early termination and rescission --------------------------------------------------------
 
 
-@transaction.atomic
 def termination_notice_create(
-    *, agreement, actor, kind, notifying_party, notified_on, reason, pending_matters="", document=None
+    *,
+    agreement,
+    actor,
+    kind,
+    notifying_party,
+    notified_on,
+    reason,
+    pending_matters="",
+    notice_file=None,
+    document=None,
 ) -> TerminationNotice:
-    """A written notice of early termination or rescission, with its dates computed."""
+    """A written notice of early termination or rescission, with its dates computed.
+
+    The notice is given in writing (000 VIGÉSIMA SEXTA; 004 VIGÉSIMA PRIMERA–SEGUNDA): the signed
+    notice is required, as an upload (``notice_file``) or a document already stored for this
+    agreement. A refused notice leaves no stored file behind.
+    """
+    _check_actor(actor, "agreements.manage_agreement_lifecycle", agreement=agreement)
+    if notice_file is None and document is None:
+        raise ValidationError(
+            {"notice_file": _("Adjunte el aviso por escrito firmado; sin él no se registra la terminación.")}
+        )
+    if document is not None and document.agreement_id != agreement.pk:
+        raise ValidationError(_("El aviso firmado debe ser un documento de este convenio."))
+    with _files_removed_on_failure() as stored_names, transaction.atomic():
+        if notice_file is not None:
+            document = _document_upload(
+                actor=actor,
+                institution=notifying_party.institution,
+                agreement=agreement,
+                kind=Document.Kind.NOTICE,
+                title=_("Aviso firmado de %(kind)s") % {"kind": TerminationNotice.Kind(kind).label.lower()},
+                file=notice_file,
+            )
+            stored_names.append(document.file.name)
+        return _termination_notice_register(
+            agreement=agreement,
+            actor=actor,
+            kind=kind,
+            notifying_party=notifying_party,
+            notified_on=notified_on,
+            reason=reason,
+            pending_matters=pending_matters,
+            document=document,
+        )
+
+
+def _termination_notice_register(
+    *, agreement, actor, kind, notifying_party, notified_on, reason, pending_matters, document
+) -> TerminationNotice:
     _check_actor(actor, "agreements.manage_agreement_lifecycle", agreement=agreement)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if not agreement.is_in_force:

@@ -13,6 +13,7 @@ from ..models import (
     AgreementParty,
     Obligation,
     SentAlert,
+    TerminationNotice,
 )
 from .agreements import agreements_expire_due, terminations_apply_due
 from .common import _each_committed, _party_institutions, _recipients, _save
@@ -40,7 +41,7 @@ def agreements_daily(*, today=None) -> dict:
     from kernel import calendar
 
     today = today or timezone.localdate()
-    sent = {"ending": 0, "due_soon": 0, "overdue": 0, "officer_overdue": 0}
+    sent = {"ending": 0, "due_soon": 0, "overdue": 0, "officer_overdue": 0, "rescission_unanswered": 0}
     agreements_expire_due(today=today)
     terminations_apply_due(today=today)
     memberships_close_due(today=today)
@@ -99,6 +100,25 @@ def agreements_daily(*, today=None) -> dict:
                 "agreement_officer_overdue",
                 {"party": party, "agreement": party.agreement},
                 party,
+            )
+        )
+
+    # 004 VIGÉSIMA SEGUNDA: once the answer window closes unanswered the rescission is firm; the
+    # commission is told to make it final (it is not made final by the job: the commission decides).
+    for notice in TerminationNotice.objects.filter(
+        kind=TerminationNotice.Kind.RESCISSION,
+        status=TerminationNotice.Status.PENDING,
+        answer_due_on__lt=today,
+        agreement__status=Agreement.Status.IN_FORCE,
+    ).select_related("agreement", "notifying_party__institution"):
+        alerts.append(
+            (
+                f"rescission-unanswered:{notice.pk}",
+                "rescission_unanswered",
+                [],  # the commission's administrators only
+                "agreement_rescission_unanswered",
+                {"notice": notice, "agreement": notice.agreement},
+                notice,
             )
         )
 

@@ -49,7 +49,7 @@ WRITES = {
     ),
     "agreement_activate": lambda w, actor: services.agreement_activate(agreement=w["agreement"], actor=actor),
     "agreement_renew": lambda w, actor: services.agreement_renew(
-        agreement=w["agreement"], actor=actor, folio="X-2", signed_on=date(2031, 1, 1)
+        agreement=w["agreement"], actor=actor, folio="X-2", signed_on=date(2031, 1, 1), renewal_file=pdf_upload()
     ),
     "amendment_create": lambda w, actor: services.amendment_create(
         agreement=w["agreement"], actor=actor, signed_on=date(2031, 1, 1), summary="x", file=pdf_upload(), new_terms={}
@@ -64,6 +64,7 @@ WRITES = {
         notifying_party=w["party"],
         notified_on=date.today(),
         reason="x",
+        notice_file=pdf_upload(),
     ),
     "rescission_answer": lambda w, actor: services.rescission_answer(
         notice=w["notice"], actor=actor, answer="x", answered_on=date.today()

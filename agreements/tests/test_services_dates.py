@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from agreements import rules, services
 from agreements.models import Agreement, LinkOfficer, NonWorkingDay, TerminationNotice
-from agreements.tests.factories import make_agreement
+from agreements.tests.factories import make_agreement, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +97,7 @@ def test_a_notice_records_the_computed_dates(agreement, commission_admin):
         notified_on=date(2027, 3, 1),
         reason="Fin anticipado",
         pending_matters="Informe final",
+        notice_file=pdf_upload(),
     )
     assert notice.effective_on == date(2027, 4, 13)
     assert notice.answer_due_on is None
@@ -204,12 +205,9 @@ def test_fortnightly_periods_start_on_the_1st_and_16th():
     assert periods[1] == (date(2026, 9, 16), date(2026, 9, 21))  # 16 Sep holiday: 17, 18, 21
 
 
-def test_yearly_and_dated_obligations_move_off_non_working_days():
+def test_yearly_obligations_move_off_non_working_days():
     assert rules.period_due_date(schedule="yearly", period_start=date(2027, 3, 21), business_days=None) == date(
         2027, 3, 22
-    )
-    assert rules.period_due_date(schedule="once", period_start=date(2026, 12, 25), business_days=None) == date(
-        2026, 12, 28
     )
 
 

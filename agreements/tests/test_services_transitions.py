@@ -70,7 +70,11 @@ def test_expiry_by_the_daily_job(commission, member, commission_admin):
 
 def test_renewal_links_a_new_period_with_the_same_parties(agreement, commission_admin):
     renewal = services.agreement_renew(
-        agreement=agreement, actor=commission_admin, folio="REN-1", signed_on=date(2031, 1, 15)
+        agreement=agreement,
+        actor=commission_admin,
+        folio="REN-1",
+        signed_on=date(2031, 1, 15),
+        renewal_file=pdf_upload(),
     )
     assert renewal.previous == agreement and agreement.renewal == renewal
     assert renewal.end_date == date(2036, 1, 14)
@@ -79,10 +83,20 @@ def test_renewal_links_a_new_period_with_the_same_parties(agreement, commission_
     )
     with pytest.raises(ValidationError, match="ya fue renovado"):
         services.agreement_renew(
-            agreement=agreement, actor=commission_admin, folio="REN-2", signed_on=date(2031, 1, 15)
+            agreement=agreement,
+            actor=commission_admin,
+            folio="REN-2",
+            signed_on=date(2031, 1, 15),
+            renewal_file=pdf_upload(),
         )
     with pytest.raises(ValidationError, match="vigente o vencido"):
-        services.agreement_renew(agreement=renewal, actor=commission_admin, folio="REN-3", signed_on=date(2036, 1, 15))
+        services.agreement_renew(
+            agreement=renewal,
+            actor=commission_admin,
+            folio="REN-3",
+            signed_on=date(2036, 1, 15),
+            renewal_file=pdf_upload(),
+        )
 
 
 def test_amendment_changes_terms_and_keeps_what_changed(agreement, commission_admin):
@@ -135,6 +149,7 @@ def _notice(agreement, actor, kind, notified_on):
         notifying_party=agreement.parties.get(role=AgreementParty.Role.MEMBER),
         notified_on=notified_on,
         reason="Motivo",
+        notice_file=pdf_upload(),
     )
 
 

@@ -16,7 +16,7 @@ def test_renewal_page_creates_the_linked_period(agreement, commission_admin, log
     login(commission_admin)
     response = client.post(
         reverse("agreements:renew", args=[agreement.pk]),
-        {"folio": "REN-9", "signed_on": "2031-01-15", "term_years": ""},
+        {"folio": "REN-9", "signed_on": "2031-01-15", "term_years": "", "renewal_file": pdf_upload()},
     )
     renewal = Agreement.objects.get(folio="REN-9")
     assert response.status_code == 302 and renewal.previous == agreement
@@ -30,6 +30,7 @@ def test_rescission_answer_and_withdrawal_pages(agreement, commission_admin, log
         notifying_party=agreement.parties.get(role="commission"),
         notified_on=date.today(),
         reason="Motivo",
+        notice_file=pdf_upload(),
     )
     login(commission_admin)
     late = client.post(

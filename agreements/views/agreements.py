@@ -139,7 +139,7 @@ def agreement_activate(request, agreement_pk):
 @require_http_methods(["GET", "POST"])
 def termination_notice_create(request, agreement_pk):
     agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
-    form = forms.TerminationNoticeForm(request.POST or None, agreement=agreement)
+    form = forms.TerminationNoticeForm(request.POST or None, request.FILES or None, agreement=agreement)
     if request.method == "POST" and form.is_valid():
         try:
             services.termination_notice_create(agreement=agreement, actor=request.user, **form.cleaned_data)
@@ -151,7 +151,7 @@ def termination_notice_create(request, agreement_pk):
     return render(
         request,
         "agreements/form.html",
-        {"form": form, "title": _("Aviso de terminación o rescisión"), "agreement": agreement},
+        {"form": form, "title": _("Aviso de terminación o rescisión"), "agreement": agreement, "multipart": True},
     )
 
 
@@ -201,7 +201,7 @@ def amendment_create(request, agreement_pk):
 @require_http_methods(["GET", "POST"])
 def agreement_renew(request, agreement_pk):
     agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
-    form = forms.RenewalForm(request.POST or None)
+    form = forms.RenewalForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         term_kind = "until_date" if data["term_until"] else None
@@ -214,6 +214,7 @@ def agreement_renew(request, agreement_pk):
                 term_kind=term_kind,
                 term_years=data["term_years"],
                 term_until=data["term_until"],
+                renewal_file=data["renewal_file"],
             )
         except ValidationError as error:
             _errors_to_form(form, error)
@@ -221,7 +222,9 @@ def agreement_renew(request, agreement_pk):
             messages.success(request, _("Renovación registrada como borrador."))
             return redirect("agreements:detail", agreement_pk=renewal.pk)
     return render(
-        request, "agreements/form.html", {"form": form, "title": _("Renovar convenio"), "agreement": agreement}
+        request,
+        "agreements/form.html",
+        {"form": form, "title": _("Renovar convenio"), "agreement": agreement, "multipart": True},
     )
 
 

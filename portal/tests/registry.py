@@ -213,6 +213,7 @@ def _notice(institution):
     from datetime import date
 
     from agreements import services
+    from agreements.tests.factories import pdf_upload
 
     party = _party(institution)
     notice = party.agreement.termination_notices.first()
@@ -224,6 +225,7 @@ def _notice(institution):
             notifying_party=party,
             notified_on=date.today(),
             reason="Aviso de prueba",
+            notice_file=pdf_upload("aviso.pdf"),
         )
     return notice
 
