@@ -52,9 +52,7 @@ class AccountRequestForm(forms.ModelForm):
         self.institution = institution
         # Only what the filing user's scope reaches (an assigned-scope profile: its grants).
         self.fields["agreement"].queryset = (
-            Agreement.objects.visible_to(user)
-            .filter(status=Agreement.Status.IN_FORCE, parties__institution=institution)
-            .distinct()
+            Agreement.objects.visible_to(user).granting_access().filter(parties__institution=institution).distinct()
         )
         self.fields["signatory"].queryset = Signatory.objects.visible_to(user).current().filter(institution=institution)
         self.fields["requested_profile"].queryset = requestable_profiles(institution)

@@ -290,6 +290,10 @@ def submission_problems(req: AccountRequest, *, today=None, documents=True) -> l
     if (agreement := req.agreement) is not None:
         if not agreement.is_in_force:
             problems.append(_("El convenio %(folio)s no está vigente.") % {"folio": agreement.folio})
+        elif not agreement.grants_access:
+            problems.append(
+                _("El convenio %(folio)s es de referencia y no otorga cuentas.") % {"folio": agreement.folio}
+            )
         elif not agreement.parties.filter(institution_id=req.institution_id).exists():
             problems.append(_("Su institución no es parte del convenio %(folio)s.") % {"folio": agreement.folio})
     if (signatory := req.signatory) is not None:

@@ -40,6 +40,11 @@ register(
     _event(
         "officer_deadline_set", _("plazo para designar enlace fijado"), former="officer_deadline", detail=("due_on",)
     ),
+    EventType("officer_deputy_added", BUSINESS, _("suplente de enlace registrado")),
+    EventType("officer_report_filed", BUSINESS, _("informe de enlace entregado"), detail=("period_end",)),
+    EventType(
+        "party_address_changed", BUSINESS, _("cambio de domicilio notificado"), detail=("notified_on", "effective_on")
+    ),
     # --- Signature catalog ----------------------------------------------------------------------
     _event("signatory_submitted", _("firma autorizada enviada"), former="signatory_submit"),
     _event("signatory_registered", _("firma autorizada registrada"), former="signatory_register"),

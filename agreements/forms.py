@@ -61,13 +61,31 @@ class AgreementForm(forms.ModelForm):
             "notice_days",
             "notice_day_kind",
             "rescission_answer_days",
+            "officer_report_months",
+            "is_reference",
         ]
+
+    support_institutions = forms.ModelMultipleChoiceField(
+        label=_("Partes de apoyo"),
+        required=False,
+        queryset=Institution.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Otras instituciones que firman con carácter de apoyo."),
+    )
+    witness_name = forms.CharField(label=_("Testigo: nombre completo"), required=False, max_length=200)
+    witness_position = forms.CharField(label=_("Testigo: cargo"), required=False, max_length=200)
+    witness_organization = forms.CharField(label=_("Testigo: dependencia"), required=False, max_length=200)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         _dates(self)
         # Only institutions the user may see are offered (the commission sees every member).
         self.fields["members"].queryset = Institution.objects.visible_to(user).filter(kind=Institution.Kind.MEMBER)
+        self.fields["support_institutions"].queryset = self.fields["members"].queryset
+        self.fields["is_reference"].help_text = _(
+            "Convenio entre otras dos partes que la Comisión conserva como antecedente: la Comisión no se "
+            "agrega como parte y el convenio no otorga cuentas. Marque las dos partes como integrantes."
+        )
         # Left empty, the early-termination notice follows the kind of agreement (rules.py).
         self.fields["notice_days"].required = False
         self.fields["notice_days"].initial = None
@@ -87,7 +105,32 @@ class AgreementForm(forms.ModelForm):
             self.add_error("term_years", _("Indique cuántos años dura el convenio."))
         if kind in (Agreement.TermKind.UNTIL_DATE, Agreement.TermKind.ADMINISTRATION) and not data.get("term_until"):
             self.add_error("term_until", _("Indique la fecha en que termina la vigencia."))
+        if (data.get("witness_position") or data.get("witness_organization")) and not data.get("witness_name"):
+            self.add_error("witness_name", _("Escriba el nombre del testigo."))
         return data
+
+    def parties(self, commission):
+        """(institution, role) of every party the form names; the commission unless for reference."""
+        data = self.cleaned_data
+        parties = (
+            [] if data.get("is_reference") or commission is None else [(commission, AgreementParty.Role.COMMISSION)]
+        )
+        parties += [(inst, AgreementParty.Role.MEMBER) for inst in data["members"]]
+        member_pks = {inst.pk for inst in data["members"]}
+        parties += [
+            (inst, AgreementParty.Role.SUPPORT)
+            for inst in data.get("support_institutions") or ()
+            if inst.pk not in member_pks
+        ]
+        return parties
+
+    def service_fields(self):
+        data = self.cleaned_data
+        extra = {"members", "support_institutions", "witness_name", "witness_position", "witness_organization"}
+        fields = {k: v for k, v in data.items() if k not in extra}
+        if data.get("witness_name"):
+            fields["witnesses"] = [(data["witness_name"], data["witness_position"], data["witness_organization"])]
+        return fields
 
 
 class DocumentForm(DateForm):
@@ -108,6 +151,19 @@ class DocumentForm(DateForm):
 
 
 class OfficerForm(forms.ModelForm):
+    function_codes = forms.MultipleChoiceField(
+        label=_("Funciones"),
+        required=False,
+        choices=LinkOfficer.Function.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    designation_letter_file = forms.FileField(
+        label=_("Oficio de designación"),
+        required=False,
+        help_text=_("El oficio con que la parte designa a su enlace. PDF, PNG o JPEG."),
+        validators=[documents.document_validator()],
+    )
+
     class Meta:
         model = LinkOfficer
         fields = [
@@ -131,6 +187,41 @@ class OfficerForm(forms.ModelForm):
         self.fields["effective_from"].required = False
         self.fields["address"].widget.attrs["rows"] = 2
         self.fields["functions"].widget.attrs["rows"] = 3
+
+
+class OfficerDeputyForm(DateForm):
+    officer = forms.ModelChoiceField(label=_("Enlace al que suple"), queryset=LinkOfficer.objects.none())
+    full_name = forms.CharField(label=_("Nombre completo"), max_length=200)
+    position = forms.CharField(
+        label=_("Cargo"), max_length=200, help_text=_("De nivel jerárquico inferior al del enlace.")
+    )
+    phone = forms.CharField(label=_("Teléfono"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Correo electrónico"), required=False)
+    acting_from = forms.DateField(
+        label=_("Suple desde"), required=False, help_text=_("Vacío si solo queda registrado como suplente.")
+    )
+    acting_until = forms.DateField(label=_("Suple hasta"), required=False)
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+
+
+class OfficerReportForm(DateForm):
+    officer = forms.ModelChoiceField(label=_("Enlace que informa"), queryset=LinkOfficer.objects.none())
+    period_start = forms.DateField(label=_("Inicio del periodo"))
+    period_end = forms.DateField(label=_("Fin del periodo"))
+    filed_on = forms.DateField(label=_("Fecha de entrega"))
+    report_file = forms.FileField(label=_("Informe"), validators=[documents.document_validator()])
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+
+
+class PartyAddressForm(DateForm):
+    address = forms.CharField(label=_("Nuevo domicilio"), widget=forms.Textarea(attrs={"rows": 2}))
+    notified_on = forms.DateField(label=_("Fecha en que se notificó por escrito"))
 
 
 class TerminationNoticeForm(DateForm):

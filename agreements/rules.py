@@ -59,6 +59,14 @@ def officer_effective_from(*, notified_on: date, requested: date | None = None) 
     return next_day
 
 
+ADDRESS_CHANGE_DAYS = 15
+
+
+def address_effective_on(*, notified_on: date) -> date:
+    """An address change takes effect 15 natural days after it is notified (000 VIGÉSIMA PRIMERA)."""
+    return notified_on + timedelta(days=ADDRESS_CHANGE_DAYS)
+
+
 def member_exit_date(*, requested_on: date, given: date | None = None) -> date:
     """A member leaves on the date it gives, or else the next business day (001)."""
     if given is not None and given >= requested_on:

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -46,6 +46,18 @@ def party_get(*, user, agreement, pk, own_only=False) -> AgreementParty:
     if own_only and not user.has_platform_scope:
         qs = qs.filter(institution_id=user.institution_id)
     return get_object_or_404(qs, pk=pk)
+
+
+def current_officers_of(party):
+    """The party's officers in office today (the ones a deputy or a report may refer to)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (
+        LinkOfficer.objects.filter(party=party, effective_from__lte=today)
+        .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=today))
+        .order_by("role")
+    )
 
 
 def termination_notice_get(*, user, agreement_pk, pk):

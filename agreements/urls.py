@@ -12,6 +12,9 @@ urlpatterns = [
     path("<int:agreement_pk>/renovar/", views.agreement_renew, name="renew"),
     path("<int:agreement_pk>/documentos/nuevo/", views.document_upload, name="document_upload"),
     path("<int:agreement_pk>/enlaces/<int:party_pk>/designar/", views.officer_designate, name="officer_designate"),
+    path("<int:agreement_pk>/enlaces/<int:party_pk>/suplente/", views.officer_deputy, name="officer_deputy"),
+    path("<int:agreement_pk>/enlaces/<int:party_pk>/informe/", views.officer_report, name="officer_report"),
+    path("<int:agreement_pk>/partes/<int:party_pk>/domicilio/", views.party_address, name="party_address"),
     path("<int:agreement_pk>/partes/<int:party_pk>/plazo-enlace/", views.party_deadline, name="party_deadline"),
     path("<int:agreement_pk>/avisos/nuevo/", views.termination_notice_create, name="termination_create"),
     path(

@@ -1,10 +1,14 @@
 """Agreements' models, one module per concern; every model is importable from here."""
 
+from .addresses import (
+    PartyAddress,
+)
 from .agreements import (
     Agreement,
     AgreementParty,
     AgreementPartyQuerySet,
     AgreementQuerySet,
+    AgreementWitness,
     Amendment,
     TerminationNotice,
 )
@@ -31,6 +35,8 @@ from .obligations import (
 )
 from .officers import (
     LinkOfficer,
+    OfficerDeputy,
+    OfficerReport,
 )
 from .signatories import (
     Signatory,
@@ -53,6 +59,10 @@ __all__ = [
     "Obligation",
     "ComplianceRecord",
     "LinkOfficer",
+    "OfficerDeputy",
+    "OfficerReport",
+    "PartyAddress",
+    "AgreementWitness",
     "SignatoryQuerySet",
     "Signatory",
     "MembershipQuerySet",

@@ -24,6 +24,16 @@ class AgreementQuerySet(models.QuerySet):
         """
         return scope_queryset(self, user, institution_lookup="parties__institution")
 
+    def not_reference(self):
+        """Agreements the commission is bound by: every agreement but those kept for reference."""
+        return self.filter(is_reference=False)
+
+    def granting_access(self):
+        """The agreements that may ground accounts and an institution's standing: in force and not
+        kept for reference (003: an agreement between two other parties grants nothing here).
+        Anything that derives access from agreements starts from this."""
+        return self.not_reference().filter(status=Agreement.Status.IN_FORCE)
+
 
 class Agreement(models.Model):
     """An agreement. Its status moves only through the transitions declared below::
@@ -83,6 +93,19 @@ class Agreement(models.Model):
     )
     rescission_answer_days = models.PositiveSmallIntegerField(
         _("días hábiles para responder a la rescisión"), default=10
+    )
+    is_reference = models.BooleanField(
+        _("convenio de referencia"),
+        default=False,
+        help_text=_(
+            "Convenio entre otras partes que la Comisión conserva como antecedente; no otorga cuentas ni acceso."
+        ),
+    )
+    officer_report_months = models.PositiveSmallIntegerField(
+        _("periodicidad de los informes de enlace (meses)"),
+        null=True,
+        blank=True,
+        help_text=_("Vacío si el convenio no fija una periodicidad para los informes de los enlaces."),
     )
     previous = models.OneToOneField(
         "self",
@@ -151,6 +174,11 @@ class Agreement(models.Model):
     @property
     def expiring_soon(self):
         return self.is_expiring_soon()
+
+    @property
+    def grants_access(self):
+        """In force and not a reference agreement (``AgreementQuerySet.granting_access``)."""
+        return self.is_in_force and not self.is_reference
 
     @property
     def is_renewable(self):
@@ -236,6 +264,22 @@ class AgreementParty(models.Model):
             Q(effective_until__isnull=True) | Q(effective_until__gte=on)
         )
 
+    def notice_address(self, on=None):
+        """Where notices to this party go on ``on``: the last address change already in effect
+        (15 natural days after it was notified, 000 VIGÉSIMA PRIMERA), else the institution's."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        current = self.addresses.filter(effective_on__lte=on).order_by("-effective_on", "-pk").first()
+        return current.address if current else self.institution.address
+
+    def pending_address(self, on=None):
+        """An address change notified but not in effect yet on ``on`` (or None)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.addresses.filter(effective_on__gt=on).order_by("effective_on", "pk").first()
+
     def designation_overdue(self, today=None):
         from django.utils import timezone
 
@@ -243,6 +287,27 @@ class AgreementParty(models.Model):
         return bool(
             self.officer_designation_due and self.officer_designation_due < today and not self.officers.exists()
         )
+
+
+class AgreementWitness(models.Model):
+    """A person who signs as witness ("testigo", 004); a witness is not a party and gains nothing."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="witnesses", verbose_name=_("convenio")
+    )
+    full_name = models.CharField(_("nombre completo"), max_length=200)
+    position = models.CharField(_("cargo"), max_length=200, blank=True)
+    organization = models.CharField(_("dependencia"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("testigo")
+        verbose_name_plural = _("testigos")
+        ordering = ["agreement", "id"]
+
+    def __str__(self):
+        return self.full_name
 
 
 class TerminationNotice(models.Model):

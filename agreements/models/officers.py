@@ -1,5 +1,6 @@
-"""Link officers each party designates."""
+"""Link officers each party designates, their deputies and their periodic reports."""
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,6 +18,17 @@ class LinkOfficer(models.Model):
         TECHNICAL = "technical", _("Enlace técnico")
         OPERATIONAL = "operational", _("Enlace operativo")
 
+    class Function(models.TextChoices):
+        """The functions the sources give link officers (000 DÉCIMA QUINTA–SEXTA)."""
+
+        FOLLOW_UP = "follow_up", _("Dar seguimiento al cumplimiento del convenio e informar a sus superiores")
+        SUPPLY_OVERSIGHT = "supply_oversight", _("Vigilar que la información se suministre a tiempo")
+        IMPROVEMENTS = "improvements", _("Proponer mejoras al funcionamiento de la plataforma")
+        PERIODIC_REPORTS = "periodic_reports", _("Rendir informes periódicos de sus actividades")
+        COMPLIANCE = "compliance", _("Verificar el cumplimiento y la protección de los datos personales")
+        SUPPLY_GUIDELINES = "supply_guidelines", _("Definir los mecanismos y acciones para el suministro")
+        OTHER_ASSIGNED = "other_assigned", _("Las demás que se le asignen")
+
     party = models.ForeignKey(
         AgreementParty, on_delete=models.PROTECT, related_name="officers", verbose_name=_("parte")
     )
@@ -26,7 +38,16 @@ class LinkOfficer(models.Model):
     phone = models.CharField(_("teléfono"), max_length=40)
     email = models.EmailField(_("correo electrónico"))
     address = models.TextField(_("domicilio"))
-    functions = models.TextField(_("funciones"))
+    function_codes = models.JSONField(_("funciones asignadas"), default=list, blank=True)
+    functions = models.TextField(_("otras funciones o precisiones"), blank=True)
+    designation_letter = models.ForeignKey(
+        "Document",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oficio de designación"),
+    )
     notified_on = models.DateField(_("fecha de notificación"))
     effective_from = models.DateField(_("vigente desde"))
     effective_until = models.DateField(_("vigente hasta"), null=True, blank=True)
@@ -56,3 +77,82 @@ class LinkOfficer(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.get_role_display()})"
+
+    def function_labels(self):
+        """The assigned functions in the sources' order, as text."""
+        return [label for code, label in self.Function.choices if code in (self.function_codes or [])]
+
+    def acting_deputy(self, on=None):
+        """The deputy acting for the officer on ``on`` (the officer is absent), or None."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return (
+            self.deputies.filter(acting_from__lte=on)
+            .filter(Q(acting_until__isnull=True) | Q(acting_until__gte=on))
+            .order_by("-acting_from")
+            .first()
+        )
+
+    def report_due_on(self):
+        """When the next periodic report is due, if the agreement sets a frequency (else None):
+        the frequency after the end of the last period reported, or after taking office."""
+        months = self.party.agreement.officer_report_months
+        if not months:
+            return None
+        last = self.reports.order_by("-period_end").first()
+        return (last.period_end if last else self.effective_from) + relativedelta(months=months)
+
+    def report_overdue(self, today=None):
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        due = self.report_due_on()
+        in_office = self.effective_until is None or self.effective_until >= today
+        return bool(due and in_office and due < today)
+
+
+class OfficerDeputy(models.Model):
+    """A public servant of lower rank who acts for the officer while absent (003 QUINTA)."""
+
+    officer = models.ForeignKey(
+        LinkOfficer, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("enlace")
+    )
+    full_name = models.CharField(_("nombre completo"), max_length=200)
+    position = models.CharField(_("cargo"), max_length=200, help_text=_("De nivel jerárquico inferior al del enlace."))
+    phone = models.CharField(_("teléfono"), max_length=40, blank=True)
+    email = models.EmailField(_("correo electrónico"), blank=True)
+    acting_from = models.DateField(_("suple desde"), null=True, blank=True)
+    acting_until = models.DateField(_("suple hasta"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("suplente del enlace")
+        verbose_name_plural = _("suplentes del enlace")
+        ordering = ["officer", "id"]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.position})"
+
+
+class OfficerReport(models.Model):
+    """A periodic report an officer files with the period it covers (000 DÉCIMA SEXTA IV)."""
+
+    officer = models.ForeignKey(LinkOfficer, on_delete=models.PROTECT, related_name="reports", verbose_name=_("enlace"))
+    period_start = models.DateField(_("inicio del periodo"))
+    period_end = models.DateField(_("fin del periodo"))
+    document = models.ForeignKey("Document", on_delete=models.PROTECT, related_name="+", verbose_name=_("informe"))
+    filed_on = models.DateField(_("fecha de entrega"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("informe del enlace")
+        verbose_name_plural = _("informes del enlace")
+        ordering = ["officer", "-period_end"]
+
+    def __str__(self):
+        return f"{self.officer} — {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"

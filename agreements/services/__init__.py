@@ -8,6 +8,10 @@ that keep history, records a business event and notifies inside the same transac
 One module per concern; every service (and the helpers other modules use) is importable from here.
 """
 
+from .addresses import (
+    notice_address_check,
+    party_address_change,
+)
 from .agreements import (
     AMENDABLE_FIELDS,
     agreement_activate,
@@ -63,7 +67,9 @@ from .obligations import (
     obligation_next_due,
 )
 from .officers import (
+    officer_deputy_add,
     officer_designate,
+    officer_report_file,
     party_set_designation_deadline,
 )
 from .signatories import (
@@ -103,6 +109,10 @@ __all__ = [
     "compliance_create",
     "compliance_record",
     "officer_designate",
+    "officer_deputy_add",
+    "officer_report_file",
+    "party_address_change",
+    "notice_address_check",
     "party_set_designation_deadline",
     "signatory_submit",
     "_signatory_decide",

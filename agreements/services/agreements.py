@@ -11,6 +11,7 @@ from .. import rules
 from ..models import (
     Agreement,
     AgreementParty,
+    AgreementWitness,
     Amendment,
     Document,
     TerminationNotice,
@@ -45,16 +46,26 @@ def agreement_create(
     notice_day_kind=None,
     rescission_answer_days=10,
     previous=None,
+    is_reference=False,
+    officer_report_months=None,
+    witnesses=(),
 ) -> Agreement:
     """Create a draft agreement; ``parties`` is a list of (institution, role); two or more.
 
     The early-termination notice, when not given, follows the kind of agreement
-    (``rules.termination_notice_default``: 000 VIGÉSIMA SEXTA, 004 VIGÉSIMA PRIMERA)."""
+    (``rules.termination_notice_default``: 000 VIGÉSIMA SEXTA, 004 VIGÉSIMA PRIMERA).
+
+    ``witnesses`` are (full_name, position, organization) of the people who sign as witnesses
+    (004). A reference agreement (``is_reference``, 003) is one between two other parties that the
+    commission keeps: the commission is not a party and it grants no accounts
+    (``Agreement.objects.granting_access()``)."""
     _check_actor(actor, "agreements.add_agreement", platform=True)
     institutions = [inst for inst, _role in parties]
     if len(set(i.pk for i in institutions)) < 2:
         raise ValidationError(_("Un convenio necesita al menos dos instituciones distintas como partes."))
-    if not any(inst.is_commission for inst in institutions):
+    if is_reference and any(inst.is_commission for inst in institutions):
+        raise ValidationError(_("Un convenio de referencia es entre otras partes: la Comisión no es parte de él."))
+    if not is_reference and not any(inst.is_commission for inst in institutions):
         raise ValidationError(_("La Comisión debe ser parte del convenio."))
     default_days, default_kind = rules.termination_notice_default(kind)
     agreement = Agreement(
@@ -71,11 +82,20 @@ def agreement_create(
         notice_day_kind=notice_day_kind or default_kind,
         rescission_answer_days=rescission_answer_days,
         previous=previous,
+        is_reference=is_reference,
+        officer_report_months=officer_report_months,
     )
     agreement.full_clean()
     _save(agreement, actor)
     for institution, role in parties:
         _save(AgreementParty(agreement=agreement, institution=institution, role=role), actor)
+    for full_name, position, organization in witnesses:
+        if full_name.strip():
+            witness = AgreementWitness(
+                agreement=agreement, full_name=full_name.strip(), position=position, organization=organization
+            )
+            witness.full_clean()
+            _save(witness, actor)
     _event("agreement_created", actor=actor, target=agreement, folio=folio)
     return agreement
 
@@ -162,6 +182,8 @@ def _agreement_renew(*, agreement, actor, folio, signed_on, term_kind, term_year
         notice_days=agreement.notice_days,
         notice_day_kind=agreement.notice_day_kind,
         rescission_answer_days=agreement.rescission_answer_days,
+        is_reference=agreement.is_reference,
+        officer_report_months=agreement.officer_report_months,
         parties=[(p.institution, p.role) for p in agreement.parties.select_related("institution")],
         previous=agreement,
     )

@@ -176,3 +176,169 @@ def test_004_vigesima_a_renewal_without_its_signed_document_is_refused(agreement
         renewal_file=pdf_upload("renovacion.pdf"),
     )
     assert list(renewal.documents.values_list("kind", flat=True)) == ["renewal"]
+
+
+# --- Link officers ----------------------------------------------------------------------------------
+
+
+def _officer(party, actor, **extra):
+    data = {
+        "role": "general",
+        "full_name": "Ana Enlace",
+        "position": "Directora de Tecnología",
+        "phone": "8181818181",
+        "email": "ana@example.mx",
+        "address": "Av. Reforma 1, Monterrey",
+        "notified_on": date(2026, 1, 20),
+    }
+    data.update(extra)
+    return services.officer_designate(party=party, actor=actor, **data)
+
+
+def test_000_decima_sexta_functions_chosen_among_the_seven_plus_free_text(agreement, commission_admin):
+    from django.core.exceptions import ValidationError
+
+    party = agreement.parties.get(role="member")
+    officer = _officer(
+        party,
+        commission_admin,
+        function_codes=["periodic_reports", "follow_up"],
+        functions="Coordinar la mesa de trabajo",
+        designation_letter_file=pdf_upload("oficio.pdf"),
+    )
+    assert officer.function_codes == ["follow_up", "periodic_reports"]  # the sources' order
+    assert len(officer.function_labels()) == 2
+    assert officer.designation_letter.kind == "designation"
+    assert officer.designation_letter.agreement == agreement
+    with pytest.raises(ValidationError):
+        _officer(party, commission_admin, role="technical", function_codes=["invented"])
+    with pytest.raises(ValidationError, match="al menos una función"):
+        _officer(party, commission_admin, role="technical")
+
+
+def test_003_quinta_a_deputy_acts_while_the_officer_is_absent(agreement, commission_admin):
+    from django.core.exceptions import ValidationError
+
+    officer = _officer(agreement.parties.get(role="member"), commission_admin, function_codes=["follow_up"])
+    deputy = services.officer_deputy_add(
+        officer=officer,
+        actor=commission_admin,
+        full_name="Luis Suplente",
+        position="Subdirector de Tecnología",
+        acting_from=date(2026, 7, 1),
+        acting_until=date(2026, 7, 15),
+    )
+    assert officer.acting_deputy(on=date(2026, 7, 10)) == deputy
+    assert officer.acting_deputy(on=date(2026, 7, 16)) is None
+    with pytest.raises(ValidationError, match="dentro del periodo"):
+        services.officer_deputy_add(
+            officer=officer, actor=commission_admin, full_name="X", position="Y", acting_from=date(2026, 1, 1)
+        )
+
+
+def test_000_decima_sexta_iv_periodic_reports_and_their_overdue_flag(agreement, commission_admin):
+    from django.core.exceptions import ValidationError
+
+    officer = _officer(agreement.parties.get(role="member"), commission_admin, function_codes=["periodic_reports"])
+    assert officer.report_due_on() is None  # the agreement sets no frequency: never overdue
+    assert not officer.report_overdue(today=date(2030, 1, 1))
+    agreement.officer_report_months = 3
+    agreement.save()
+    officer.refresh_from_db()
+    assert officer.report_due_on() == date(2026, 4, 21)  # took office 21 Jan 2026
+    assert officer.report_overdue(today=date(2026, 4, 22))
+    services.officer_report_file(
+        officer=officer,
+        actor=commission_admin,
+        period_start=date(2026, 1, 21),
+        period_end=date(2026, 3, 31),
+        filed_on=date(2026, 4, 10),
+        report_file=pdf_upload("informe.pdf"),
+    )
+    assert officer.report_due_on() == date(2026, 6, 30)
+    assert not officer.report_overdue(today=date(2026, 4, 22))
+    with pytest.raises(ValidationError, match="ese periodo"):
+        services.officer_report_file(
+            officer=officer,
+            actor=commission_admin,
+            period_start=date(2026, 3, 1),
+            period_end=date(2026, 5, 31),
+            filed_on=date(2026, 6, 1),
+            report_file=pdf_upload(),
+        )
+
+
+# --- Addresses for notices --------------------------------------------------------------------------
+
+
+def test_000_vigesima_primera_address_change_takes_effect_15_natural_days_later_across_a_month_end(
+    agreement, commission_admin
+):
+    from django.core.exceptions import ValidationError
+
+    party = agreement.parties.get(role="member")
+    old = party.notice_address(on=date(2027, 1, 20))
+    change = services.party_address_change(
+        party=party, actor=commission_admin, address="Calle Nueva 10, Monterrey", notified_on=date(2027, 1, 20)
+    )
+    assert change.effective_on == date(2027, 2, 4)  # 20 Jan + 15 natural days, across the month end
+    assert party.notice_address(on=date(2027, 2, 3)) == old
+    assert party.pending_address(on=date(2027, 2, 3)) == change
+    assert party.notice_address(on=date(2027, 2, 4)) == "Calle Nueva 10, Monterrey"
+    # Refused use: a notice to the new address before its 15 days.
+    with pytest.raises(ValidationError, match="surte efectos el 04/02/2027"):
+        services.notice_address_check(party=party, address="Calle Nueva 10, Monterrey", on=date(2027, 2, 3))
+    services.notice_address_check(party=party, address=old, on=date(2027, 2, 3))
+    services.notice_address_check(party=party, address="Calle Nueva 10, Monterrey", on=date(2027, 2, 4))
+    assert party.addresses.count() == 1 and party.addresses.first().history.count() == 1
+
+
+# --- Parties: witnesses and reference agreements ------------------------------------------------
+
+
+def test_004_a_witness_is_recorded_and_is_not_a_party(commission, member, commission_admin):
+    agreement = make_agreement(
+        members=[member],
+        commission=commission,
+        actor=commission_admin,
+        kind=Agreement.Kind.SUPPORT,
+        witnesses=[("Mtro. Juan Testigo", "Coordinador de Procesos", "Registro de Electores")],
+    )
+    assert [w.full_name for w in agreement.witnesses.all()] == ["Mtro. Juan Testigo"]
+    assert agreement.parties.count() == 2
+
+
+def test_003_reference_agreement_between_two_other_parties_grants_no_access(commission, commission_admin):
+    from django.core.exceptions import ValidationError
+
+    from agreements.models import AgreementParty
+    from agreements.tests.factories import InstitutionFactory
+
+    state, municipality = InstitutionFactory(), InstitutionFactory()
+    reference = services.agreement_create(
+        actor=commission_admin,
+        folio="REF-1",
+        title="Gobierno digital",
+        kind=Agreement.Kind.COORDINATION,
+        purpose="Referencia",
+        term_kind="indefinite",
+        signed_on=date(2026, 1, 15),
+        is_reference=True,
+        parties=[(state, AgreementParty.Role.MEMBER), (municipality, AgreementParty.Role.MEMBER)],
+    )
+    reference.activate()
+    reference.save()
+    assert reference.is_in_force and not reference.grants_access
+    assert not Agreement.objects.granting_access().filter(pk=reference.pk).exists()
+    assert Agreement.objects.visible_to(commission_admin).filter(pk=reference.pk).exists()
+    with pytest.raises(ValidationError, match="la Comisión no es parte"):
+        services.agreement_create(
+            actor=commission_admin,
+            folio="REF-2",
+            title="x",
+            kind=Agreement.Kind.COORDINATION,
+            purpose="x",
+            term_kind="indefinite",
+            is_reference=True,
+            parties=[(commission, AgreementParty.Role.COMMISSION), (state, AgreementParty.Role.MEMBER)],
+        )

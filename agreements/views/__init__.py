@@ -39,7 +39,10 @@ from .obligations import (
     obligation_create,
 )
 from .officers import (
+    officer_deputy,
     officer_designate,
+    officer_report,
+    party_address,
     party_deadline,
 )
 from .signatories import (
@@ -65,6 +68,9 @@ __all__ = [
     "document_upload",
     "document_download",
     "officer_designate",
+    "officer_deputy",
+    "officer_report",
+    "party_address",
     "party_deadline",
     "obligation_create",
     "compliance_create",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from kernel.access import permission
 
 from .. import forms, selectors, services
-from ..models import AgreementParty, Institution
+from ..models import Institution
 from .common import _confirm_then, _csv_response, _errors_to_form, _page, _query_without_page
 
 
@@ -69,6 +69,11 @@ def agreement_detail(request, agreement_pk):
         party.can_manage = request.user.has_perm("agreements.add_linkofficer") and (
             request.user.has_platform_scope or party.institution_id == request.user.institution_id
         )
+        party.can_change_address = request.user.has_perm("agreements.change_agreementparty") and (
+            request.user.has_platform_scope or party.institution_id == request.user.institution_id
+        )
+        party.address_now = party.notice_address(on=today)
+        party.address_pending = party.pending_address(on=today)
     obligations = selectors.obligations_with_next_due(
         obligations=agreement.obligations.select_related("party__institution"), today=today
     )
@@ -106,13 +111,11 @@ def _amendments_with_labels(agreement):
 def agreement_create(request):
     form = forms.AgreementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         commission = Institution.objects.filter(kind=Institution.Kind.COMMISSION).first()
-        parties = [(commission, AgreementParty.Role.COMMISSION)] if commission else []
-        parties += [(inst, AgreementParty.Role.MEMBER) for inst in data["members"]]
-        fields = {k: v for k, v in data.items() if k != "members"}
         try:
-            agreement = services.agreement_create(actor=request.user, parties=parties, **fields)
+            agreement = services.agreement_create(
+                actor=request.user, parties=form.parties(commission), **form.service_fields()
+            )
         except ValidationError as error:
             _errors_to_form(form, error)
         else:

@@ -1,5 +1,7 @@
 """Link officers and the parties' designation deadlines."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -18,7 +20,7 @@ from .common import _errors_to_form
 def officer_designate(request, agreement_pk, party_pk):
     agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
     party = selectors.party_get(user=request.user, agreement=agreement, pk=party_pk, own_only=True)
-    form = forms.OfficerForm(request.POST or None, initial={"notified_on": timezone.localdate()})
+    form = forms.OfficerForm(request.POST or None, request.FILES or None, initial={"notified_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.officer_designate(party=party, actor=request.user, **form.cleaned_data)
@@ -59,4 +61,93 @@ def party_deadline(request, agreement_pk, party_pk):
             "title": _("Plazo para que %(inst)s designe enlace") % {"inst": party.institution.acronym},
             "agreement": agreement,
         },
+    )
+
+
+def _party_page(request, agreement, form, title, lead=""):
+    return render(
+        request,
+        "agreements/form.html",
+        {"form": form, "title": title, "lead": lead, "agreement": agreement, "multipart": True},
+    )
+
+
+@permission("agreements.add_linkofficer")
+@require_http_methods(["GET", "POST"])
+def officer_deputy(request, agreement_pk, party_pk):
+    """A deputy of lower rank for one of the party's officers in office (003 QUINTA)."""
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
+    party = selectors.party_get(user=request.user, agreement=agreement, pk=party_pk, own_only=True)
+    form = forms.OfficerDeputyForm(request.POST or None, officers=selectors.current_officers_of(party))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.officer_deputy_add(officer=data.pop("officer"), actor=request.user, **data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Suplente registrado."))
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
+    return _party_page(
+        request, agreement, form, _("Suplente de enlace de %(inst)s") % {"inst": party.institution.acronym}
+    )
+
+
+@permission("agreements.add_linkofficer")
+@require_http_methods(["GET", "POST"])
+def officer_report(request, agreement_pk, party_pk):
+    """A periodic report of one of the party's officers in office (000 DÉCIMA SEXTA IV)."""
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
+    party = selectors.party_get(user=request.user, agreement=agreement, pk=party_pk, own_only=True)
+    form = forms.OfficerReportForm(
+        request.POST or None,
+        request.FILES or None,
+        officers=selectors.current_officers_of(party),
+        initial={"filed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.officer_report_file(officer=data.pop("officer"), actor=request.user, **data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Informe del enlace registrado."))
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
+    return _party_page(
+        request, agreement, form, _("Informe periódico de enlace de %(inst)s") % {"inst": party.institution.acronym}
+    )
+
+
+@permission("agreements.change_agreementparty")
+@require_http_methods(["GET", "POST"])
+def party_address(request, agreement_pk, party_pk):
+    """A party notifies a new address for notices (000 VIGÉSIMA PRIMERA)."""
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
+    party = selectors.party_get(user=request.user, agreement=agreement, pk=party_pk, own_only=True)
+    form = forms.PartyAddressForm(request.POST or None, initial={"notified_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.party_address_change(party=party, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Cambio de domicilio registrado. Surte efectos el %(date)s; hasta entonces las "
+                    "notificaciones se siguen haciendo en: %(previous)s"
+                )
+                % {
+                    "date": f"{change.effective_on:%d/%m/%Y}",
+                    "previous": party.notice_address(on=change.effective_on - timedelta(days=1)) or _("sin registrar"),
+                },
+            )
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
+    return _party_page(
+        request,
+        agreement,
+        form,
+        _("Cambio de domicilio de %(inst)s") % {"inst": party.institution.acronym},
+        lead=_("El nuevo domicilio surte efectos 15 días naturales después de notificado."),
     )
