@@ -54,6 +54,7 @@ GOVERNANCE_READ = [
     "governance.view_pilotprogram",
     "governance.view_consentevidencerequest",
     "governance.view_document",
+    "governance.view_incident",
 ]
 
 # Account requests, account changes and confidentiality letters (each scoped by the profile).
@@ -120,6 +121,8 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             "governance.add_pilotprogram",
             "governance.add_consentevidencerequest",
             "governance.change_consentevidencerequest",
+            # Problems and security incidents it reports to the commission (001 Cap. IV.1 VII–VIII).
+            "governance.add_incident",
         ],
         "readme": "its institution's users, requests, link officers, signatories and agreements",
     },

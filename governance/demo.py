@@ -289,3 +289,47 @@ def seed(ctx):
     services.consent_request_withdraw(actor=admin, request=withdrawn)
 
     services.governance_daily(today=today)
+
+
+def seed_incidents(ctx):
+    """Incidents members reported (001 Cap. IV.1 VII–VIII): one just reported, one the commission
+    acknowledged (both open on its dashboard) and one closed with a note."""
+    from .models import Incident
+    from .services_incidents import incident_acknowledge, incident_close, incident_report
+
+    if Incident.objects.exists():
+        return
+    users = ctx["users"]
+    admin, isse_admin, ims_admin = users["comision.admin"], users["inst1.admin"], users["inst2.admin"]
+    isse, ims = ctx["member1"], ctx["member2"]
+    now = timezone.now()
+    incident_report(
+        actor=isse_admin,
+        institution=isse,
+        kind=Incident.Kind.SECURITY,
+        description="Se detectaron intentos de acceso con una cuenta dada de baja.",
+        occurred_at=now - timedelta(hours=5),
+        severity=Incident.Severity.HIGH,
+        affected_systems="Portal de convenios; consulta de padrones",
+    )
+    slow = incident_report(
+        actor=ims_admin,
+        institution=ims,
+        kind=Incident.Kind.PROBLEM,
+        description="La carga quincenal tarda más de una hora en validarse.",
+        occurred_at=now - timedelta(days=2),
+        severity=Incident.Severity.MEDIUM,
+        affected_systems="Suministro de información",
+    )
+    incident_acknowledge(incident=slow, actor=admin)
+    closed = incident_report(
+        actor=isse_admin,
+        institution=isse,
+        kind=Incident.Kind.PROBLEM,
+        description="No llegaban los avisos por correo a la persona responsable.",
+        occurred_at=now - timedelta(days=20),
+        severity=Incident.Severity.LOW,
+        affected_systems="Avisos por correo",
+    )
+    incident_acknowledge(incident=closed, actor=admin)
+    incident_close(incident=closed, actor=admin, note="Se corrigió la dirección de correo registrada.")

@@ -32,4 +32,7 @@ register(
     _event("consent_evidence_requested", _("evidencia de consentimiento solicitada"), detail=("folios", "due_on")),
     _event("consent_evidence_answered", _("evidencia de consentimiento entregada"), detail=("documents",)),
     _event("consent_evidence_withdrawn", _("solicitud de evidencia de consentimiento retirada")),
+    _event("incident_reported", _("incidente reportado"), detail=("severity",)),
+    _event("incident_acknowledged", _("incidente recibido por la comisión"), detail=("severity",)),
+    _event("incident_closed", _("incidente cerrado"), detail=("severity",)),
 )

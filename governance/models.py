@@ -757,3 +757,76 @@ class SentAlert(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# --- Incidents members report (001 Cap. IV.1 VII–VIII) -----------------------------------------
+
+
+class IncidentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The reporting institution and the commission see an incident (the scope rule)."""
+        return scope_queryset(self, user, institution_lookup="institution")
+
+    def open(self):
+        return self.exclude(status=Incident.Status.CLOSED)
+
+
+class Incident(models.Model):
+    """A problem or security incident a member reports to the commission (001 Cap. IV.1 VII–VIII)::
+
+    reported --acknowledge--> acknowledged --close--> closed
+    reported --close--> closed
+    """
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("Reportado")
+        ACKNOWLEDGED = "acknowledged", _("Recibido por la Comisión")
+        CLOSED = "closed", _("Cerrado")
+
+    class Severity(models.TextChoices):
+        LOW = "low", _("Baja")
+        MEDIUM = "medium", _("Media")
+        HIGH = "high", _("Alta")
+        CRITICAL = "critical", _("Crítica")
+
+    class Kind(models.TextChoices):
+        PROBLEM = "problem", _("Problema de operación")
+        SECURITY = "security", _("Incidente de seguridad")
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("institución que reporta")
+    )
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices, default=Kind.PROBLEM)
+    description = models.TextField(_("qué ocurrió"))
+    occurred_at = models.DateTimeField(_("cuándo ocurrió"))
+    severity = models.CharField(_("gravedad"), max_length=20, choices=Severity.choices)
+    affected_systems = models.CharField(_("sistemas afectados"), max_length=300)
+    status = FSMField(_("estado"), max_length=20, choices=Status.choices, default=Status.REPORTED, protected=False)
+    acknowledged_at = models.DateTimeField(_("recibido"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("cerrado"), null=True, blank=True)
+    closing_note = models.TextField(_("nota de cierre"), blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reported_at = models.DateTimeField(_("reportado"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incidente")
+        verbose_name_plural = _("incidentes")
+        ordering = ["-occurred_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.institution.acronym} ({self.occurred_at:%d/%m/%Y})"
+
+    @property
+    def is_open(self):
+        return self.status != self.Status.CLOSED
+
+    @transition(field=status, source=Status.REPORTED, target=Status.ACKNOWLEDGED)
+    def acknowledge(self, *, at):
+        self.acknowledged_at = at
+
+    @transition(field=status, source=[Status.REPORTED, Status.ACKNOWLEDGED], target=Status.CLOSED)
+    def close(self, *, at, note):
+        self.closed_at, self.closing_note = at, note

@@ -17,6 +17,7 @@ from .models import (
     Body,
     ConsentEvidenceRequest,
     Document,
+    Incident,
     PilotProgram,
     Session,
 )
@@ -123,6 +124,9 @@ def dashboard(*, user, today: date | None = None) -> dict[str, Any]:
             ConsentEvidenceRequest.objects.visible_to(user)
             .overdue(today)
             .select_related("agreement", "requested_by", "requested_from")[:10]
+        ),
+        "incidents_open": list(
+            Incident.objects.visible_to(user).open().select_related("institution").order_by("-occurred_at")[:10]
         ),
         "pilots_ending": list(
             PilotProgram.objects.visible_to(user)

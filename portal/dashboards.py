@@ -453,4 +453,5 @@ def context_for(user):
         "recent_users": account_selectors.user_list(user=user).order_by("-pk")[:5],
         "figures": figures_for(user),
         "figures_refresh_minutes": round(settings.PORTAL_FIGURE_CACHE_SECONDS / 60),
+        "audit_log_retention_years": settings.AUDIT_LOG_RETENTION_YEARS,
     }

@@ -427,6 +427,9 @@ else:
 # (audit.requestinfo.client_ip, used by every part of the portal that reads it).
 AUDIT_TRUSTED_PROXY_COUNT = env.int("AUDIT_TRUSTED_PROXY_COUNT", default=0)
 AUDIT_ACCESS_LOG_ENABLED = True
+# How long the history log (queries, changes, access) is kept, in years (001 Cap. IV.5 III–IV):
+# shown to auditors on their dashboard; the archive of old months follows it.
+AUDIT_LOG_RETENTION_YEARS = env.int("AUDIT_LOG_RETENTION_YEARS", default=5)
 AUDIT_SKIP_PATHS = ("/healthz",)
 AUDIT_LOGIN_VIEW_NAMES = ("login", "admin:login")
 # Successful POSTs to these views are password events (Django sends no signal for them).

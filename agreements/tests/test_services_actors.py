@@ -150,7 +150,37 @@ WRITES = {
     "party_set_designation_deadline": lambda w, actor: services.party_set_designation_deadline(
         party=w["party"], actor=actor, due_on=date(2031, 1, 1)
     ),
+    "officer_deputy_add": lambda w, actor: services.officer_deputy_add(
+        officer=_officer(w), actor=actor, full_name="x", position="x"
+    ),
+    "officer_report_file": lambda w, actor: services.officer_report_file(
+        officer=_officer(w),
+        actor=actor,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 3, 31),
+        filed_on=date(2026, 4, 1),
+        report_file=pdf_upload(),
+    ),
+    "party_address_change": lambda w, actor: services.party_address_change(
+        party=w["party"], actor=actor, address="Otra calle 1", notified_on=date(2026, 1, 1)
+    ),
 }
+
+
+def _officer(w):
+    """An officer of the world's party, designated by the system (the write under test is the next one)."""
+    return services.officer_designate(
+        party=w["party"],
+        actor=None,
+        role="technical",
+        full_name="Enlace",
+        position="x",
+        phone="1",
+        email="enlace@example.gob.mx",
+        address="x",
+        functions="x",
+        notified_on=date(2025, 12, 1),
+    )
 
 
 def test_every_write_service_is_in_the_table():

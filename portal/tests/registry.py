@@ -581,5 +581,26 @@ TENANT_MODELS.update(
             make=lambda institution, tag: _consent_processing(institution), marker=lambda obj: obj.agreement.folio
         ),
         "governance.ConsentEvidenceRequest": Tenant(make=_consent, marker=lambda obj: obj.folios),
+        "governance.Incident": Tenant(
+            make=lambda institution, tag: _incident(institution, tag), marker=lambda obj: obj.description
+        ),
     }
 )
+
+
+def _incident(institution, tag=None):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from governance.services_incidents import incident_report
+
+    return incident_report(
+        actor=None,
+        institution=institution,
+        kind="problem",
+        description=f"Incidente {tag or unique_tag()}",
+        occurred_at=timezone.now() - timedelta(hours=1),
+        severity="low",
+        affected_systems="Portal",
+    )

@@ -6,6 +6,7 @@ from accounts import demo as accounts_demo
 from accounts import demo_onboarding
 from accounts.identity import demo as identity_demo
 from agreements import demo as agreements_demo
+from agreements import demo_details as agreements_demo_details
 from audit import demo as audit_demo
 from governance import demo as governance_demo
 from kernel.notifications import demo as notifications_demo
@@ -18,11 +19,13 @@ STEPS = [
     accounts_demo.seed_second_factor,
     identity_demo.seed,
     agreements_demo.seed_agreements,
+    agreements_demo_details.seed,
     notifications_demo.seed,
     demo_onboarding.seed,
     agreements_demo.seed_calendar_and_alerts,
     supply_demo.seed,
     governance_demo.seed,
+    governance_demo.seed_incidents,
     audit_demo.seed,  # last: it logs what the earlier steps created
 ]
 
