@@ -105,3 +105,20 @@ def seed(ctx):
         parties=[(state, AgreementParty.Role.MEMBER), (municipality, AgreementParty.Role.MEMBER)],
     )
     services.agreement_activate(agreement=reference, actor=admin)
+
+    # Members' duties after registration (001 Cap. III.1 II, III.3 VI): ISSE named its responsible
+    # person and sent its list of users and commitment letter; IMS's are still due.
+    from .models import Membership
+
+    isse_membership = Membership.objects.filter(institution=isse, status=Membership.Status.ACCEPTED).first()
+    if isse_membership is not None:
+        isse_admin = ctx["users"]["inst1.admin"]
+        services.membership_set_responsible(
+            membership=isse_membership, actor=isse_admin, user=ctx["users"]["inst1.analista"]
+        )
+        services.membership_follow_up_submit(
+            membership=isse_membership,
+            actor=isse_admin,
+            entitled_users_file=ContentFile(pdf_bytes("Relación de usuarios"), name="usuarios.pdf"),
+            commitment_letter_file=ContentFile(pdf_bytes("Carta compromiso"), name="carta-compromiso.pdf"),
+        )

@@ -45,6 +45,8 @@ register(
     EventType(
         "party_address_changed", BUSINESS, _("cambio de domicilio notificado"), detail=("notified_on", "effective_on")
     ),
+    EventType("membership_responsible_set", BUSINESS, _("persona responsable de la membresía designada")),
+    EventType("membership_documents_sent", BUSINESS, _("usuarios y carta compromiso de la membresía enviados")),
     # --- Signature catalog ----------------------------------------------------------------------
     _event("signatory_submitted", _("firma autorizada enviada"), former="signatory_submit"),
     _event("signatory_registered", _("firma autorizada registrada"), former="signatory_register"),

@@ -342,6 +342,27 @@ class MembershipDecisionForm(forms.Form):
         return data
 
 
+class MembershipFollowUpForm(forms.Form):
+    responsible_user = forms.ModelChoiceField(
+        label=_("Persona responsable de recibir y contestar los avisos"),
+        required=False,
+        queryset=None,
+        help_text=_("Una cuenta de su institución; los avisos le llegan además de a los administradores."),
+    )
+    entitled_users_file = forms.FileField(
+        label=_("Relación de personas con derecho de uso"),
+        required=False,
+        validators=[documents.document_validator()],
+    )
+    commitment_letter_file = forms.FileField(
+        label=_("Carta compromiso"), required=False, validators=[documents.document_validator()]
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_user"].queryset = people
+
+
 class MembershipExitForm(DateForm):
     ends_on = forms.DateField(
         label=_("Fecha de baja"),

@@ -36,6 +36,7 @@ urlpatterns = [
     path("membresias/<int:membership_pk>/", views.membership_detail, name="membership_detail"),
     path("membresias/<int:membership_pk>/resolver/", views.membership_decide, name="membership_decide"),
     path("membresias/<int:membership_pk>/baja/", views.membership_exit, name="membership_exit"),
+    path("membresias/<int:membership_pk>/documentos/", views.membership_follow_up, name="membership_follow_up"),
     path("membresias/<int:membership_pk>/terminar/", views.membership_terminate, name="membership_terminate"),
     path("dias-inhabiles/", views.non_working_days, name="non_working_days"),
     path(

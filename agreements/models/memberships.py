@@ -40,6 +40,7 @@ class Membership(models.Model):
         REQUIREMENTS = "requirements", _("No cumple los requisitos")
 
     TERMINATION_NOTICE_DAYS = 5
+    FOLLOW_UP_BUSINESS_DAYS = 10  # the source sets no term: the portal's default
     # A membership in these states keeps the institution from asking for another one.
     CURRENT_STATUSES = (Status.REQUESTED, Status.ACCEPTED, Status.LEAVING, Status.TERMINATING)
     ENDING_STATUSES = (Status.LEAVING, Status.TERMINATING)
@@ -66,6 +67,30 @@ class Membership(models.Model):
     decided_at = models.DateTimeField(_("resuelta"), null=True, blank=True)
     deny_reason = models.CharField(_("causa de la negativa"), max_length=30, choices=DenyReason.choices, blank=True)
     decision_note = models.TextField(_("observaciones"), blank=True)
+    # After registration (001 Cap. III.1 II): the list of people entitled to use the platform and
+    # the commitment letter, due by ``follow_up_due``; notices also reach ``responsible_user``
+    # (001 Cap. III.3 VI), the person the member names to receive them.
+    responsible_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cuenta de la persona responsable"),
+    )
+    follow_up_due = models.DateField(_("plazo para enviar usuarios y carta compromiso"), null=True, blank=True)
+    entitled_users_document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("relación de personas con derecho a usar la plataforma"),
+    )
+    commitment_letter = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("carta compromiso")
+    )
+    follow_up_sent_on = models.DateField(_("documentos posteriores enviados"), null=True, blank=True)
     ends_on = models.DateField(_("fecha de baja"), null=True, blank=True)
     end_reason = models.TextField(_("motivo de la baja"), blank=True)
 
@@ -85,6 +110,16 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.institution.acronym} — {self.get_status_display()}"
+
+    def follow_up_overdue(self, today=None):
+        """Accepted, its post-registration documents not sent and their deadline passed."""
+        today = today or timezone.localdate()
+        return bool(
+            self.status == self.Status.ACCEPTED
+            and self.follow_up_sent_on is None
+            and self.follow_up_due
+            and self.follow_up_due < today
+        )
 
     # --- State machine ---------------------------------------------------------------------
 

@@ -56,7 +56,9 @@ from .memberships import (
     membership_accept,
     membership_deny,
     membership_exit,
+    membership_follow_up_submit,
     membership_request,
+    membership_set_responsible,
     membership_terminate,
     memberships_close_due,
 )
@@ -125,6 +127,8 @@ __all__ = [
     "membership_accept",
     "membership_deny",
     "membership_exit",
+    "membership_follow_up_submit",
+    "membership_set_responsible",
     "membership_terminate",
     "memberships_close_due",
     "member_notice_send",

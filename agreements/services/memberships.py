@@ -15,7 +15,7 @@ from ..models import (
     MemberNotice,
     Membership,
 )
-from .common import _check_actor, _each_committed, _event, _recipients, _save
+from .common import _check_actor, _each_committed, _event, _files_removed_on_failure, _recipients, _save
 from .documents import _document_upload
 
 
@@ -59,6 +59,9 @@ def membership_accept(*, membership, actor, note="") -> Membership:
     _check_actor(actor, "agreements.decide_membership", obj=membership)
     membership = _membership_locked(membership, "awaits_decision", _("Solo se resuelve una solicitud pendiente."))
     membership.accept(by=actor, note=note)
+    from kernel import calendar
+
+    membership.follow_up_due = calendar.add_business_days(timezone.localdate(), Membership.FOLLOW_UP_BUSINESS_DAYS)
     _save(membership, actor)
     _event("membership_accepted", actor=actor, target=membership, institution=membership.institution)
     notify(
@@ -164,6 +167,69 @@ def member_notice_send(*, actor, kind, subject, body, change_on, sent_on=None) -
     members = Institution.objects.filter(kind=Institution.Kind.MEMBER, status=Institution.Status.ACTIVE)
     _event("member_notice_sent", actor=actor, target=notice, kind=kind, change_on=change_on)
     notify(
-        recipients=_recipients(members), template="agreement_member_notice", context={"notice": notice}, related=notice
+        recipients=_member_recipients(members),
+        template="agreement_member_notice",
+        context={"notice": notice},
+        related=notice,
     )
     return notice
+
+
+def _member_recipients(members):
+    """The administrators of ``members`` and the responsible person each member named (001 Cap.
+    III.3 VI), each person once; a responsible person whose account is no longer active is skipped."""
+    people = {u.pk: u for u in _recipients(members)}
+    current = Membership.objects.filter(
+        institution__in=members, status__in=Membership.CURRENT_STATUSES, responsible_user__isnull=False
+    ).select_related("responsible_user")
+    for membership in current:
+        user = membership.responsible_user
+        if user is not None and user.is_active and user.institution_id == membership.institution_id:
+            people.setdefault(user.pk, user)
+    return list(people.values())
+
+
+@transaction.atomic
+def membership_set_responsible(*, membership, actor, user) -> Membership:
+    """The member names the person (an account of its own) who receives and answers notices."""
+    _check_actor(actor, "agreements.change_membership", obj=membership, institution=membership.institution)
+    if user.institution_id != membership.institution_id:
+        raise ValidationError({"user": _("La persona responsable debe tener una cuenta de la misma institución.")})
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership.responsible_user = user
+    _save(membership, actor)
+    _event("membership_responsible_set", actor=actor, target=membership, institution=membership.institution)
+    return membership
+
+
+def membership_follow_up_submit(*, membership, actor, entitled_users_file, commitment_letter_file) -> Membership:
+    """After registration the member sends the list of people entitled to use the platform and its
+    commitment letter (001 Cap. III.1 II). Both are required; a refusal leaves no stored file."""
+    _check_actor(actor, "agreements.change_membership", obj=membership, institution=membership.institution)
+    if entitled_users_file is None or commitment_letter_file is None:
+        raise ValidationError(_("Adjunte la relación de personas con derecho de uso y la carta compromiso."))
+    with _files_removed_on_failure() as stored_names, transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.status != Membership.Status.ACCEPTED:
+            raise ValidationError(_("Solo una membresía aceptada envía estos documentos."))
+        if membership.follow_up_sent_on is not None:
+            raise ValidationError(_("Estos documentos ya se enviaron."))
+        docs = []
+        for kind_title, file in (
+            (_("Relación de personas con derecho de uso"), entitled_users_file),
+            (_("Carta compromiso"), commitment_letter_file),
+        ):
+            document = _document_upload(
+                actor=actor,
+                institution=membership.institution,
+                kind=Document.Kind.MEMBERSHIP,
+                title=kind_title,
+                file=file,
+            )
+            stored_names.append(document.file.name)
+            docs.append(document)
+        membership.entitled_users_document, membership.commitment_letter = docs
+        membership.follow_up_sent_on = timezone.localdate()
+        _save(membership, actor)
+        _event("membership_documents_sent", actor=actor, target=membership, institution=membership.institution)
+        return membership

@@ -161,6 +161,12 @@ WRITES = {
         filed_on=date(2026, 4, 1),
         report_file=pdf_upload(),
     ),
+    "membership_set_responsible": lambda w, actor: services.membership_set_responsible(
+        membership=w["membership"], actor=actor, user=w["wrong"]["analyst"]
+    ),
+    "membership_follow_up_submit": lambda w, actor: services.membership_follow_up_submit(
+        membership=w["membership"], actor=actor, entitled_users_file=pdf_upload(), commitment_letter_file=pdf_upload()
+    ),
     "party_address_change": lambda w, actor: services.party_address_change(
         party=w["party"], actor=actor, address="Otra calle 1", notified_on=date(2026, 1, 1)
     ),

@@ -1,6 +1,6 @@
 """The source documents' remaining details (issue 22), each test naming its clause."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -342,3 +342,66 @@ def test_003_reference_agreement_between_two_other_parties_grants_no_access(comm
             is_reference=True,
             parties=[(commission, AgreementParty.Role.COMMISSION), (state, AgreementParty.Role.MEMBER)],
         )
+
+
+# --- Members' duties after registration ----------------------------------------------------------
+
+
+def _accepted_membership(member, institution_admin, commission_admin):
+    membership = services.membership_request(
+        institution=member,
+        actor=institution_admin,
+        responsible_name="Responsable",
+        agreement_proof=pdf_upload("a.pdf"),
+        responsible_letter=pdf_upload("b.pdf"),
+        security_statement=pdf_upload("c.pdf"),
+    )
+    return services.membership_accept(membership=membership, actor=commission_admin)
+
+
+def test_001_cap_iii_1_ii_after_registration_the_member_sends_users_and_commitment_letter_by_a_deadline(
+    member, institution_admin, commission_admin
+):
+    from django.core.exceptions import ValidationError
+
+    membership = _accepted_membership(member, institution_admin, commission_admin)
+    assert membership.follow_up_due is not None
+    assert not membership.follow_up_overdue(today=membership.follow_up_due)
+    assert membership.follow_up_overdue(today=membership.follow_up_due + timedelta(days=1))
+    with pytest.raises(ValidationError, match="carta compromiso"):
+        services.membership_follow_up_submit(
+            membership=membership,
+            actor=institution_admin,
+            entitled_users_file=pdf_upload(),
+            commitment_letter_file=None,
+        )
+    membership = services.membership_follow_up_submit(
+        membership=membership,
+        actor=institution_admin,
+        entitled_users_file=pdf_upload("usuarios.pdf"),
+        commitment_letter_file=pdf_upload("carta.pdf"),
+    )
+    assert membership.entitled_users_document and membership.commitment_letter
+    assert not membership.follow_up_overdue(today=membership.follow_up_due + timedelta(days=30))
+
+
+def test_001_cap_iii_3_vi_member_notices_reach_the_responsible_person_as_well_as_admins(
+    member, institution_admin, commission_admin, analyst
+):
+    from kernel.notifications.models import Notification
+
+    membership = _accepted_membership(member, institution_admin, commission_admin)
+    services.membership_set_responsible(membership=membership, actor=institution_admin, user=analyst)
+    notice = services.member_notice_send(
+        actor=commission_admin,
+        kind="protocol",
+        subject="Cambio de protocolo",
+        body="x",
+        change_on=date.today() + timedelta(days=40),
+    )
+    told = set(
+        Notification.objects.filter(template="agreement_member_notice", related_id=str(notice.pk)).values_list(
+            "recipient", flat=True
+        )
+    )
+    assert {analyst.pk, institution_admin.pk} <= told

@@ -95,6 +95,49 @@ def membership_decide(request, membership_pk):
 
 @permission("agreements.change_membership")
 @require_http_methods(["GET", "POST"])
+def membership_follow_up(request, membership_pk):
+    """The member names its responsible person and sends, after registration, the list of people
+    entitled to use the platform and its commitment letter (001 Cap. III.1 II, III.3 VI)."""
+    from django.contrib.auth import get_user_model
+
+    membership = selectors.membership_get(user=request.user, pk=membership_pk)
+    if membership.institution_id != request.user.institution_id:
+        raise Http404
+    people = get_user_model().objects.filter(institution=membership.institution, is_active=True)
+    form = forms.MembershipFollowUpForm(
+        request.POST or None,
+        request.FILES or None,
+        people=people,
+        initial={"responsible_user": membership.responsible_user_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["responsible_user"] and data["responsible_user"].pk != membership.responsible_user_id:
+                membership = services.membership_set_responsible(
+                    membership=membership, actor=request.user, user=data["responsible_user"]
+                )
+            if data["entitled_users_file"] or data["commitment_letter_file"]:
+                services.membership_follow_up_submit(
+                    membership=membership,
+                    actor=request.user,
+                    entitled_users_file=data["entitled_users_file"],
+                    commitment_letter_file=data["commitment_letter_file"],
+                )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Membresía actualizada."))
+            return redirect("agreements:membership_detail", membership_pk=membership.pk)
+    return render(
+        request,
+        "agreements/form.html",
+        {"form": form, "title": _("Responsable y documentos posteriores al registro"), "multipart": True},
+    )
+
+
+@permission("agreements.change_membership")
+@require_http_methods(["GET", "POST"])
 def membership_exit(request, membership_pk):
     membership = selectors.membership_get(user=request.user, pk=membership_pk)
     if membership.institution_id != request.user.institution_id:
