@@ -51,7 +51,7 @@ def incident_report(*, actor, institution, kind, description, occurred_at, sever
         affected_systems=affected_systems,
         reported_by=actor,
     )
-    incident.full_clean()
+    incident.full_clean(exclude=["reported_by"])
     _save(incident, actor)
     _event("incident_reported", actor=actor, incident=incident)
     notify(

@@ -98,7 +98,7 @@ def _officer_register(*, party, actor, role, notified_on, effective_from, **fiel
         created_by=actor,
         **fields,
     )
-    officer.full_clean(exclude=["replaces", "designation_letter"])
+    officer.full_clean(exclude=["replaces", "designation_letter", "created_by"])
     _save(officer, actor)
     _event(
         "officer_substituted" if previous else "officer_designated",
@@ -146,7 +146,7 @@ def officer_deputy_add(
         acting_until=acting_until,
         created_by=actor,
     )
-    deputy.full_clean()
+    deputy.full_clean(exclude=["created_by"])
     _save(deputy, actor)
     _event("officer_deputy_added", actor=actor, target=officer.party.agreement, institution=officer.party.institution)
     return deputy
