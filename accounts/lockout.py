@@ -1,8 +1,10 @@
 """Login lockout policy (000, OCTAVA 5; modelled on Keycloak's brute-force detection).
 
 - Failures are counted per normalised username (case-insensitive), never per IP.
-- ``PORTAL_LOCKOUT_FAILURES`` failures, each within ``PORTAL_LOCKOUT_MINUTES`` of the previous one,
-  lock the username for ``PORTAL_LOCKOUT_MINUTES``. During the lock every attempt is refused, even
+- Failures count until a successful sign-in or a reactivation, however far apart they are (no
+  sliding window: with one, two wrong passwords an hour would never lock and an attacker could try
+  about 48 passwords a day for ever). The ``PORTAL_LOCKOUT_FAILURES``-th failure locks the username
+  for ``PORTAL_LOCKOUT_MINUTES``. During the lock every attempt is refused, even
   with the correct password, and is neither counted nor extends the lock.
 - Once a lock has expired, a success resets everything; a failure suspends the account at once
   (``accounts.services.account_suspend_for_lockout``). Only a commission administrator lifts a
@@ -158,9 +160,7 @@ def _count_failure(state, *, now, name, user, request, action, reason) -> LoginR
         else:
             _event("suspension", request=request, username=name, user=user, detail={"reason": "lockout"})
         return LoginRefused(LoginRefused.SUSPENDED)
-    if state.last_failure_at is not None and now - state.last_failure_at > lock_duration():
-        state.failures = 0  # earlier failures fell out of the window
-    state.failures += 1
+    state.failures += 1  # no window: failures count until a success or a reactivation (OCTAVA 5)
     state.last_failure_at = now
     detail = {"reason": reason, "counted": True, "failures": state.failures}
     _event(action, request=request, username=name, user=user, detail=detail)
@@ -309,12 +309,13 @@ AXES_LOG_DAYS = 90  # django-axes' own logs; every attempt is in the history log
 def purge_stale_attempts(*, now=None) -> dict:
     """Forget failed-login state that no longer decides anything (nightly, from Celery beat).
 
-    A throttle row goes when its failures have fallen out of the window and it has never been
-    locked or suspended: such a row decides exactly what a missing row does. Rows with a lock in
-    their history stay (the first failure after a lock suspends, however late it comes) until a
-    success or a reactivation clears them. django-axes' attempt counters go after the window,
-    its access and failure logs after AXES_LOG_DAYS. Idempotent; the attempts themselves stay in
-    the history log, which is never purged.
+    A throttle row goes only when it holds nothing: no failure, no lock, no suspension (such a
+    row decides exactly what a missing row does). Failures count until a success or a
+    reactivation (000 OCTAVA 5, no window), so a row with a single failure a year old stays, and
+    so does one with a lock in its history (the first failure after a lock suspends, however late
+    it comes). django-axes does not take the decision: its attempt counters go after
+    ``PORTAL_LOCKOUT_MINUTES``, its access and failure logs after AXES_LOG_DAYS. Idempotent; the
+    attempts themselves stay in the history log, which is never purged.
     """
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -322,7 +323,7 @@ def purge_stale_attempts(*, now=None) -> dict:
     window_start = now - lock_duration()
     log_start = now - timedelta(days=AXES_LOG_DAYS)
     throttles, _ = LoginThrottle.objects.filter(
-        lock_count=0, locked_until__isnull=True, suspended_at__isnull=True, last_failure_at__lt=window_start
+        failures=0, lock_count=0, locked_until__isnull=True, suspended_at__isnull=True
     ).delete()
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=window_start).delete()
     failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=log_start).delete()
