@@ -36,16 +36,20 @@ LOCAL_TZ = ZoneInfo("America/Mexico_City")
 
 
 class LoginRefused(Exception):
-    """Why an attempt was refused: ``INVALID``, ``LOCKED`` (with ``until``) or ``SUSPENDED``."""
+    """Why an attempt was refused: ``INVALID``, ``LOCKED`` (with ``until``), ``SUSPENDED`` or
+    ``NO_BASIS`` (the right password, but the institution has no basis of access: ``reason``)."""
 
     INVALID = "invalid"
     LOCKED = "locked"
     SUSPENDED = "suspended"
+    NO_BASIS = "no_basis"
 
-    def __init__(self, kind: str, until: datetime | None = None):
+    def __init__(self, kind: str, until: datetime | None = None, reason: str = "", cause: str = ""):
         super().__init__(kind)
         self.kind = kind
         self.until = until
+        self.reason = reason
+        self.cause = cause
 
     def message(self) -> str:
         return refusal_message(self)
@@ -85,6 +89,17 @@ def refusal_message(refusal: LoginRefused) -> str:
             "a partir de las %(time)s del %(date)s (hora del centro de México). Si el siguiente "
             "intento también falla, la cuenta quedará suspendida."
         ) % {"time": date_format(unlock, "H:i"), "date": date_format(unlock, "j/m/Y")}
+    if refusal.kind == LoginRefused.NO_BASIS:
+        if refusal.cause == User.SuspendedFor.MEMBER_SUSPENDED:
+            return _(
+                "No puede iniciar sesión: la Comisión suspendió a su institución. %(reason)s Las "
+                "cuentas de su institución vuelven cuando la Comisión levante la suspensión."
+            ) % {"reason": refusal.reason}
+        return _(
+            "No puede iniciar sesión: su institución ya no tiene un convenio vigente con la Comisión "
+            "(cuenta suspendida «sin convenio vigente»). %(reason)s Cuando entre en vigor un convenio "
+            "nuevo o renovado, la Comisión reinstalará las cuentas."
+        ) % {"reason": refusal.reason}
     if refusal.kind == LoginRefused.SUSPENDED:
         return _(
             "La cuenta está suspendida. Para reactivarla, la institución debe solicitarlo a la "
@@ -183,6 +198,25 @@ def _count_failure(state, *, now, name, user, request, action, reason) -> LoginR
     return refusal
 
 
+def _basis_refusal(user, cause: str = "") -> LoginRefused | None:
+    """The refusal for a user whose institution has no basis of access today, or None.
+
+    ``cause``: the account is already suspended for its institution (the message says why).
+    """
+    from agreements.standing import Standing, institution_standing
+
+    if user.institution_id is None:
+        return None
+    standing = institution_standing(institution=user.institution)
+    if standing.ok and not cause:
+        return None
+    if not cause:
+        is_suspended = standing.code == Standing.SUSPENDED
+        cause = User.SuspendedFor.MEMBER_SUSPENDED if is_suspended else User.SuspendedFor.NO_BASIS
+    reason = "" if standing.ok else standing.reason
+    return LoginRefused(LoginRefused.NO_BASIS, reason=reason, cause=cause)
+
+
 def attempt_login(*, request, username, password) -> User:
     """Decide one login attempt. Return the user on success; raise ``LoginRefused`` otherwise.
 
@@ -208,7 +242,7 @@ def attempt_login(*, request, username, password) -> User:
         state = _locked_row(name)
         now = timezone.now()
         if user is not None:
-            user.refresh_from_db(fields=["status", "is_active"])  # read after the lock is ours
+            user.refresh_from_db(fields=["status", "is_active", "suspended_for"])  # read after the lock is ours
         if state.suspended_at is not None and user is not None and user.status != User.Status.SUSPENDED:
             # Stale: the account was reactivated (or created) after this username was suspended.
             state.failures, state.lock_count = 0, 0
@@ -220,9 +254,16 @@ def attempt_login(*, request, username, password) -> User:
         elif state.locked_until is not None and now < state.locked_until:
             refusal = LoginRefused(LoginRefused.LOCKED, until=state.locked_until)
             _event("login_failure", request=request, username=name, user=user, detail=_uncounted("locked"))
+        elif password_ok and user.status == User.Status.SUSPENDED and user.suspended_for:
+            refusal = _basis_refusal(user, user.suspended_for)
+            _event("login_failure", request=request, username=name, user=user, detail=_uncounted("no_basis"))
         elif password_ok and user.status == User.Status.SUSPENDED:
             refusal = LoginRefused(LoginRefused.SUSPENDED)
             _event("login_failure", request=request, username=name, user=user, detail=_uncounted("suspended"))
+        elif password_ok and user.is_active and (basis := _basis_refusal(user)) is not None:
+            # The institution lost its basis today: refused before the daily job suspends anyone.
+            refusal = basis
+            _event("login_failure", request=request, username=name, user=user, detail=_uncounted("no_basis"))
         elif password_ok and user.is_active:
             state.delete()  # a success resets the counters and the lock history
             return user

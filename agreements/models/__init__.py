@@ -36,6 +36,10 @@ from .signatories import (
     Signatory,
     SignatoryQuerySet,
 )
+from .standing import (
+    InstitutionSuspension,
+    InstitutionSuspensionQuerySet,
+)
 
 __all__ = [
     "InstitutionQuerySet",
@@ -58,4 +62,6 @@ __all__ = [
     "MembershipQuerySet",
     "Membership",
     "MemberNotice",
+    "InstitutionSuspensionQuerySet",
+    "InstitutionSuspension",
 ]

@@ -298,6 +298,17 @@ def _membership(institution, tag=None):
     return membership
 
 
+def _institution_suspension(institution, tag=None):
+    from agreements.models import InstitutionSuspension
+
+    return InstitutionSuspension.objects.create(
+        institution=institution,
+        reason=InstitutionSuspension.Reason.RULES_BREACHED,
+        text=f"Hechos de prueba {tag or unique_tag()}",
+        status=InstitutionSuspension.Status.LIFTED,
+    )
+
+
 def _non_working_day(institution):
     from datetime import date, timedelta
 
@@ -335,6 +346,7 @@ URL_KWARGS.update(
         "signatory_action": Kwarg(lambda institution: "registrar"),
         "membership_pk": Kwarg(lambda institution: _membership(institution).pk, model="agreements.Membership"),
         "non_working_day_pk": Kwarg(_non_working_day),
+        "institution_pk": Kwarg(lambda institution: institution.pk, model="agreements.Institution"),
     }
 )
 
@@ -352,6 +364,7 @@ TENANT_MODELS.update(
         "agreements.Document": Tenant(make=_document, marker=lambda obj: obj.title),
         "agreements.Signatory": Tenant(make=_signatory, marker=lambda obj: obj.full_name),
         "agreements.Membership": Tenant(make=_membership, marker=lambda obj: obj.responsible_name),
+        "agreements.InstitutionSuspension": Tenant(make=_institution_suspension, marker=lambda obj: obj.text),
     }
 )
 
