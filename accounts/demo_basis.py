@@ -63,6 +63,9 @@ def _agreement(*, admin, commission, member, folio, signed_on, term_until):
 
 def seed(ctx):
     if Institution.objects.filter(acronym="IDU").exists():
+        from .models import User
+
+        ctx["users"].update({u.username: u for u in User.objects.filter(username__in=[row[0] for row in USERS])})
         return
     today = timezone.localdate()
     admin = ctx["users"]["comision.admin"]

@@ -96,9 +96,9 @@ def refusal_message(refusal: LoginRefused) -> str:
                 "cuentas de su institución vuelven cuando la Comisión levante la suspensión."
             ) % {"reason": refusal.reason}
         return _(
-            "No puede iniciar sesión: su institución ya no tiene un convenio vigente con la Comisión "
-            "(cuenta suspendida «sin convenio vigente»). %(reason)s Cuando entre en vigor un convenio "
-            "nuevo o renovado, la Comisión reinstalará las cuentas."
+            "No puede iniciar sesión: su institución ya no tiene base de acceso al portal (sin convenio "
+            "vigente). %(reason)s Sus cuentas quedan suspendidas hasta que, con un convenio nuevo o "
+            "renovado en vigor, la Comisión las reinstale."
         ) % {"reason": refusal.reason}
     if refusal.kind == LoginRefused.SUSPENDED:
         return _(

@@ -7,7 +7,8 @@ accounts while
   passed, and no early-termination notice whose effective date has arrived (so the answer is
   right on the effective date, before the daily job moves any status);
 - where it has memberships, its latest decided membership has not ended (a voluntary exit or a
-  termination whose end date has arrived counts as ended); and
+  termination whose end date has arrived counts as ended), unless an agreement in force was
+  signed or registered on or after that end: a new agreement is a new basis; and
 - the commission has not suspended it at once (``InstitutionSuspension``).
 
 The commission itself always stands. ``accounts`` reads this at sign-in, in its daily job and on
@@ -95,6 +96,17 @@ def _membership_end(institution: Institution, today: date) -> tuple[bool, date |
     return False, latest.ends_on
 
 
+def _new_agreement_since(institution: Institution, day: date, today: date) -> bool:
+    """An agreement in force with the commission signed or registered on or after ``day``."""
+    return (
+        Agreement.objects.filter(status=Agreement.Status.IN_FORCE, parties__institution=institution)
+        .filter(parties__institution__kind=Institution.Kind.COMMISSION)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .filter(Q(signed_on__gte=day) | Q(created_at__date__gte=day))
+        .exists()
+    )
+
+
 def institution_standing(*, institution: Institution, today: date | None = None) -> Standing:
     """The standing of ``institution`` today (see the module's docstring)."""
     today = today or timezone.localdate()
@@ -110,6 +122,8 @@ def institution_standing(*, institution: Institution, today: date | None = None)
             suspension=suspension,
         )
     ended, membership_ends = _membership_end(institution, today)
+    if ended and membership_ends is not None and _new_agreement_since(institution, membership_ends, today):
+        ended, membership_ends = False, None
     if ended:
         return Standing(
             ok=False,

@@ -452,7 +452,10 @@ def context_for(user):
         "users_count": account_selectors.user_list(user=user).count(),
         # Newest first by id (creation order): served by the primary key, no sort over every account.
         "recent_users": account_selectors.user_list(user=user).order_by("-pk")[:5],
-        "accounts_at_risk": basis_selectors.accounts_at_risk(user=user),
+        # Commission administrators (they reinstate and suspend): accounts whose basis ends soon.
+        "accounts_at_risk": (
+            basis_selectors.accounts_at_risk(user=user) if user.has_perm("accounts.reactivate_user") else []
+        ),
         "figures": figures_for(user),
         "figures_refresh_minutes": round(settings.PORTAL_FIGURE_CACHE_SECONDS / 60),
     }

@@ -176,6 +176,10 @@ def test_member_termination_by_the_commission_ends_the_basis(member, in_force, c
     agreement_services.memberships_close_due(today=membership.ends_on)
     basis.accounts_basis_enforce(today=membership.ends_on)
     assert _status(analyst) == (User.Status.SUSPENDED, User.SuspendedFor.NO_BASIS)
+    # The agreement signed before the termination does not restore it; a new agreement does.
+    assert not institution_standing(institution=member, today=membership.ends_on).ok
+    make_agreement(members=[member], commission=commission_admin.institution, folio="NUEVO-2", signed_on=TODAY)
+    assert institution_standing(institution=member, today=membership.ends_on).ok
 
 
 def test_a_renewal_in_force_keeps_access_uninterrupted(member, commission, commission_admin):
