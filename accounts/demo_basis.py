@@ -37,9 +37,9 @@ INSTITUTIONS = [
 
 # username, institution acronym, profile, given names, paternal, maternal, CURP
 USERS = [
-    ("idu.admin", "IDU", "institution_admin", "Gabriel", "Montes", "Rivas", "MORG800415HNLNVB05"),
-    ("idu.analista", "IDU", "analyst", "Lucía", "Herrera", "Campos", "HECL910822MNLRMC04"),
-    ("ite.analista", "ITE", "analyst", "Iván", "Salas", "Ortiz", "SAOI890305HNLLRV03"),
+    ("idu.admin", "IDU", "institution_admin", "Gabriel", "Montes", "Rivas", "MORG800415HNLNVB01"),
+    ("idu.analista", "IDU", "analyst", "Lucía", "Herrera", "Campos", "HECL910822MNLRMC07"),
+    ("ite.analista", "ITE", "analyst", "Iván", "Salas", "Ortiz", "SAOI890305HNLLRV05"),
 ]
 
 
