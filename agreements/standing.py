@@ -8,7 +8,7 @@ accounts while
   right on the effective date, before the daily job moves any status);
 - where it has memberships, its latest decided membership has not ended (a voluntary exit or a
   termination whose end date has arrived counts as ended), unless an agreement in force was
-  signed or registered on or after that end: a new agreement is a new basis; and
+  signed on or after that end: a new agreement is a new basis; and
 - the commission has not suspended it at once (``InstitutionSuspension``).
 
 The commission itself always stands. ``accounts`` reads this at sign-in, in its daily job and on
@@ -97,12 +97,12 @@ def _membership_end(institution: Institution, today: date) -> tuple[bool, date |
 
 
 def _new_agreement_since(institution: Institution, day: date, today: date) -> bool:
-    """An agreement in force with the commission signed or registered on or after ``day``."""
+    """An agreement in force with the commission signed on or after ``day`` (a new basis)."""
     return (
         Agreement.objects.filter(status=Agreement.Status.IN_FORCE, parties__institution=institution)
         .filter(parties__institution__kind=Institution.Kind.COMMISSION)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .filter(Q(signed_on__gte=day) | Q(created_at__date__gte=day))
+        .filter(signed_on__gte=day)
         .exists()
     )
 

@@ -178,7 +178,8 @@ def test_member_termination_by_the_commission_ends_the_basis(member, in_force, c
     assert _status(analyst) == (User.Status.SUSPENDED, User.SuspendedFor.NO_BASIS)
     # The agreement signed before the termination does not restore it; a new agreement does.
     assert not institution_standing(institution=member, today=membership.ends_on).ok
-    make_agreement(members=[member], commission=commission_admin.institution, folio="NUEVO-2", signed_on=TODAY)
+    commission = commission_admin.institution
+    make_agreement(members=[member], commission=commission, folio="NUEVO-2", signed_on=membership.ends_on)
     assert institution_standing(institution=member, today=membership.ends_on).ok
 
 
