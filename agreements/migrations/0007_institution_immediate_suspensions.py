@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0003_status_state_machines"),
+        ("agreements", "0006_membership_follow_up_and_responsible"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
