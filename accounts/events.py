@@ -33,6 +33,13 @@ register(
         _("solicitud de restablecimiento de contraseña rechazada por exceso"),
         detail=("limits", "requests_by_address", "requests_by_client"),
     ),
+    # --- Accounts follow the institution's basis of access (issue 15) ---------------------------
+    EventType(
+        "account_request_closed", BUSINESS, _("solicitud de cuenta cerrada sin convenio vigente"), detail=("reason",)
+    ),
+    EventType(
+        "accounts_reinstated", BUSINESS, _("cuentas reinstaladas tras un nuevo convenio"), detail=("count", "usernames")
+    ),
     # --- Profile catalog and users' profiles ----------------------------------------------------
     EventType("profile_created", BUSINESS, _("perfil creado"), detail=("code", "scope", "permissions")),
     EventType("profile_updated", BUSINESS, _("perfil modificado"), detail=("scope", "added", "removed")),

@@ -1,8 +1,10 @@
 """Login lockout policy (000, OCTAVA 5; modelled on Keycloak's brute-force detection).
 
 - Failures are counted per normalised username (case-insensitive), never per IP.
-- ``PORTAL_LOCKOUT_FAILURES`` failures, each within ``PORTAL_LOCKOUT_MINUTES`` of the previous one,
-  lock the username for ``PORTAL_LOCKOUT_MINUTES``. During the lock every attempt is refused, even
+- Failures count until a successful sign-in or a reactivation, however far apart they are (no
+  sliding window: with one, two wrong passwords an hour would never lock and an attacker could try
+  about 48 passwords a day for ever). The ``PORTAL_LOCKOUT_FAILURES``-th failure locks the username
+  for ``PORTAL_LOCKOUT_MINUTES``. During the lock every attempt is refused, even
   with the correct password, and is neither counted nor extends the lock.
 - Once a lock has expired, a success resets everything; a failure suspends the account at once
   (``accounts.services.account_suspend_for_lockout``). Only a commission administrator lifts a
@@ -34,16 +36,20 @@ LOCAL_TZ = ZoneInfo("America/Mexico_City")
 
 
 class LoginRefused(Exception):
-    """Why an attempt was refused: ``INVALID``, ``LOCKED`` (with ``until``) or ``SUSPENDED``."""
+    """Why an attempt was refused: ``INVALID``, ``LOCKED`` (with ``until``), ``SUSPENDED`` or
+    ``NO_BASIS`` (the right password, but the institution has no basis of access: ``reason``)."""
 
     INVALID = "invalid"
     LOCKED = "locked"
     SUSPENDED = "suspended"
+    NO_BASIS = "no_basis"
 
-    def __init__(self, kind: str, until: datetime | None = None):
+    def __init__(self, kind: str, until: datetime | None = None, reason: str = "", cause: str = ""):
         super().__init__(kind)
         self.kind = kind
         self.until = until
+        self.reason = reason
+        self.cause = cause
 
     def message(self) -> str:
         return refusal_message(self)
@@ -83,6 +89,17 @@ def refusal_message(refusal: LoginRefused) -> str:
             "a partir de las %(time)s del %(date)s (hora del centro de México). Si el siguiente "
             "intento también falla, la cuenta quedará suspendida."
         ) % {"time": date_format(unlock, "H:i"), "date": date_format(unlock, "j/m/Y")}
+    if refusal.kind == LoginRefused.NO_BASIS:
+        if refusal.cause == User.SuspendedFor.MEMBER_SUSPENDED:
+            return _(
+                "No puede iniciar sesión: la Comisión suspendió a su institución. %(reason)s Las "
+                "cuentas de su institución vuelven cuando la Comisión levante la suspensión."
+            ) % {"reason": refusal.reason}
+        return _(
+            "No puede iniciar sesión: su institución ya no tiene base de acceso al portal (sin convenio "
+            "vigente). %(reason)s Sus cuentas quedan suspendidas hasta que, con un convenio nuevo o "
+            "renovado en vigor, la Comisión las reinstale."
+        ) % {"reason": refusal.reason}
     if refusal.kind == LoginRefused.SUSPENDED:
         return _(
             "La cuenta está suspendida. Para reactivarla, la institución debe solicitarlo a la "
@@ -158,9 +175,7 @@ def _count_failure(state, *, now, name, user, request, action, reason) -> LoginR
         else:
             _event("suspension", request=request, username=name, user=user, detail={"reason": "lockout"})
         return LoginRefused(LoginRefused.SUSPENDED)
-    if state.last_failure_at is not None and now - state.last_failure_at > lock_duration():
-        state.failures = 0  # earlier failures fell out of the window
-    state.failures += 1
+    state.failures += 1  # no window: failures count until a success or a reactivation (OCTAVA 5)
     state.last_failure_at = now
     detail = {"reason": reason, "counted": True, "failures": state.failures}
     _event(action, request=request, username=name, user=user, detail=detail)
@@ -181,6 +196,25 @@ def _count_failure(state, *, now, name, user, request, action, reason) -> LoginR
             commission_admin_lockout_alert(user=user, kind="lock", at=now, until=state.locked_until)
     state.save()
     return refusal
+
+
+def _basis_refusal(user, cause: str = "") -> LoginRefused | None:
+    """The refusal for a user whose institution has no basis of access today, or None.
+
+    ``cause``: the account is already suspended for its institution (the message says why).
+    """
+    from agreements.standing import Standing, institution_standing
+
+    if user.institution_id is None:
+        return None
+    standing = institution_standing(institution=user.institution)
+    if standing.ok and not cause:
+        return None
+    if not cause:
+        is_suspended = standing.code == Standing.SUSPENDED
+        cause = User.SuspendedFor.MEMBER_SUSPENDED if is_suspended else User.SuspendedFor.NO_BASIS
+    reason = "" if standing.ok else standing.reason
+    return LoginRefused(LoginRefused.NO_BASIS, reason=reason, cause=cause)
 
 
 def attempt_login(*, request, username, password) -> User:
@@ -208,7 +242,7 @@ def attempt_login(*, request, username, password) -> User:
         state = _locked_row(name)
         now = timezone.now()
         if user is not None:
-            user.refresh_from_db(fields=["status", "is_active"])  # read after the lock is ours
+            user.refresh_from_db(fields=["status", "is_active", "suspended_for"])  # read after the lock is ours
         if state.suspended_at is not None and user is not None and user.status != User.Status.SUSPENDED:
             # Stale: the account was reactivated (or created) after this username was suspended.
             state.failures, state.lock_count = 0, 0
@@ -220,9 +254,16 @@ def attempt_login(*, request, username, password) -> User:
         elif state.locked_until is not None and now < state.locked_until:
             refusal = LoginRefused(LoginRefused.LOCKED, until=state.locked_until)
             _event("login_failure", request=request, username=name, user=user, detail=_uncounted("locked"))
+        elif password_ok and user.status == User.Status.SUSPENDED and user.suspended_for:
+            refusal = _basis_refusal(user, user.suspended_for)
+            _event("login_failure", request=request, username=name, user=user, detail=_uncounted("no_basis"))
         elif password_ok and user.status == User.Status.SUSPENDED:
             refusal = LoginRefused(LoginRefused.SUSPENDED)
             _event("login_failure", request=request, username=name, user=user, detail=_uncounted("suspended"))
+        elif password_ok and user.is_active and (basis := _basis_refusal(user)) is not None:
+            # The institution lost its basis today: refused before the daily job suspends anyone.
+            refusal = basis
+            _event("login_failure", request=request, username=name, user=user, detail=_uncounted("no_basis"))
         elif password_ok and user.is_active:
             state.delete()  # a success resets the counters and the lock history
             return user
@@ -309,12 +350,13 @@ AXES_LOG_DAYS = 90  # django-axes' own logs; every attempt is in the history log
 def purge_stale_attempts(*, now=None) -> dict:
     """Forget failed-login state that no longer decides anything (nightly, from Celery beat).
 
-    A throttle row goes when its failures have fallen out of the window and it has never been
-    locked or suspended: such a row decides exactly what a missing row does. Rows with a lock in
-    their history stay (the first failure after a lock suspends, however late it comes) until a
-    success or a reactivation clears them. django-axes' attempt counters go after the window,
-    its access and failure logs after AXES_LOG_DAYS. Idempotent; the attempts themselves stay in
-    the history log, which is never purged.
+    A throttle row goes only when it holds nothing: no failure, no lock, no suspension (such a
+    row decides exactly what a missing row does). Failures count until a success or a
+    reactivation (000 OCTAVA 5, no window), so a row with a single failure a year old stays, and
+    so does one with a lock in its history (the first failure after a lock suspends, however late
+    it comes). django-axes does not take the decision: its attempt counters go after
+    ``PORTAL_LOCKOUT_MINUTES``, its access and failure logs after AXES_LOG_DAYS. Idempotent; the
+    attempts themselves stay in the history log, which is never purged.
     """
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
@@ -322,7 +364,7 @@ def purge_stale_attempts(*, now=None) -> dict:
     window_start = now - lock_duration()
     log_start = now - timedelta(days=AXES_LOG_DAYS)
     throttles, _ = LoginThrottle.objects.filter(
-        lock_count=0, locked_until__isnull=True, suspended_at__isnull=True, last_failure_at__lt=window_start
+        failures=0, lock_count=0, locked_until__isnull=True, suspended_at__isnull=True
     ).delete()
     attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=window_start).delete()
     failures, _ = AccessFailureLog.objects.filter(attempt_time__lt=log_start).delete()

@@ -437,6 +437,7 @@ def account_reactivate_by_operator(*, username: str, operator: str, reason: str)
         # Back to the live status it had before the suspension (its history says which).
         before = user.history.filter(status__in=User.LIVE_STATUSES).order_by("-history_date").first()
         user.status = before.status if before is not None else reactivated_status(user)
+        user.suspended_for = ""
         user.status_changed_at = timezone.now()
         user._history_user = None  # no portal user: the operator is named in the reason and the event
         user._change_reason = f"operador {operator}: {reason}"[:100]

@@ -135,6 +135,15 @@ def required_document_save(*, document: RequiredDocument, actor) -> RequiredDocu
 # --- Drafts ----------------------------------------------------------------------------------
 
 
+def check_basis_for_new_accounts(institution) -> None:
+    """Refuse account requests (and their approval) for an institution without a basis (issue 15)."""
+    from agreements.standing import institution_standing
+
+    standing = institution_standing(institution=institution)
+    if not standing.ok:
+        _refuse(_("Su institución no puede solicitar cuentas: %(reason)s") % {"reason": standing.reason}, "no_basis")
+
+
 def _check_institution_admin(actor, institution):
     if not actor.has_perm("portal.manage_institution") or actor.institution_id != institution.pk:
         raise PermissionDenied
@@ -189,6 +198,7 @@ def _save_checked(req, actor):
 def account_request_create(*, institution, actor, data: dict) -> AccountRequest:
     """Start a draft. Only the CURP and the name are needed to save it."""
     _check_institution_admin(actor, institution)
+    check_basis_for_new_accounts(institution)
     req = AccountRequest(institution=institution, created_by=actor)
     _apply_fields(req, data)
     _save_checked(req, actor)
@@ -338,6 +348,7 @@ def account_request_submit(*, request: AccountRequest, actor, now=None) -> Accou
     problems = submission_problems(req)
     if problems:
         raise ValidationError(problems, code="incomplete")
+    check_basis_for_new_accounts(req.institution)
     _check_curp_free(req)
     now = now or timezone.now()
     first = req.status == Status.DRAFT
@@ -471,6 +482,7 @@ def account_request_approve(*, request: AccountRequest, actor, note: str = "") -
     problems = submission_problems(req, documents=False)
     if problems:
         raise ValidationError(problems, code="incomplete")
+    check_basis_for_new_accounts(req.institution)
     _check_curp_free(req)
     user = user_create(
         username=_username_for(req),

@@ -20,3 +20,12 @@ def lockout_attempts_purge() -> dict:
     from .lockout import purge_stale_attempts
 
     return purge_stale_attempts()
+
+
+@shared_task(name="accounts.basis_enforce")
+def basis_enforce(today: str | None = None) -> dict:
+    """Daily, after agreements.daily: suspend the accounts of institutions without a basis of access."""
+    from .services_basis import accounts_basis_enforce
+
+    day = datetime.date.fromisoformat(today) if today else None
+    return accounts_basis_enforce(today=day)

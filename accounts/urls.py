@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_second_factor
+from . import views, views_basis, views_second_factor
 from .identity.urls import catalog_patterns
 
 app_name = "accounts"
@@ -23,6 +23,14 @@ urlpatterns = [
     ),
     path("suspendidas/", views.suspended_list, name="suspended_list"),
     path("suspendidas/<int:user_pk>/reactivar/", views.reactivate, name="reactivate"),
+    path("instituciones/<int:institution_pk>/", views_basis.institution_detail, name="institution_detail"),
+    path("instituciones/<int:institution_pk>/suspender/", views_basis.member_suspend, name="member_suspend"),
+    path(
+        "instituciones/<int:institution_pk>/levantar-suspension/",
+        views_basis.member_suspension_lift,
+        name="member_suspension_lift",
+    ),
+    path("instituciones/<int:institution_pk>/reinstalar/", views_basis.reinstate, name="reinstate"),
 ]
 
 urlpatterns += catalog_patterns

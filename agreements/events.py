@@ -61,6 +61,9 @@ register(
     ),
     _event("membership_terminated", _("membresía terminada por la comisión"), former="membership_terminate"),
     _event("member_notice_sent", _("aviso a miembros enviado"), former="member_notice", detail=("kind", "change_on")),
+    # --- Standing: immediate suspensions of a member (001, Cap. III.4 III) ---------------------
+    EventType("institution_suspended", BUSINESS, _("institución suspendida de inmediato"), detail=("reason",)),
+    EventType("institution_suspension_lifted", BUSINESS, _("suspensión inmediata de institución levantada")),
     # --- Calendar -------------------------------------------------------------------------------
     _event("non_working_day_added", _("día inhábil agregado"), former="non_working_day_add", detail=("day",)),
     _event("non_working_day_removed", _("día inhábil eliminado"), former="non_working_day_remove", detail=("day",)),

@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as account_selectors
+from accounts import selectors_basis as basis_selectors
 from agreements import selectors as agreement_selectors
 from audit.access import HISTORY_LOG  # the history-log figures ask for the same permission as its pages
 from governance import selectors as governance_selectors
@@ -451,6 +452,10 @@ def context_for(user):
         "users_count": account_selectors.user_list(user=user).count(),
         # Newest first by id (creation order): served by the primary key, no sort over every account.
         "recent_users": account_selectors.user_list(user=user).order_by("-pk")[:5],
+        # Commission administrators (they reinstate and suspend): accounts whose basis ends soon.
+        "accounts_at_risk": (
+            basis_selectors.accounts_at_risk(user=user) if user.has_perm("accounts.reactivate_user") else []
+        ),
         "figures": figures_for(user),
         "figures_refresh_minutes": round(settings.PORTAL_FIGURE_CACHE_SECONDS / 60),
         "audit_log_retention_years": settings.AUDIT_LOG_RETENTION_YEARS,

@@ -200,9 +200,10 @@ PORTAL_RESET_LIMIT_PER_ADDRESS = env.int("PORTAL_RESET_LIMIT_PER_ADDRESS", defau
 PORTAL_RESET_LIMIT_PER_CLIENT = env.int("PORTAL_RESET_LIMIT_PER_CLIENT", default=10)
 PORTAL_RESET_WINDOW_SECONDS = 60 * 60
 
-# Lockout (000, OCTAVA 5): failures counted per normalised username, never per IP. At
-# PORTAL_LOCKOUT_FAILURES failures within PORTAL_LOCKOUT_MINUTES the account is locked that long;
-# the first failure after a lock suspends it. Decimals allowed (0.05 = three seconds).
+# Lockout (000, OCTAVA 5): failures counted per normalised username, never per IP, until a
+# successful sign-in or a reactivation (no window). The PORTAL_LOCKOUT_FAILURES-th failure locks
+# the account for PORTAL_LOCKOUT_MINUTES; the first failure after a lock suspends it. Decimals
+# allowed (0.05 = three seconds).
 PORTAL_LOCKOUT_FAILURES = env.int("PORTAL_LOCKOUT_FAILURES", default=3)
 PORTAL_LOCKOUT_MINUTES = env.float("PORTAL_LOCKOUT_MINUTES", default=60.0)
 
@@ -351,6 +352,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Agreements: expiry reminders, overdue designations, SLA checks (times in America/Mexico_City).
     "agreements-daily": {"task": "agreements.daily", "schedule": crontab(hour=6, minute=0)},
+    # Accounts of institutions without an agreement in force (or suspended) suspended (issue 15).
+    # Sign-in checks the standing by itself, so nobody signs in between midnight and this run.
+    "accounts-basis-enforce": {"task": "accounts.basis_enforce", "schedule": crontab(hour=6, minute=5)},
     # Data supply: due and overdue alerts, and delivered files deleted when their retention ends.
     "supply-daily": {"task": "supply.daily", "schedule": crontab(hour=6, minute=20)},
     # Acuerdos due and overdue, pilot programs ending, consent-evidence requests overdue.

@@ -326,6 +326,11 @@ class AccountRequest(models.Model):
     def return_for_correction(self, *, by, reason):
         self._decide(by=by, reason=reason)
 
+    @transition(field=status, source=OPEN_STATUSES, target=Status.REJECTED)
+    def close_without_basis(self, *, reason):
+        """Closed by the system: the institution lost its basis of access (issue 15)."""
+        self._decide(by=None, reason=reason)
+
 
 class RequestDocument(models.Model):
     """A document uploaded for an account request, with the reviewer's check."""

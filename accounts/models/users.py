@@ -81,6 +81,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         SUSPENDED = "suspended", _("Suspendida")
         CANCELLED = "cancelled", _("Cancelada")
 
+    class SuspendedFor(models.TextChoices):
+        # Suspensions that follow the institution's basis of access, lifted together (issue 15).
+        NO_BASIS = "no_basis", _("Sin convenio vigente")
+        MEMBER_SUSPENDED = "member_suspended", _("Institución suspendida por la Comisión")
+
     # Statuses that may sign in: a pending user signs in only to accept the letter.
     LIVE_STATUSES = (Status.PENDING_LETTER, Status.ACTIVE)
 
@@ -114,6 +119,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("estado de la cuenta"), max_length=20, choices=Status.choices, default=Status.ACTIVE, protected=False
     )
     status_changed_at = models.DateTimeField(_("cambio de estado"), default=timezone.now)
+    suspended_for = models.CharField(
+        _("suspendida por"),
+        max_length=20,
+        choices=SuspendedFor.choices,
+        blank=True,
+        help_text=_("Solo cuando la suspensión sigue a la institución (sin convenio o suspendida); vacío si no."),
+    )
     is_active = models.BooleanField(_("puede iniciar sesión"), default=True, editable=False)
     is_staff = models.BooleanField(_("acceso al admin de Django"), default=False)
     date_joined = models.DateTimeField(_("alta"), default=timezone.now)
@@ -169,7 +181,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.is_active = self.status in self.LIVE_STATUSES
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "status" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "is_active"}
+            kwargs["update_fields"] = {*update_fields, "is_active", "suspended_for"}
         super().save(*args, **kwargs)
 
     @property
@@ -210,18 +222,28 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.status_changed_at = timezone.now()
 
     @transition(field=status, source=LIVE_STATUSES, target=Status.SUSPENDED)
-    def suspend(self):
+    def suspend(self, *, cause=""):
+        """``cause``: a ``SuspendedFor`` value when the suspension follows the institution."""
         self.status_changed_at = timezone.now()
+        self.suspended_for = cause
 
     @transition(field=status, source=Status.SUSPENDED, target=RETURN_VALUE(*LIVE_STATUSES))
     def reactivate(self, *, to=Status.ACTIVE):
         """Back to active, or to pending_letter for an account that still owes its letter."""
         self.status_changed_at = timezone.now()
+        self.suspended_for = ""
         return to
+
+    def suspend_cause_change(self, cause):
+        """A suspended account now stays suspended for another cause (no status change)."""
+        if self.status != self.Status.SUSPENDED:
+            raise ValueError("Only a suspended account changes its suspension cause")
+        self.suspended_for = cause
 
     @transition(field=status, source=(*LIVE_STATUSES, Status.SUSPENDED), target=Status.CANCELLED)
     def cancel(self):
         self.status_changed_at = timezone.now()
+        self.suspended_for = ""
 
     @property
     def has_institution_scope(self):

@@ -49,6 +49,31 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and obj.profile_id:
             obj.groups.set([obj.profile.group])
 
+    @factory.post_generation
+    def basis(obj, create, extracted, **kwargs):
+        """A member's account needs its institution's basis of access (an agreement in force with
+        the commission, issue 15): one is made unless the institution has one or ``basis=False``."""
+        if create and extracted is not False and obj.institution_id is not None:
+            ensure_basis(obj.institution)
+
+
+def ensure_basis(institution):
+    """An indefinite agreement in force between ``institution`` and the commission, if it has none."""
+    from agreements.models import Agreement, Institution
+    from agreements.tests.factories import CommissionFactory
+
+    if institution.kind != Institution.Kind.MEMBER:
+        return None
+    has_one = (
+        Agreement.objects.filter(status=Agreement.Status.IN_FORCE, parties__institution=institution)
+        .filter(parties__institution__kind=Institution.Kind.COMMISSION)
+        .exists()
+    )
+    if has_one:
+        return None
+    commission = Institution.objects.filter(kind=Institution.Kind.COMMISSION).first() or CommissionFactory()
+    return make_agreement(institution=institution, commission=commission, folio=f"CONV-BASE-{institution.pk:05d}")
+
 
 # --- Onboarding helpers ----------------------------------------------------------------------
 

@@ -202,12 +202,30 @@ def test_the_limit_and_duration_come_from_settings(client, user, settings):
     )
 
 
-def test_old_failures_fall_out_of_the_window(client, user):
-    attempt(client, "ana.lopez", WRONG)
-    attempt(client, "ana.lopez", WRONG)
-    LoginThrottle.objects.filter(username="ana.lopez").update(last_failure_at=timezone.now() - timedelta(minutes=61))
+def _age_failures(username, delta):
+    """Move the recorded failures back in time (LoginThrottle is not history-tracked)."""
+    LoginThrottle.objects.filter(username=username).update(last_failure_at=timezone.now() - delta)
+
+
+def test_two_failures_a_day_apart_then_a_third_locks(client, user):
+    """000 OCTAVA 5: three failures lock, however far apart; there is no sliding window."""
     assert outcome(attempt(client, "ana.lopez", WRONG)) == "invalid"
-    assert LoginThrottle.objects.get(username="ana.lopez").failures == 1
+    _age_failures("ana.lopez", timedelta(days=2))
+    assert outcome(attempt(client, "ana.lopez", WRONG)) == "invalid"
+    _age_failures("ana.lopez", timedelta(days=1))
+    assert outcome(attempt(client, "ana.lopez", WRONG)) == "locked"
+    assert LoginThrottle.objects.get(username="ana.lopez").lock_count == 1
+
+
+def test_failures_count_until_a_successful_sign_in(client, user):
+    attempt(client, "ana.lopez", WRONG)
+    _age_failures("ana.lopez", timedelta(hours=5))
+    attempt(client, "ana.lopez", WRONG)
+    assert outcome(attempt(client, "ana.lopez", PASSWORD)) == "in"
+    client.logout()
+    assert LoginThrottle.objects.filter(username="ana.lopez").count() == 0
+    assert outcome(attempt(client, "ana.lopez", WRONG)) == "invalid"  # counting starts again
+    assert outcome(attempt(client, "ana.lopez", WRONG)) == "invalid"
 
 
 def test_the_django_admin_login_goes_through_the_same_policy(client):
@@ -231,23 +249,24 @@ def test_the_unlock_time_is_shown_in_mexico_city_time_rounded_up():
     assert "a partir de las 12:35 del 23/11/2026 (hora del centro de México)" in message
 
 
-def test_nightly_purge_forgets_only_state_that_decides_nothing(client, user):
+def test_nightly_purge_keeps_every_failure_until_a_success(client, user):
     from accounts.tasks import lockout_attempts_purge
 
     assert outcome(attempt(client, "ana.lopez", WRONG)) == "invalid"  # one failure, no lock
     assert outcome(attempt(client, "nadie.mas", WRONG)) == "invalid"
     for _ in range(3):
         attempt(client, "con.bloqueo", WRONG)  # locked: its history must survive
-    assert LoginThrottle.objects.count() == 3
+    LoginThrottle.objects.create(username="vacia")  # holds nothing: decides what no row decides
+    assert LoginThrottle.objects.count() == 4
 
-    assert lockout_attempts_purge()["throttles"] == 0  # today nothing is stale yet
-    later = timezone.now() + timedelta(hours=2)
-    assert lockout.purge_stale_attempts(now=later)["throttles"] == 2
-    assert list(LoginThrottle.objects.values_list("username", flat=True)) == ["con.bloqueo"]
-    assert not AccessAttempt.objects.exclude(username="con.bloqueo").filter(attempt_time__lt=later).exists()
+    assert lockout_attempts_purge()["throttles"] == 1
+    later = timezone.now() + timedelta(days=30)
+    assert lockout.purge_stale_attempts(now=later)["throttles"] == 0
+    assert sorted(LoginThrottle.objects.values_list("username", flat=True)) == ["ana.lopez", "con.bloqueo", "nadie.mas"]
+    assert not AccessAttempt.objects.filter(attempt_time__lt=later).exists()  # django-axes decides nothing
     # The lock is still remembered: after it expires the next failure suspends, purge or not.
     expire_lock("con.bloqueo")
     assert outcome(attempt(client, "con.bloqueo", WRONG)) == "suspended"
-    # Purged usernames start from zero, as if never tried: two more failures do not lock.
+    # A month later the old failure still counts: two more lock.
     assert outcome(attempt(client, "ana.lopez", WRONG)) == "invalid"
-    assert outcome(attempt(client, "ana.lopez", WRONG)) == "invalid"
+    assert outcome(attempt(client, "ana.lopez", WRONG)) == "locked"

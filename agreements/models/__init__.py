@@ -42,6 +42,10 @@ from .signatories import (
     Signatory,
     SignatoryQuerySet,
 )
+from .standing import (
+    InstitutionSuspension,
+    InstitutionSuspensionQuerySet,
+)
 
 __all__ = [
     "InstitutionQuerySet",
@@ -68,4 +72,6 @@ __all__ = [
     "MembershipQuerySet",
     "Membership",
     "MemberNotice",
+    "InstitutionSuspensionQuerySet",
+    "InstitutionSuspension",
 ]

@@ -82,8 +82,14 @@ from .signatories import (
     signatory_revoke,
     signatory_submit,
 )
+from .suspensions import (
+    institution_suspension_lift,
+    institution_suspension_start,
+)
 
 __all__ = [
+    "institution_suspension_start",
+    "institution_suspension_lift",
     "_save",
     "_event",
     "_check_actor",

@@ -196,7 +196,14 @@ def _agreement(institution, tag=None):
     from agreements.models import Agreement
     from agreements.tests.factories import InstitutionFactory, make_agreement
 
-    existing = Agreement.objects.filter(parties__institution=institution).order_by("pk").first()
+    # Not the basis of access a member's first account brings along (accounts.tests.factories.ensure_basis):
+    # the walks grant and look for this registry's own agreement.
+    existing = (
+        Agreement.objects.filter(parties__institution=institution)
+        .exclude(folio__startswith="CONV-BASE-")
+        .order_by("pk")
+        .first()
+    )
     if existing is not None and tag is None:
         return existing
     members = [institution] if not institution.is_commission else [InstitutionFactory()]
@@ -300,6 +307,17 @@ def _membership(institution, tag=None):
     return membership
 
 
+def _institution_suspension(institution, tag=None):
+    from agreements.models import InstitutionSuspension
+
+    return InstitutionSuspension.objects.create(
+        institution=institution,
+        reason=InstitutionSuspension.Reason.RULES_BREACHED,
+        text=f"Hechos de prueba {tag or unique_tag()}",
+        status=InstitutionSuspension.Status.LIFTED,
+    )
+
+
 def _non_working_day(institution):
     from datetime import date, timedelta
 
@@ -337,6 +355,7 @@ URL_KWARGS.update(
         "signatory_action": Kwarg(lambda institution: "registrar"),
         "membership_pk": Kwarg(lambda institution: _membership(institution).pk, model="agreements.Membership"),
         "non_working_day_pk": Kwarg(_non_working_day),
+        "institution_pk": Kwarg(lambda institution: institution.pk, model="agreements.Institution"),
     }
 )
 
@@ -354,6 +373,7 @@ TENANT_MODELS.update(
         "agreements.Document": Tenant(make=_document, marker=lambda obj: obj.title),
         "agreements.Signatory": Tenant(make=_signatory, marker=lambda obj: obj.full_name),
         "agreements.Membership": Tenant(make=_membership, marker=lambda obj: obj.responsible_name),
+        "agreements.InstitutionSuspension": Tenant(make=_institution_suspension, marker=lambda obj: obj.text),
     }
 )
 

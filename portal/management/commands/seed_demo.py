@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo as accounts_demo
-from accounts import demo_onboarding
+from accounts import demo_basis, demo_onboarding
 from accounts.identity import demo as identity_demo
 from agreements import demo as agreements_demo
 from agreements import demo_details as agreements_demo_details
@@ -22,6 +22,7 @@ STEPS = [
     agreements_demo_details.seed,
     notifications_demo.seed,
     demo_onboarding.seed,
+    demo_basis.seed,
     agreements_demo.seed_calendar_and_alerts,
     supply_demo.seed,
     governance_demo.seed,
