@@ -25,7 +25,16 @@ SCOPE_README = {
 
 # The commission administrator holds every permission of the portal's own apps.
 ALL_PORTAL_PERMISSIONS = "__all__"
-PORTAL_APPS = ("accounts", "agreements", "governance", "audit", "portal", "notifications", "supply")
+PORTAL_APPS = (
+    "accounts",
+    "agreements",
+    "governance",
+    "audit",
+    "portal",
+    "notifications",
+    "supply",
+    "access_reviews",
+)
 
 # Reading agreements and what hangs on them (rows still limited by the profile's scope).
 AGREEMENT_READ = [
@@ -120,6 +129,10 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             "governance.add_pilotprogram",
             "governance.add_consentevidencerequest",
             "governance.change_consentevidencerequest",
+            # Access reviews: confirm or revoke its institution's accounts (scope checked in the services).
+            "access_reviews.view_reviewcampaign",
+            "access_reviews.view_reviewitem",
+            "access_reviews.change_reviewitem",
         ],
         "readme": "its institution's users, requests, link officers, signatories and agreements",
     },
@@ -148,6 +161,8 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             "agreements.view_membership",
             "agreements.view_membernotice",
             *GOVERNANCE_READ,
+            "access_reviews.view_reviewcampaign",
+            "access_reviews.view_reviewitem",
         ],
         "readme": "read-only history log and reports across the platform",
     },

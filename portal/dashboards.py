@@ -439,6 +439,19 @@ def usage_per_institution(user):
 # --- Context for the dashboard view ------------------------------------------------------------
 
 
+def _access_review_context(user):
+    """Institution administrators: their dormant accounts and the accounts still awaiting their answer."""
+    from access_reviews import selectors as review_selectors
+
+    if not (user.has_institution_scope and user.has_perm("access_reviews.change_reviewitem")):
+        return {}
+    return {
+        "dormant_count": review_selectors.dormant_accounts(user=user).count(),
+        "dormant_days": review_selectors.dormant_days(),
+        "review_pending_count": review_selectors.open_items_for(user=user).count(),
+    }
+
+
 def context_for(user):
     agreements = (
         agreement_selectors.agreement_dashboard(user=user) if user.has_perm("agreements.view_agreement") else {}
@@ -452,5 +465,6 @@ def context_for(user):
         # Newest first by id (creation order): served by the primary key, no sort over every account.
         "recent_users": account_selectors.user_list(user=user).order_by("-pk")[:5],
         "figures": figures_for(user),
+        **_access_review_context(user),
         "figures_refresh_minutes": round(settings.PORTAL_FIGURE_CACHE_SECONDS / 60),
     }
