@@ -18,9 +18,9 @@ OPEN_NAME = "Revisión de accesos semestral (demostración)"
 
 # username, institution key in ctx, given names, surnames, CURP, days since the account was created
 EXTRA_USERS = [
-    ("inst2.temporal", "member2", "Iván", "Rangel", "Soto", "RASI930415HNLNTV05", 300),
-    ("inst2.inactiva", "member2", "Paola", "Medina", "Cano", "MECP910822MNLDNL03", 400),
-    ("inst1.becario", "member1", "Luis", "Herrera", "Ochoa", "HEOL980101HNLRCS08", 200),
+    ("inst2.temporal", "member2", "Iván", "Rangel", "Soto", "RASI930415HNLNTV04", 300),
+    ("inst2.inactiva", "member2", "Paola", "Medina", "Cano", "MECP910822MNLDNL06", 400),
+    ("inst1.becario", "member1", "Luis", "Herrera", "Ochoa", "HEOL980101HNLRCS03", 200),
 ]
 
 

@@ -149,20 +149,6 @@ def _tell_admins(campaign, institution, template, **context) -> int:
     return len(admins)
 
 
-def can_answer(actor, item: ReviewItem) -> bool:
-    """An administrator who sees the item and may answer it; nobody answers for their own account
-    (self-certification): another administrator of the institution, or the commission as the
-    fallback reviewer, answers that one."""
-    return bool(
-        actor is not None
-        and actor.is_authenticated
-        and actor.is_active
-        and actor.has_perm("access_reviews.change_reviewitem")
-        and item.user_id != actor.pk
-        and ReviewItem.objects.visible_to(actor).filter(pk=item.pk).exists()
-    )
-
-
 def _late_message(campaign) -> str:
     return _(
         "La revisión «%(name)s» venció el %(due)s y ya no recibe respuestas. Una cuenta no ratificada "

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from audit.export import csv_safe_row
 from kernel import web
@@ -110,9 +110,11 @@ def _answer_refused(request, campaign, error):
 
 
 @permission("access_reviews.change_reviewitem")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def items_confirm(request, campaign_pk):
-    campaign = _campaign_or_404(request, campaign_pk)
+    campaign = _campaign_or_404(request, campaign_pk)  # first: another tenant's campaign is a 404
+    if request.method != "POST":
+        return redirect("access_reviews:campaign_detail", campaign.pk)
     only = request.POST.get("only")
     wanted = [only] if only else request.POST.getlist("items")
     ids = [int(v) for v in wanted if str(v).isdigit()]
