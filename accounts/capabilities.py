@@ -25,7 +25,16 @@ SCOPE_README = {
 
 # The commission administrator holds every permission of the portal's own apps.
 ALL_PORTAL_PERMISSIONS = "__all__"
-PORTAL_APPS = ("accounts", "agreements", "governance", "audit", "portal", "notifications", "supply")
+PORTAL_APPS = (
+    "accounts",
+    "agreements",
+    "governance",
+    "audit",
+    "portal",
+    "notifications",
+    "supply",
+    "access_reviews",
+)
 
 # Reading agreements and what hangs on them (rows still limited by the profile's scope).
 AGREEMENT_READ = [
@@ -123,6 +132,10 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             "governance.change_consentevidencerequest",
             # Problems and security incidents it reports to the commission (001 Cap. IV.1 VII–VIII).
             "governance.add_incident",
+            # Access reviews: confirm or revoke its institution's accounts (scope checked in the services).
+            "access_reviews.view_reviewcampaign",
+            "access_reviews.view_reviewitem",
+            "access_reviews.change_reviewitem",
         ],
         "readme": "its institution's users, requests, link officers, signatories and agreements",
     },
@@ -151,6 +164,8 @@ BUILTIN_PROFILES: dict[str, dict[str, Any]] = {
             "agreements.view_membership",
             "agreements.view_membernotice",
             *GOVERNANCE_READ,
+            "access_reviews.view_reviewcampaign",
+            "access_reviews.view_reviewitem",
         ],
         "readme": "read-only history log and reports across the platform",
     },

@@ -440,6 +440,19 @@ def usage_per_institution(user):
 # --- Context for the dashboard view ------------------------------------------------------------
 
 
+def _access_review_context(user):
+    """Institution administrators: their dormant accounts and the accounts still awaiting their answer."""
+    from access_reviews import selectors as review_selectors
+
+    if not (user.has_institution_scope and user.has_perm("access_reviews.change_reviewitem")):
+        return {}
+    return {
+        "dormant_count": review_selectors.dormant_accounts(user=user).count(),
+        "dormant_days": review_selectors.dormant_days(),
+        "review_pending_count": review_selectors.open_items_for(user=user).count(),
+    }
+
+
 def context_for(user):
     agreements = (
         agreement_selectors.agreement_dashboard(user=user) if user.has_perm("agreements.view_agreement") else {}
@@ -457,6 +470,7 @@ def context_for(user):
             basis_selectors.accounts_at_risk(user=user) if user.has_perm("accounts.reactivate_user") else []
         ),
         "figures": figures_for(user),
+        **_access_review_context(user),
         "figures_refresh_minutes": round(settings.PORTAL_FIGURE_CACHE_SECONDS / 60),
         "audit_log_retention_years": settings.AUDIT_LOG_RETENTION_YEARS,
     }

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "governance",
     "accounts",
     "supply",
+    "access_reviews",
     "portal",
 ]
 
@@ -178,6 +179,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # page. Counters that must hold across every app server (the password-reset rate limit) use the
 # "shared" cache: Redis when REDIS_URL is set (production), this process's memory in the demo.
 PORTAL_FIGURE_CACHE_SECONDS = env.int("PORTAL_FIGURE_CACHE_SECONDS", default=300)
+# An account nobody signed in with for this many days is "dormant": flagged on the institution
+# administrator's dashboard and in access reviews.
+PORTAL_DORMANT_DAYS = env.int("PORTAL_DORMANT_DAYS", default=90)
 REDIS_URL = env("REDIS_URL", default="")  # also the Celery broker, below
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"},
@@ -361,6 +365,8 @@ CELERY_BEAT_SCHEDULE = {
     "governance-daily": {"task": "governance.daily", "schedule": crontab(hour=6, minute=10)},
     # Account requests and changes past their business-day due date, told to the commission daily.
     "accounts-overdue-requests": {"task": "accounts.alert_overdue_requests", "schedule": crontab(hour=7, minute=30)},
+    # Access reviews: reminders before the due date; campaigns past it closed and their decisions applied.
+    "access-reviews-daily": {"task": "access_reviews.daily", "schedule": crontab(hour=6, minute=30)},
 }
 
 # --- Notifications outbox (kernel.notifications) -------------------------------------------

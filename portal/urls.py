@@ -65,6 +65,7 @@ urlpatterns = [
     path("convenios/", include("agreements.urls")),
     path("suministro/", include("supply.urls")),
     path("gobernanza/", include("governance.urls")),
+    path("revisiones-de-acceso/", include("access_reviews.urls")),
     path("", include("accounts.urls")),
     # OpenID Connect provider: discovery at the site root (the issuer is the portal's base URL).
     path("", include((oidc_patterns, "oauth2_provider"))),

@@ -624,3 +624,44 @@ def _incident(institution, tag=None):
         severity="low",
         affected_systems="Portal",
     )
+
+
+# --- access reviews --------------------------------------------------------------------------
+# A campaign reviewing one account of the institution (a campaign is seen by the institutions
+# whose accounts it reviews, and by the commission).
+
+
+def _review_item(institution, tag=None):
+    from django.utils import timezone
+
+    from access_reviews.models import ReviewCampaign, ReviewItem
+
+    tag = tag or unique_tag("rev")
+    account = _user(institution)
+    today = timezone.localdate()
+    campaign = ReviewCampaign(
+        name=f"Revisión {tag}", opened_by=account, opened_on=today, due_on=today, business_days=1, dormant_days=90
+    )
+    campaign.save()
+    item = ReviewItem(campaign=campaign, institution=institution, user=account)
+    item.save()
+    return item
+
+
+URL_KWARGS.update(
+    {
+        "campaign_pk": Kwarg(
+            lambda institution: _review_item(institution).campaign_id, model="access_reviews.ReviewCampaign"
+        ),
+        "review_item_pk": Kwarg(lambda institution: _review_item(institution).pk, model="access_reviews.ReviewItem"),
+    }
+)
+
+TENANT_MODELS.update(
+    {
+        "access_reviews.ReviewCampaign": Tenant(
+            make=lambda institution, tag: _review_item(institution, tag).campaign, marker=lambda obj: obj.name
+        ),
+        "access_reviews.ReviewItem": Tenant(make=_review_item, marker=lambda obj: obj.campaign.name),
+    }
+)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from access_reviews import demo as access_reviews_demo
 from accounts import demo as accounts_demo
 from accounts import demo_basis, demo_onboarding
 from accounts.identity import demo as identity_demo
@@ -27,6 +28,7 @@ STEPS = [
     supply_demo.seed,
     governance_demo.seed,
     governance_demo.seed_incidents,
+    access_reviews_demo.seed,
     audit_demo.seed,  # last: it logs what the earlier steps created
 ]
 
