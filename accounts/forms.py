@@ -135,6 +135,12 @@ class SecondFactorCodeForm(forms.Form):
     )
 
 
+class PasskeyForm(forms.Form):
+    """The browser's answer to a WebAuthn ceremony (filled in by static/js/passkeys.js)."""
+
+    credential = forms.CharField(widget=forms.HiddenInput, max_length=20000)
+
+
 class SecondFactorResetForm(forms.Form):
     reason = forms.CharField(
         label=_("Motivo del restablecimiento"),

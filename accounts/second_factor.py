@@ -10,6 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 ALLOWED_UNVERIFIED = {
     "second_factor_enrol",
     "second_factor_verify",
+    "second_factor_passkey_enrol",
+    "second_factor_passkey_verify",
     "logout",
     "set_language",
     "healthz",
