@@ -52,7 +52,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["name", "description", "scope"]
+        fields = ["name", "description", "scope", "requires_second_factor"]
         help_texts = {
             "scope": _("Hasta dónde alcanzan los permisos: toda la plataforma, su institución o solo lo asignado."),
         }

@@ -38,6 +38,9 @@ class SecondFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not user.is_verified()
+            # The confidentiality letter comes first (the letter gate keeps a pending account on
+            # it); the enrolment follows right after it.
+            and not user.awaits_letter
             and not request.path.startswith(settings.STATIC_URL)
             and requires_second_factor(user)
         ):

@@ -148,26 +148,27 @@ def passkey_verify(*, request, user, assertion: str) -> None:
     challenge = _challenge(request, AUTHENTICATION_KEY)
     data = _parse(assertion)
     device = None
+    ok, new_count = False, 0
     if challenge is not None and data is not None and isinstance(data.get("id"), str):
         device = PasskeyDevice.objects.filter(user=user, confirmed=True, credential_key=data["id"]).first()
-    ok = False
-    new_count = 0
-    if device is not None:
-        try:
-            verified = verify_authentication_response(
-                credential=data,
-                expected_challenge=challenge,
-                expected_rp_id=rp_id(),
-                expected_origin=expected_origin(),
-                credential_public_key=bytes(device.public_key),
-                credential_current_sign_count=device.sign_count,
-                require_user_verification=True,
-            )
-        except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError):
-            ok = False
-        else:
-            ok, new_count = True, verified.new_sign_count
+        if device is not None:
+            try:
+                verified = verify_authentication_response(
+                    credential=data,
+                    expected_challenge=challenge,
+                    expected_rp_id=rp_id(),
+                    expected_origin=expected_origin(),
+                    credential_public_key=bytes(device.public_key),
+                    credential_current_sign_count=device.sign_count,
+                    require_user_verification=True,
+                )
+            except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError):
+                ok = False
+            else:
+                ok, new_count = True, verified.new_sign_count
     second_factor.check_attempt(request=request, user=user, ok=ok, wrong_message=_wrong_key_message())
+    if device is None:  # not reached: check_attempt refused the attempt
+        raise ValidationError(_wrong_key_message(), code="invalid")
     with transaction.atomic():
         # The counter only grows: a concurrent use of the same assertion finds it already moved.
         updated = PasskeyDevice.objects.filter(pk=device.pk, sign_count=device.sign_count).update(

@@ -261,3 +261,50 @@ def test_demo_commission_accounts_get_the_readme_secret_and_institution_ones_non
     readme_code = f"{totp(b32decode('JBSWY3DPEHPK3PXP')):06d}"
     assert client.post(VERIFY, {"code": readme_code}).status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_refused_passkey_counts_as_a_failed_sign_in(client, auditor):
+    from accounts.models import PasskeyDevice
+
+    PasskeyDevice.objects.create(
+        user=auditor, name="llave", confirmed=True, credential_id=b"k", credential_key="aw", public_key=b"x"
+    )
+    sign_in(client, auditor)
+    page = client.get(VERIFY).content.decode()
+    assert "Usar mi llave de seguridad" in page
+    url = reverse("onboarding:second_factor_passkey_verify")
+    forged = '{"id": "aw", "rawId": "aw", "type": "public-key", "response": {}}'
+    for _ in range(2):
+        response = client.post(url, {"credential": forged})
+        assert response.status_code == 200
+        assert "La llave de seguridad no fue aceptada" in response.content.decode()
+    response = client.post(url, {"credential": forged}, follow=True)
+    assert "bloqueada" in response.content.decode()
+    assert LoginThrottle.objects.get(username=auditor.username).locked_until is not None
+
+
+def test_at_the_first_sign_in_the_letter_comes_first_and_the_enrolment_right_after(client, auditor):
+    auditor.status = User.Status.PENDING_LETTER
+    auditor.save()
+    sign_in(client, auditor)
+    assert client.get(reverse("dashboard"))["Location"].startswith(reverse("onboarding:letter_accept"))
+    auditor.status = User.Status.ACTIVE  # what accepting the letter does
+    auditor.save()
+    assert client.get(reverse("dashboard"))["Location"].startswith(ENROL)
+
+
+def test_a_profile_marked_as_requiring_a_second_factor_enrols_one(client, member):
+    analyst = UserFactory(username="inst.marcada", institution=member, profile=profile("analyst"))
+    analyst.profile.requires_second_factor = True
+    analyst.profile.save()
+    sign_in(client, analyst)
+    assert client.get(reverse("dashboard"))["Location"].startswith(ENROL)
+
+
+def test_holding_the_profile_catalog_permission_requires_a_second_factor(client, member):
+    from django.contrib.auth.models import Permission
+
+    analyst = UserFactory(username="inst.catalogo", institution=member, profile=profile("analyst"))
+    analyst.profile.group.permissions.add(Permission.objects.get(codename="change_profile"))
+    sign_in(client, analyst)
+    assert client.get(reverse("dashboard"))["Location"].startswith(ENROL)
