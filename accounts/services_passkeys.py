@@ -28,7 +28,7 @@ from webauthn import (
     verify_registration_response,
 )
 from webauthn.helpers import bytes_to_base64url
-from webauthn.helpers.exceptions import InvalidAuthenticationResponse, InvalidRegistrationResponse
+from webauthn.helpers.exceptions import WebAuthnException
 from webauthn.helpers.structs import (
     AuthenticatorSelectionCriteria,
     PublicKeyCredentialDescriptor,
@@ -122,7 +122,7 @@ def passkey_enrol(*, request, user, credential: str, name: str = "") -> list[str
             expected_origin=expected_origin(),
             require_user_verification=True,
         )
-    except (InvalidRegistrationResponse, ValueError, KeyError, TypeError) as error:
+    except (WebAuthnException, ValueError, KeyError, TypeError) as error:
         raise ValidationError(
             _("No se pudo registrar la llave de seguridad. Inténtelo de nuevo o use la aplicación de autenticación."),
             code="invalid",
@@ -162,7 +162,7 @@ def passkey_verify(*, request, user, assertion: str) -> None:
                     credential_current_sign_count=device.sign_count,
                     require_user_verification=True,
                 )
-            except (InvalidAuthenticationResponse, ValueError, KeyError, TypeError):
+            except (WebAuthnException, ValueError, KeyError, TypeError):
                 ok = False
             else:
                 ok, new_count = True, verified.new_sign_count

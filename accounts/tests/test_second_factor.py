@@ -308,3 +308,14 @@ def test_holding_the_profile_catalog_permission_requires_a_second_factor(client,
     analyst.profile.group.permissions.add(Permission.objects.get(codename="change_profile"))
     sign_in(client, analyst)
     assert client.get(reverse("dashboard"))["Location"].startswith(ENROL)
+
+
+def test_a_forged_passkey_registration_is_refused_without_an_error_page(client, auditor):
+    from accounts.models import PasskeyDevice
+
+    sign_in(client, auditor)
+    client.get(ENROL)
+    response = client.post(reverse("onboarding:second_factor_passkey_enrol"), {"credential": '{"id": "aw"}'})
+    assert response.status_code == 200
+    assert "No se pudo registrar la llave de seguridad" in response.content.decode()
+    assert not PasskeyDevice.objects.filter(user=auditor).exists()
