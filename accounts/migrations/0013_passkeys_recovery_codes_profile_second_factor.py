@@ -22,7 +22,7 @@ def hash_plain_backup_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0011_identity_systems_and_grants"),
+        ("accounts", "0012_user_suspended_for_basis"),
         ("otp_static", "0003_add_timestamps"),
     ]
 
