@@ -18,7 +18,7 @@ register(
     EventType("session_replaced", AUTH, _("sesión reemplazada por otra"), detail=("logins_ended",)),
     EventType("account_activated", AUTH, _("cuenta activada")),
     # --- Second factor (TOTP and backup codes) ---------------------------------------------------
-    EventType("second_factor_enrolled", AUTH, _("segundo factor dado de alta"), detail=("backup_codes",)),
+    EventType("second_factor_enrolled", AUTH, _("segundo factor dado de alta"), detail=("backup_codes", "method")),
     EventType("second_factor_verified", AUTH, _("segundo factor verificado"), detail=("method",)),
     EventType(
         "second_factor_failure",

@@ -52,7 +52,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["name", "description", "scope"]
+        fields = ["name", "description", "scope", "requires_second_factor"]
         help_texts = {
             "scope": _("Hasta dónde alcanzan los permisos: toda la plataforma, su institución o solo lo asignado."),
         }
@@ -133,6 +133,12 @@ class SecondFactorCodeForm(forms.Form):
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
     )
+
+
+class PasskeyForm(forms.Form):
+    """The browser's answer to a WebAuthn ceremony (filled in by static/js/passkeys.js)."""
+
+    credential = forms.CharField(widget=forms.HiddenInput, max_length=20000)
 
 
 class SecondFactorResetForm(forms.Form):

@@ -217,6 +217,12 @@ def _basis_refusal(user, cause: str = "") -> LoginRefused | None:
     return LoginRefused(LoginRefused.NO_BASIS, reason=reason, cause=cause)
 
 
+def _second_factor_pending(user) -> bool:
+    from .services_second_factor import requires_second_factor
+
+    return requires_second_factor(user)
+
+
 def attempt_login(*, request, username, password) -> User:
     """Decide one login attempt. Return the user on success; raise ``LoginRefused`` otherwise.
 
@@ -265,7 +271,11 @@ def attempt_login(*, request, username, password) -> User:
             refusal = basis
             _event("login_failure", request=request, username=name, user=user, detail=_uncounted("no_basis"))
         elif password_ok and user.is_active:
-            state.delete()  # a success resets the counters and the lock history
+            # A success resets the counters and the lock history; for a person who still has to
+            # pass a second factor, only the right code does (attempt_second_factor): otherwise
+            # typing the password again between wrong codes would guess codes without end.
+            if not _second_factor_pending(user):
+                state.delete()
             return user
         else:
             counted = True

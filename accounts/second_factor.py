@@ -10,6 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 ALLOWED_UNVERIFIED = {
     "second_factor_enrol",
     "second_factor_verify",
+    "second_factor_passkey_enrol",
+    "second_factor_passkey_verify",
     "logout",
     "set_language",
     "healthz",
@@ -36,6 +38,9 @@ class SecondFactorMiddleware:
             user is not None
             and user.is_authenticated
             and not user.is_verified()
+            # The confidentiality letter comes first (the letter gate keeps a pending account on
+            # it); the enrolment follows right after it.
+            and not user.awaits_letter
             and not request.path.startswith(settings.STATIC_URL)
             and requires_second_factor(user)
         ):

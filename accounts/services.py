@@ -83,14 +83,24 @@ def _check_permissions(permissions):
 
 
 @transaction.atomic
-def profile_create(*, actor, code, name, scope, permissions, description="") -> Profile:
+def profile_create(
+    *, actor, code, name, scope, permissions, description="", requires_second_factor: bool = False
+) -> Profile:
     """Add a profile to the catalog, backed by a new group holding ``permissions``."""
     check_commission_actor(actor, "accounts.add_profile")
     _check_permissions(permissions)
     group = Group(name=_unique_group_name(name))
     group._history_user = actor  # type: ignore[attr-defined]
     group.save()
-    profile = Profile(code=code, name=name, description=description, scope=scope, group=group, is_active=True)
+    profile = Profile(
+        code=code,
+        name=name,
+        description=description,
+        scope=scope,
+        group=group,
+        is_active=True,
+        requires_second_factor=requires_second_factor,
+    )
     profile.full_clean()
     profile._history_user = actor  # type: ignore[attr-defined]
     profile.save()
@@ -106,7 +116,9 @@ def profile_create(*, actor, code, name, scope, permissions, description="") -> 
 
 
 @transaction.atomic
-def profile_update(*, actor, profile, name, scope, permissions, description="") -> Profile:
+def profile_update(
+    *, actor, profile, name, scope, permissions, description="", requires_second_factor: bool | None = None
+) -> Profile:
     """Change a custom profile. Its users get the new rights at their next request."""
     check_commission_actor(actor, "accounts.change_profile")
     profile = Profile.objects.select_for_update().get(pk=profile.pk)
@@ -115,6 +127,8 @@ def profile_update(*, actor, profile, name, scope, permissions, description="") 
     _check_permissions(permissions)
     old_scope = profile.scope
     profile.name, profile.scope, profile.description = name, scope, description
+    if requires_second_factor is not None:
+        profile.requires_second_factor = requires_second_factor
     profile.full_clean()
     profile._history_user = actor
     profile.save()

@@ -1,11 +1,14 @@
-"""Second factor (TOTP, RFC 6238, with django-otp) for the profiles that see the most.
+"""Second factor (TOTP, RFC 6238, with django-otp; passkeys in ``services_passkeys``) for the
+profiles that see the most.
 
-- Who: commission profiles (platform scope) and any profile holding the history log
-  (``requires_second_factor``), while ``PORTAL_REQUIRE_SECOND_FACTOR`` is on.
+- Who (``requires_second_factor``, while ``PORTAL_REQUIRE_SECOND_FACTOR`` is on): commission
+  profiles (platform scope), any profile holding the history-log or profile-catalog permissions,
+  and any profile marked "exige segundo factor" in the catalog.
 - Enrolment: an unconfirmed TOTP device is created on the first visit; a right code from the
-  authenticator app confirms it, and ten single-use backup codes are created and shown once.
-- Each sign-in: after the password, a code from the app (or one backup code, used up) marks the
-  session as verified (``django_otp.login``). A wrong code is a failed sign-in for the lockout
+  authenticator app confirms it (or a passkey is registered), and ten single-use recovery codes
+  are created, shown once and stored as keyed hashes (``accounts.recovery_codes``).
+- Each sign-in: after the password, a code from the app, a passkey, or one recovery code (used
+  up) marks the session as verified (``django_otp.login``). A wrong code is a failed sign-in for the lockout
   (``accounts.lockout.attempt_second_factor``); a TOTP code is accepted once (django-otp keeps the
   last time step used, so a replay within its window is refused).
 - Reset: a commission administrator removes a person's devices, with a reason; the person's
@@ -17,16 +20,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit import services as audit
 
-from . import lockout
-from .models import User
+from . import lockout, recovery_codes
+from .models import PasskeyDevice, RecoveryCodeDevice, User
 from .sessions import end_user_sessions
 
-BACKUP_CODES = 10
+BACKUP_CODES = recovery_codes.COUNT
 DEVICE_NAME = "portal"
 
 
@@ -37,9 +40,21 @@ def requires_second_factor(user) -> bool:
     return is_privileged(user)
 
 
+# Holding any of these permissions (the history log, the profile catalog) requires a second factor.
+PRIVILEGED_PERMISSIONS = (
+    "audit.view_history_log",
+    "accounts.add_profile",
+    "accounts.change_profile",
+)
+
+
 def is_privileged(user) -> bool:
-    """The profiles that see the most: platform scope (the commission) or the history log."""
-    return bool(user.has_platform_scope or user.has_perm("audit.view_history_log"))
+    """The profiles that see the most: platform scope (the commission), the history log or the
+    profile catalog, or a profile the commission marked "exige segundo factor"."""
+    if user.has_platform_scope or any(user.has_perm(perm) for perm in PRIVILEGED_PERMISSIONS):
+        return True
+    profile = getattr(user, "profile", None)
+    return bool(profile is not None and profile.requires_second_factor)
 
 
 def confirmed_device(user) -> TOTPDevice | None:
@@ -67,16 +82,26 @@ def _event(action, *, user, request, detail=None, actor=None):
     )
 
 
-def _check_code(*, request, user, code_ok: bool) -> None:
-    """The lockout decides; the error's code is the refusal's kind (the view signs a locked or
-    suspended account out)."""
+def check_attempt(*, request, user, ok: bool, wrong_message: str | None = None) -> None:
+    """The lockout decides on a code or key: a wrong one is a failed sign-in. The error's code is
+    the refusal's kind (the view signs a locked or suspended account out)."""
     try:
-        lockout.attempt_second_factor(request=request, user=user, code_ok=code_ok)
+        lockout.attempt_second_factor(request=request, user=user, code_ok=ok)
     except lockout.LoginRefused as refusal:
         message = refusal.message()
         if refusal.kind == lockout.LoginRefused.INVALID:
-            message = _("El código no es correcto. Revise su aplicación de autenticación e inténtelo de nuevo.")
+            message = wrong_message or _(
+                "El código no es correcto. Revise su aplicación de autenticación e inténtelo de nuevo."
+            )
         raise ValidationError(message, code=refusal.kind) from refusal
+
+
+def _check_code(*, request, user, code_ok: bool) -> None:
+    check_attempt(request=request, user=user, ok=code_ok)
+
+
+def record_verified(*, request, user, method: str) -> None:
+    _event("second_factor_verified", user=user, request=request, detail={"method": method})
 
 
 def _clean(token: str) -> str:
@@ -85,7 +110,7 @@ def _clean(token: str) -> str:
 
 def second_factor_enrol(*, request, user, token: str) -> list[str]:
     """Confirm the enrolment with a code from the app; return the ten backup codes (shown once)."""
-    if confirmed_device(user) is not None:
+    if has_second_factor(user):
         raise ValidationError(_("Ya tiene un segundo factor dado de alta."), code="already_enrolled")
     device = enrolment_device(user)
     token = _clean(token)
@@ -93,12 +118,23 @@ def second_factor_enrol(*, request, user, token: str) -> list[str]:
     with transaction.atomic():
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        StaticDevice.objects.filter(user=user).delete()
-        backup = StaticDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=True)
-        codes = [StaticToken.random_token() for _index in range(BACKUP_CODES)]
-        for code in codes:
-            backup.token_set.create(token=code)
-        _event("second_factor_enrolled", user=user, request=request, detail={"backup_codes": BACKUP_CODES})
+        codes = recovery_codes.issue(user, name=DEVICE_NAME)
+        _event(
+            "second_factor_enrolled",
+            user=user,
+            request=request,
+            detail={"backup_codes": BACKUP_CODES, "method": "totp"},
+        )
+    otp_login(request, device)
+    return codes
+
+
+def issue_first_recovery_codes(*, request, user, device, method: str) -> list[str]:
+    """After a first factor is enrolled another way (a passkey): the ten recovery codes."""
+    codes = recovery_codes.issue(user, name=DEVICE_NAME)
+    _event(
+        "second_factor_enrolled", user=user, request=request, detail={"backup_codes": BACKUP_CODES, "method": method}
+    )
     otp_login(request, device)
     return codes
 
@@ -112,8 +148,8 @@ def second_factor_verify(*, request, user, token: str) -> None:
         if device is not None and device.verify_token(token):
             matched, method = device, "totp"
         else:
-            for backup in StaticDevice.objects.filter(user=user, confirmed=True):
-                if backup.verify_token(token):  # deletes the code: a backup code works once
+            for backup in RecoveryCodeDevice.objects.filter(user=user, confirmed=True):
+                if backup.verify_token(token):  # marks the code used: a recovery code works once
                     matched, method = backup, "backup_code"
                     break
     _check_code(request=request, user=user, code_ok=matched is not None)
@@ -132,18 +168,28 @@ def can_reset_second_factor(actor) -> bool:
     )
 
 
+def _devices(user):
+    return (
+        TOTPDevice.objects.filter(user=user),
+        PasskeyDevice.objects.filter(user=user),
+        RecoveryCodeDevice.objects.filter(user=user),
+        StaticDevice.objects.filter(user=user),
+    )
+
+
 def second_factor_reset(*, user: User, actor, reason: str) -> int:
-    """Remove the person's TOTP device and backup codes; their sessions end. Return how many ended."""
+    """Remove the person's factors (app, passkeys, recovery codes); their sessions end. Return
+    how many sessions ended."""
     if not can_reset_second_factor(actor):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Indique el motivo del restablecimiento."), code="reason_required")
-    if not TOTPDevice.objects.filter(user=user).exists() and not StaticDevice.objects.filter(user=user).exists():
+    if not any(devices.exists() for devices in _devices(user)):
         raise ValidationError(_("Esta persona no tiene segundo factor dado de alta."), code="nothing_to_reset")
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
+        for devices in _devices(user):
+            devices.delete()
         ended = end_user_sessions(user=user)
         _event(
             "second_factor_reset",
@@ -155,5 +201,9 @@ def second_factor_reset(*, user: User, actor, reason: str) -> int:
     return ended
 
 
+def has_passkey(user) -> bool:
+    return PasskeyDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def has_second_factor(user) -> bool:
-    return confirmed_device(user) is not None
+    return confirmed_device(user) is not None or PasskeyDevice.objects.filter(user=user, confirmed=True).exists()

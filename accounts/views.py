@@ -85,6 +85,7 @@ def profile_create(request):
                 description=form.cleaned_data["description"],
                 scope=form.cleaned_data["scope"],
                 permissions=list(form.cleaned_data["permissions"]),
+                requires_second_factor=form.cleaned_data["requires_second_factor"],
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -110,6 +111,7 @@ def profile_update(request, profile_pk):
                 description=form.cleaned_data["description"],
                 scope=form.cleaned_data["scope"],
                 permissions=list(form.cleaned_data["permissions"]),
+                requires_second_factor=form.cleaned_data["requires_second_factor"],
             )
         except ValidationError as error:
             _add_errors(form, error)

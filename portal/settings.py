@@ -214,6 +214,9 @@ PORTAL_LOCKOUT_MINUTES = env.float("PORTAL_LOCKOUT_MINUTES", default=60.0)
 # Second factor (TOTP, django-otp): commission (platform-scope) profiles and any profile holding
 # the history log must enrol an authenticator app and type its code after the password.
 PORTAL_REQUIRE_SECOND_FACTOR = env.bool("PORTAL_REQUIRE_SECOND_FACTOR", default=True)
+# Passkeys / security keys (WebAuthn): the relying party ID is the host people type in the browser.
+# Empty = the host of PORTAL_SITE_URL (127.0.0.1 for `make run`); the origin is always that URL's.
+PORTAL_WEBAUTHN_RP_ID = env("PORTAL_WEBAUTHN_RP_ID", default="")
 OTP_TOTP_ISSUER = "Portal de Convenios"
 # The portal's lockout (accounts.lockout) counts wrong codes; django-otp's own delays are off.
 OTP_TOTP_THROTTLE_FACTOR = 0

@@ -1,8 +1,9 @@
 """Whether a person may sign in to a system right now: the one place the rule is written."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import System, SystemGrant, User
+from ..models import LoginThrottle, System, SystemGrant, User
 
 # Refusal reasons (history-log detail and the explanation page).
 NOT_LIVE = "account_not_live"
@@ -11,6 +12,13 @@ NO_SYSTEM = "unknown_system"
 SYSTEM_INACTIVE = "system_inactive"
 NOT_GRANTED = "system_not_granted"
 PROFILE_NOT_ALLOWED = "profile_not_allowed"
+LOCKED = "account_locked"
+
+
+def _locked(user) -> bool:
+    """Locked by the lockout right now (wrong passwords or codes): no code, no token meanwhile."""
+    state = LoginThrottle.objects.filter(username=User.normalize_username(user.username)).first()
+    return bool(state and state.locked_until is not None and timezone.now() < state.locked_until)
 
 
 def system_for_client(client_id: str | None) -> System | None:
@@ -29,6 +37,8 @@ def refusal(*, user, system: System | None) -> str | None:
         return LETTER_PENDING
     if user.status != User.Status.ACTIVE or not user.is_active:
         return NOT_LIVE
+    if _locked(user):
+        return LOCKED
     if not SystemGrant.objects.live().filter(user=user, system=system).exists():
         return NOT_GRANTED
     if not system.profiles.filter(pk=user.profile_id).exists():
@@ -48,5 +58,9 @@ def refusal_message(reason: str, *, system: System | None) -> str:
             "puede solicitarlo a la Comisión con una solicitud de cambio de cuenta."
         ),
         PROFILE_NOT_ALLOWED: _("Su perfil no está autorizado para usar %(system)s."),
+        LOCKED: _(
+            "Su cuenta está bloqueada por intentos fallidos de inicio de sesión; no puede entrar a %(system)s "
+            "hasta que termine el bloqueo."
+        ),
     }
     return messages[reason] % {"system": name}

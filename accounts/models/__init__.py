@@ -11,6 +11,7 @@ from .onboarding import (
     RequiredDocument,
     private_upload_path,
 )
+from .second_factor import PasskeyDevice, RecoveryCode, RecoveryCodeDevice
 from .users import LoginThrottle, Profile, User, UserManager, UserQuerySet, UserSession
 
 __all__ = [
@@ -23,7 +24,10 @@ __all__ = [
     "LetterTemplate",
     "LoginThrottle",
     "OnboardingSettings",
+    "PasskeyDevice",
     "Profile",
+    "RecoveryCode",
+    "RecoveryCodeDevice",
     "RequestDocument",
     "RequiredDocument",
     "System",

@@ -32,6 +32,14 @@ class Profile(models.Model):
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="profile", verbose_name=_("grupo"))
     is_builtin = models.BooleanField(_("predefinido"), default=False, editable=False)
     is_active = models.BooleanField(_("activo"), default=True)
+    requires_second_factor = models.BooleanField(
+        _("exige segundo factor"),
+        default=False,
+        help_text=_(
+            "Sus cuentas deben dar de alta y usar un segundo factor. Los perfiles de la Comisión y los que "
+            "consultan la bitácora o administran el catálogo de perfiles lo exigen siempre."
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -325,3 +325,31 @@ def test_demo_public_client_signs_in_a_demo_analyst_on_any_loopback_port(db, dis
     assert answer.url.startswith(REDIRECT)
     token = rp.fetch_token(discovery["token_endpoint"], authorization_response=answer.url, code_verifier=verifier)
     assert verify_id_token(rp, discovery, token["id_token"], "plataforma-demo")["sub"] == str(analyst.pk)
+
+
+@pytest.mark.parametrize("state", ["locked", "cancelled"])
+def test_refresh_refused_once_locked_or_cancelled(person, system, discovery, state):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import LoginThrottle
+
+    rp = relying_party(system.application.client_id)
+    url, verifier, _state = authorize(rp, discovery)
+    answer = browser_signs_in(person, url)
+    token = rp.fetch_token(discovery["token_endpoint"], authorization_response=answer.url, code_verifier=verifier)
+    if state == "locked":
+        LoginThrottle.objects.create(username=person.username, locked_until=timezone.now() + timedelta(minutes=60))
+    else:
+        person.status = User.Status.CANCELLED
+        person.save()
+    response = rp.post(
+        discovery["token_endpoint"],
+        withhold_token=True,
+        data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"], "client_id": rp.client_id},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_grant"
+    reason = "account_locked" if state == "locked" else "account_not_live"
+    assert Event.objects.filter(action="system_token_refused", detail__reason=reason).exists()

@@ -1,4 +1,4 @@
-"""Second factor (TOTP and backup codes) through the real sign-in and second-factor pages."""
+"""Second factor (TOTP and recovery codes) through the real sign-in and second-factor pages."""
 
 import pytest
 from django.urls import reverse
@@ -6,7 +6,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import LoginThrottle, User
+from accounts.models import LoginThrottle, RecoveryCode, User
 from accounts.tests.factories import PASSWORD, UserFactory, profile
 from audit.models import Event
 
@@ -124,7 +124,7 @@ def test_a_wrong_code_after_an_expired_lock_suspends(client, auditor):
     enrol(client, auditor)
     client.post(reverse("logout"))
     sign_in(client, auditor)
-    LoginThrottle.objects.create(username=auditor.username, lock_count=1)  # a lock that has expired
+    LoginThrottle.objects.update_or_create(username=auditor.username, defaults={"lock_count": 1})  # an expired lock
     client.post(VERIFY, {"code": "123456"})
     auditor.refresh_from_db()
     assert auditor.status == User.Status.SUSPENDED
@@ -136,12 +136,59 @@ def test_a_backup_code_works_once(client, auditor):
     sign_in(client, auditor)
     assert client.post(VERIFY, {"code": codes[0]}).status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200
-    assert StaticToken.objects.filter(device__user=auditor).count() == 9
+    assert RecoveryCode.objects.filter(device__user=auditor, used_at__isnull=True).count() == 9
     client.post(reverse("logout"))
     sign_in(client, auditor)
     response = client.post(VERIFY, {"code": codes[0]})
     assert response.status_code == 200
     assert "El código no es correcto" in response.content.decode()
+
+
+def test_recovery_codes_are_stored_only_as_a_keyed_hash(client, auditor):
+    codes = enrol(client, auditor)
+    stored = set(RecoveryCode.objects.filter(device__user=auditor).values_list("code_hash", flat=True))
+    assert len(stored) == 10
+    for plain in codes:
+        normalized = plain.replace("-", "")
+        assert plain not in stored and normalized not in stored
+        assert not any(normalized in value for value in stored)
+    assert not StaticToken.objects.filter(device__user=auditor).exists()  # django-otp's plain tokens unused
+    # The hash is keyed: without the portal's secret key the same code gives another value.
+    from accounts.recovery_codes import code_hash
+
+    assert code_hash(codes[0]) in stored
+    assert code_hash(codes[0], secret="otra-llave") not in stored
+
+
+def test_a_recovery_code_is_typed_with_or_without_its_dash_and_in_capitals(client, auditor):
+    codes = enrol(client, auditor)
+    client.post(reverse("logout"))
+    sign_in(client, auditor)
+    assert client.post(VERIFY, {"code": codes[1].replace("-", " ").upper()}).status_code == 302
+
+
+def test_totp_accepts_one_step_of_clock_drift_and_refuses_two(client, auditor):
+    enrol(client, auditor)
+    client.post(reverse("logout"))
+    sign_in(client, auditor)
+    device = TOTPDevice.objects.get(user=auditor)
+    for drift in (-2, 2):
+        response = client.post(VERIFY, {"code": code(device, drift=drift)})
+        assert response.status_code == 200, drift
+        assert "El código no es correcto" in response.content.decode()
+    assert client.post(VERIFY, {"code": code(device, drift=1)}).status_code == 302
+
+
+def test_a_wrong_password_and_two_wrong_codes_lock_the_account(client, auditor):
+    enrol(client, auditor)
+    client.post(reverse("logout"))
+    response = client.post(reverse("login"), {"username": auditor.username, "password": "no-es-la-clave"})
+    assert response.status_code == 200
+    sign_in(client, auditor)
+    client.post(VERIFY, {"code": "123456"})
+    response = client.post(VERIFY, {"code": "123456"}, follow=True)
+    assert "bloqueada" in response.content.decode()
+    assert LoginThrottle.objects.get(username=auditor.username).locked_until is not None
 
 
 def test_a_commission_admin_resets_the_second_factor_with_a_reason(client, auditor, commission_admin):
@@ -166,7 +213,7 @@ def test_a_commission_admin_resets_the_second_factor_with_a_reason(client, audit
     response = admin_client.post(url, {"reason": "Teléfono extraviado, oficio 12/2026"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=auditor).exists()
-    assert not StaticToken.objects.filter(device__user=auditor).exists()
+    assert not RecoveryCode.objects.filter(device__user=auditor).exists()
     event = Event.objects.get(action="second_factor_reset")
     assert event.detail["reason"] == "Teléfono extraviado, oficio 12/2026"
     # The next sign-in enrols again.
@@ -214,3 +261,61 @@ def test_demo_commission_accounts_get_the_readme_secret_and_institution_ones_non
     readme_code = f"{totp(b32decode('JBSWY3DPEHPK3PXP')):06d}"
     assert client.post(VERIFY, {"code": readme_code}).status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_refused_passkey_counts_as_a_failed_sign_in(client, auditor):
+    from accounts.models import PasskeyDevice
+
+    PasskeyDevice.objects.create(
+        user=auditor, name="llave", confirmed=True, credential_id=b"k", credential_key="aw", public_key=b"x"
+    )
+    sign_in(client, auditor)
+    page = client.get(VERIFY).content.decode()
+    assert "Usar mi llave de seguridad" in page
+    url = reverse("onboarding:second_factor_passkey_verify")
+    forged = '{"id": "aw", "rawId": "aw", "type": "public-key", "response": {}}'
+    for _ in range(2):
+        response = client.post(url, {"credential": forged})
+        assert response.status_code == 200
+        assert "La llave de seguridad no fue aceptada" in response.content.decode()
+    response = client.post(url, {"credential": forged}, follow=True)
+    assert "bloqueada" in response.content.decode()
+    assert LoginThrottle.objects.get(username=auditor.username).locked_until is not None
+
+
+def test_at_the_first_sign_in_the_letter_comes_first_and_the_enrolment_right_after(client, auditor):
+    auditor.status = User.Status.PENDING_LETTER
+    auditor.save()
+    sign_in(client, auditor)
+    assert client.get(reverse("dashboard"))["Location"].startswith(reverse("onboarding:letter_accept"))
+    auditor.status = User.Status.ACTIVE  # what accepting the letter does
+    auditor.save()
+    assert client.get(reverse("dashboard"))["Location"].startswith(ENROL)
+
+
+def test_a_profile_marked_as_requiring_a_second_factor_enrols_one(client, member):
+    analyst = UserFactory(username="inst.marcada", institution=member, profile=profile("analyst"))
+    analyst.profile.requires_second_factor = True
+    analyst.profile.save()
+    sign_in(client, analyst)
+    assert client.get(reverse("dashboard"))["Location"].startswith(ENROL)
+
+
+def test_holding_the_profile_catalog_permission_requires_a_second_factor(client, member):
+    from django.contrib.auth.models import Permission
+
+    analyst = UserFactory(username="inst.catalogo", institution=member, profile=profile("analyst"))
+    analyst.profile.group.permissions.add(Permission.objects.get(codename="change_profile"))
+    sign_in(client, analyst)
+    assert client.get(reverse("dashboard"))["Location"].startswith(ENROL)
+
+
+def test_a_forged_passkey_registration_is_refused_without_an_error_page(client, auditor):
+    from accounts.models import PasskeyDevice
+
+    sign_in(client, auditor)
+    client.get(ENROL)
+    response = client.post(reverse("onboarding:second_factor_passkey_enrol"), {"credential": '{"id": "aw"}'})
+    assert response.status_code == 200
+    assert "No se pudo registrar la llave de seguridad" in response.content.decode()
+    assert not PasskeyDevice.objects.filter(user=auditor).exists()
