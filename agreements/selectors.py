@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from . import compliance_sources
 from .models import (
     Agreement,
     AgreementParty,
@@ -94,8 +95,12 @@ def obligations_with_next_due(*, obligations, today=None):
     if not obligations:
         return []
     done = defaultdict(set)
-    records = ComplianceRecord.objects.filter(obligation__in=[o.pk for o in obligations])
+    ids = [o.pk for o in obligations]
+    records = ComplianceRecord.objects.filter(obligation__in=ids)
     for obligation_id, period in records.values_list("obligation_id", "period_start"):
+        done[obligation_id].add(period)
+    computed = compliance_sources.computed_ids(Obligation.objects.filter(pk__in=ids))
+    for obligation_id, period in compliance_sources.done_periods(computed):
         done[obligation_id].add(period)
     first = min(min(o.starts_on, o.due_on or o.starts_on) for o in obligations)
     last = max(today, *(o.starts_on for o in obligations), *(o.due_on for o in obligations if o.due_on))
@@ -109,6 +114,8 @@ def obligations_with_next_due(*, obligations, today=None):
                 "next_period": found[0] if found else None,
                 "next_due": found[1] if found else None,
                 "overdue": bool(found and found[1] < today),
+                # Its marks are computed (e.g. from validated data deliveries), not typed by hand.
+                "computed": obligation.pk in computed,
             }
         )
     return rows
@@ -125,17 +132,29 @@ def compliance_records(*, user, agreement=None):
 
 
 def compliance_table(*, user, agreement=None):
-    """Per-institution (and per-agreement when given) totals of the three evaluation marks."""
+    """Per-institution (and per-agreement when given) totals of the three evaluation marks: typed
+    by hand for most obligations, computed by a registered source for the ones it covers (supply's
+    evaluation of data deliveries replaces the hand-typed marks of those)."""
     table: defaultdict[tuple, dict[str, int]] = defaultdict(
         lambda: {"records": 0, "supply": 0, "timeliness": 0, "quality": 0}
     )
-    for record in compliance_records(user=user, agreement=agreement):
-        key = (record.obligation.party.institution, record.obligation.agreement)
-        row = table[key]
+    records = compliance_records(user=user, agreement=agreement)
+    computed = compliance_sources.computed_ids(Obligation.objects.filter(pk__in=records.values("obligation")))
+    marks = [
+        (r.obligation.party.institution, r.obligation.agreement, r.supply_ok, r.timeliness_ok, r.quality_ok)
+        for r in records.exclude(obligation__in=computed)
+    ]
+    for source in compliance_sources.sources():
+        marks.extend(
+            (m.institution, m.agreement, m.supply, m.timeliness, m.quality)
+            for m in source.marks(user=user, agreement=agreement)
+        )
+    for institution, agr, supply_ok, timeliness_ok, quality_ok in marks:
+        row = table[(institution, agr)]
         row["records"] += 1
-        row["supply"] += record.supply_ok
-        row["timeliness"] += record.timeliness_ok
-        row["quality"] += record.quality_ok
+        row["supply"] += supply_ok
+        row["timeliness"] += timeliness_ok
+        row["quality"] += quality_ok
     rows = []
     for (institution, agr), row in sorted(table.items(), key=lambda kv: (kv[0][0].acronym, kv[0][1].folio)):
         n = row["records"]

@@ -6,4 +6,8 @@ class SupplyConfig(AppConfig):
     verbose_name = "Suministro de datos"
 
     def ready(self):
-        from . import events  # noqa: F401 - registers its history-log events
+        from agreements import compliance_sources
+
+        from . import compliance, events  # noqa: F401 - events registers its history-log events
+
+        compliance_sources.register(compliance.source)

@@ -23,7 +23,10 @@ def _initials(word: str) -> str:
 
 
 def person_rfc(paternal: str, maternal: str, given: str, born: date, homoclave: str = "A1") -> str:
-    base = f"{_initials(paternal)[:2]}{_initials(maternal)[:1]}{_initials(given)[:1]}{born:%y%m%d}{homoclave}"
+    letters = f"{_initials(paternal)[:2]}{_initials(maternal)[:1]}{_initials(given)[:1]}"
+    if letters in stdnum_rfc._name_blacklist:  # SAT: an offensive word gets an X as its last letter
+        letters = letters[:3] + "X"
+    base = f"{letters}{born:%y%m%d}{homoclave}"
     return base + stdnum_rfc.calc_check_digit(base)
 
 

@@ -663,3 +663,46 @@ def supply_alerts(*, today: date | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+def evaluation_compute_due(*, today: date | None = None) -> int:
+    """Evaluate each closed period (its due date passed) of the data-supply obligations that has
+    no evaluation yet: with nothing delivered it counts as no supply, no timeliness, no quality,
+    so that the compliance tables count the periods an institution let pass. The last 400 days."""
+    from agreements.rules import obligation_periods
+
+    from .compliance import source
+
+    today = today or timezone.localdate()
+    since = today - timedelta(days=400)
+    obligations = source.computed(Obligation.objects.filter(is_active=True)).select_related(
+        "party__institution", "agreement"
+    )
+    created = 0
+    for obligation in obligations:
+        institution = obligation.party.institution
+        known = set(
+            Evaluation.objects.filter(agreement=obligation.agreement, institution=institution).values_list(
+                "period_start", flat=True
+            )
+        )
+        for period, due in obligation_periods(
+            schedule=obligation.schedule,
+            starts_on=obligation.starts_on,
+            due_on=obligation.due_on,
+            business_days=obligation.business_days,
+            ends_on=obligation.ends_on,
+            until=today,
+        ):
+            if due >= today or due < since or period in known:
+                continue
+            with transaction.atomic():
+                evaluation_compute(
+                    agreement=obligation.agreement,
+                    institution=institution,
+                    period_start=period,
+                    due_on=due,
+                    obligation=obligation,
+                )
+            created += 1
+    return created

@@ -13,5 +13,10 @@ def validate_delivery(delivery_pk: int):
 
 @shared_task(name="supply.daily")
 def supply_daily():
-    """Daily beat: due-soon and overdue alerts; delivered files past their retention deleted."""
-    return {"alerts": services.supply_alerts(), "files_deleted": services.delivery_files_expire()}
+    """Daily beat: due-soon and overdue alerts; closed periods evaluated (nothing delivered counts);
+    delivered files past their retention deleted."""
+    return {
+        "alerts": services.supply_alerts(),
+        "evaluated": services.evaluation_compute_due(),
+        "files_deleted": services.delivery_files_expire(),
+    }

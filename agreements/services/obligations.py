@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import rules
+from .. import compliance_sources, rules
 from ..models import (
     ComplianceRecord,
     Document,
@@ -108,6 +108,14 @@ def compliance_record(
             until=max(delivered_on, period_start) + timedelta(days=400),
         )
     }
+    if compliance_sources.computed_ids(Obligation.objects.filter(pk=obligation.pk)):
+        raise ValidationError(
+            _(
+                "El cumplimiento de esta obligación se calcula con las entregas de datos validadas; "
+                "no se registra a mano (la Comisión puede corregir la evaluación con un motivo)."
+            ),
+            code="computed",
+        )
     if period_start not in valid_periods:
         raise ValidationError(_("Ese periodo no corresponde al calendario de la obligación."))
     if obligation.records.filter(period_start=period_start).exists():
