@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from audit import archive, partitions, triggers
-from audit.models import AccessEvent, Event
+from audit.models import AccessEvent, Checkpoint, Event
 from audit.partitions import Month
 from audit.tests.factories import AccessEventFactory, EventFactory
 
@@ -206,6 +206,10 @@ def test_archive_verify_drop_and_restore_round_trip(settings, january, archive_s
     assert AccessEvent.objects.filter(occurred_at=FIRST_INSTANT_OF_FEBRUARY).exists()
     with pytest.raises(CommandError, match="audit_restore"):
         run("audit_archive", "--month", "2026-01")  # an empty month must not overwrite its archive
+    # While offline, the month's rows are verified from the archive against the seals and tree.
+    assert "Bitácora íntegra" in run("audit_verify")
+    assert len(run("audit_leaves").splitlines()) == Checkpoint.objects.latest("id").tree_size
+    assert '"missing":true' not in run("audit_leaves")
 
     out = run("audit_restore", "--month", "2026-01")
     assert "audit_accessevent: 3 filas restauradas" in out
@@ -236,6 +240,8 @@ def test_a_changed_archive_is_not_restored(settings, january, archive_storage):
     path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
     with pytest.raises(CommandError, match="SHA-256"):
         run("audit_restore", "--month", "2026-01")
+    with pytest.raises(CommandError, match="La bitácora no verifica"):
+        run("audit_verify")
     # Even with the manifest's checksum rewritten to match, the signed tree catches the change.
     manifest_path = archive_storage / "bitacora/2026-01/manifest.json"
     manifest = json.loads(manifest_path.read_text())
