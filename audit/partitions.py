@@ -155,25 +155,33 @@ def create_month(table: str, month: Month, using: str = "default") -> bool:
     return True
 
 
-def ensure_ahead(months_ahead: int = 2, using: str = "default") -> list[str]:
-    """Create the partitions of the current Mexico City month and the next ``months_ahead``
-    (beat runs it daily; idempotent). Returns the partitions created."""
+def ensure_months(first: Month, last: Month, using: str = "default") -> list[str]:
+    """Create the partitions of every month from ``first`` to ``last`` that is missing (e.g.
+    before bulk-loading past months); idempotent. Returns the partitions created. A month whose
+    rows already sit in the default partition is skipped with a warning."""
     if connections[using].vendor != "postgresql":
         return []
     created = []
-    first = Month.current()
     for table in PARTITIONED_TABLES:
         if not is_partitioned(table, using):
             continue
-        for offset in range(months_ahead + 1):
-            month = first.shift(offset)
+        month = first
+        while month <= last:
             try:
                 with transaction.atomic(using=using):
                     if create_month(table, month, using):
                         created.append(month.partition(table))
             except PartitionError as error:
                 logger.warning("%s", error)
+            month = month.shift(1)
     return created
+
+
+def ensure_ahead(months_ahead: int = 2, using: str = "default") -> list[str]:
+    """Create the partitions of the current Mexico City month and the next ``months_ahead``
+    (beat runs it daily; idempotent). Returns the partitions created."""
+    current = Month.current()
+    return ensure_months(current, current.shift(months_ahead), using)
 
 
 # --- moving a plain table into a partitioned one (migration 0006) ---------------------------
