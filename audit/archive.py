@@ -17,12 +17,13 @@ the month is searchable, exportable and verifiable as before.
 import bisect
 import gzip
 import hashlib
-import io
 import json
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import storages
 from django.db import connection, transaction
 
@@ -139,11 +140,23 @@ def _layouts() -> dict[int, list[str]]:
     return {layout.pk: list(layout.columns) for layout in LeafLayout.objects.all()}
 
 
-def check_against_tree(table: str, rows: list[dict]) -> None:
-    """Every archived row recomputes the leaf hash it has in the signed tree."""
+def chunks(rows: Iterable[dict], size: int = BATCH) -> Iterator[list[dict]]:
+    chunk: list[dict] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def check_against_tree(table: str, rows: Iterable[dict]) -> int:
+    """Every archived row recomputes the leaf hash it has in the signed tree; returns the count."""
     layouts = _layouts()
-    for start in range(0, len(rows), BATCH):
-        chunk = rows[start : start + BATCH]
+    count = 0
+    for chunk in chunks(rows):
+        count += len(chunk)
         ids = [row["id"] for row in chunk]
         leaves = {
             row_id: (layout_id, bytes(h))
@@ -159,46 +172,83 @@ def check_against_tree(table: str, rows: list[dict]) -> None:
             entry = tlog.entry_bytes(table, row["id"], columns, [row.get(c) for c in columns])
             if merkle.leaf_hash(entry) != stored:
                 raise ArchiveError(f"{table}: la fila {row['id']} del archivo no coincide con su hoja del árbol.")
+    return count
 
 
-def _write(path: str, content: bytes) -> None:
+def _write(path: str, content) -> None:
+    """Save bytes or a file object at exactly ``path`` (replacing an earlier copy)."""
     store = storage()
     if store.exists(path):
         store.delete(path)
-    saved = store.save(path, ContentFile(content))
+    saved = store.save(path, ContentFile(content) if isinstance(content, bytes) else File(content))
     if saved != path:
         raise ArchiveError(f"El almacenamiento guardó {saved} en lugar de {path}.")
 
 
-def _read(path: str) -> bytes:
+def _open(path: str):
     store = storage()
     if not store.exists(path):
         raise ArchiveError(f"No existe el archivo {path} en el almacenamiento de la bitácora.")
-    with store.open(path, "rb") as handle:
+    return store.open(path, "rb")
+
+
+def _read(path: str) -> bytes:
+    with _open(path) as handle:
         return handle.read()
+
+
+class _HashingReader:
+    """A file wrapper that hashes every byte read through it."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.sha256 = hashlib.sha256()
+
+    def read(self, size=-1):
+        data = self.handle.read(size)
+        self.sha256.update(data)
+        return data
 
 
 def read_manifest(month: Month) -> dict:
     return json.loads(_read(manifest_path(month)).decode())
 
 
-def archived_rows(month: Month, table: str, expected: dict) -> list[dict]:
-    """The rows of one archived file, after checking its checksum, count and row digest."""
-    raw = _read(data_path(month, table))
-    if hashlib.sha256(raw).hexdigest() != expected["sha256"]:
-        raise ArchiveError(f"{data_path(month, table)}: la suma SHA-256 no coincide con el manifiesto.")
+def iter_archived(month: Month, table: str, expected: dict) -> Iterator[dict]:
+    """The rows of one archived file, streamed; after the last one, ArchiveError unless its
+    checksum, count and row digest match the manifest (callers work inside a transaction or
+    conclude only at the end)."""
     columns = expected["columns"]
     digest = TableDigest()
-    rows = []
-    for line in gzip.decompress(raw).decode().splitlines():
-        row = json.loads(line)
-        digest.add(table, columns, row["id"], [row[c] for c in columns])
-        rows.append(row)
+    with _open(data_path(month, table)) as handle:
+        reader = _HashingReader(handle)
+        with gzip.GzipFile(fileobj=reader, mode="rb") as gz:
+            for line in gz:
+                row = json.loads(line)
+                digest.add(table, columns, row["id"], [row[c] for c in columns])
+                yield row
+        while reader.read(1 << 20):
+            pass  # anything after the gzip stream counts in the file's checksum too
+    if reader.sha256.hexdigest() != expected["sha256"]:
+        raise ArchiveError(f"{data_path(month, table)}: la suma SHA-256 no coincide con el manifiesto.")
     summary = digest.summary()
     for key in ("rows", "first_id", "last_id", "rows_digest"):
         if summary[key] != expected[key]:
             raise ArchiveError(f"{data_path(month, table)}: {key} del archivo no coincide con el manifiesto.")
-    return rows
+
+
+def check_checksum(month: Month, table: str, expected: dict) -> None:
+    """The archived file's SHA-256 is the manifest's: read through once before anything else."""
+    checksum = hashlib.sha256()
+    with _open(data_path(month, table)) as handle:
+        while block := handle.read(1 << 20):
+            checksum.update(block)
+    if checksum.hexdigest() != expected["sha256"]:
+        raise ArchiveError(f"{data_path(month, table)}: la suma SHA-256 no coincide con el manifiesto.")
+
+
+def archived_rows(month: Month, table: str, expected: dict) -> list[dict]:
+    return list(iter_archived(month, table, expected))
 
 
 @dataclass
@@ -235,27 +285,33 @@ def archive_month(month: Month) -> Archived:
     last_leaf = None
     with transaction.atomic():
         for table in partitions.PARTITIONED_TABLES:
-            if connection.vendor == "postgresql":
-                # Nothing is inserted into the month (a back-dated row) while it is copied.
+            if partitions.is_partitioned(table):
+                # Nothing is inserted into the month (a back-dated row) while it is copied. Only
+                # that month's partition is locked: today's requests keep being logged.
+                held = month.partition(table) if _online(table, month) else table + partitions.DEFAULT_SUFFIX
                 with connection.cursor() as cursor:
-                    cursor.execute(f"LOCK TABLE {_quote(table)} IN SHARE MODE")
+                    cursor.execute(f"LOCK TABLE {_quote(held)} IN SHARE MODE")
             columns = sealing._table_columns(table)
-            buffer = io.BytesIO()
             digest = TableDigest()
-            with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as gz:
-                for row_id, row in month_rows(table, month, columns):
-                    values = canonical_row(columns, row)
-                    gz.write(json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
-                    gz.write(b"\n")
-                    digest.add(table, columns, row_id, row)
-            content = buffer.getvalue()
-            table_leaf = _last_leaf(table, month, digest.rows)
-            if table_leaf is not None:
-                last_leaf = table_leaf if last_leaf is None else max(last_leaf, table_leaf)
-            _write(data_path(month, table), content)
+            checksum = hashlib.sha256()
+            with tempfile.TemporaryFile() as spool:  # a month can be millions of rows: not in memory
+                with gzip.GzipFile(fileobj=spool, mode="wb", mtime=0) as gz:
+                    for row_id, row in month_rows(table, month, columns):
+                        values = canonical_row(columns, row)
+                        gz.write(json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode())
+                        gz.write(b"\n")
+                        digest.add(table, columns, row_id, row)
+                table_leaf = _last_leaf(table, month, digest.rows)
+                if table_leaf is not None:
+                    last_leaf = table_leaf if last_leaf is None else max(last_leaf, table_leaf)
+                spool.seek(0)
+                while block := spool.read(1 << 20):
+                    checksum.update(block)
+                spool.seek(0)
+                _write(data_path(month, table), spool)
             manifest["tables"][table] = {
                 "file": data_path(month, table),
-                "sha256": hashlib.sha256(content).hexdigest(),
+                "sha256": checksum.hexdigest(),
                 "columns": columns,
                 **digest.summary(),
             }
@@ -281,8 +337,7 @@ def verify_archive(month: Month) -> dict:
     rows still in the database (when the month is online). Returns the manifest."""
     manifest = read_manifest(month)
     for table, expected in manifest["tables"].items():
-        rows = archived_rows(month, table, expected)
-        check_against_tree(table, rows)
+        check_against_tree(table, iter_archived(month, table, expected))
         if not partitions.is_partitioned(table) or _online(table, month):
             now = database_digest(table, month)
             if now != {k: expected[k] for k in now}:
@@ -349,8 +404,7 @@ def restore_month(month: Month) -> dict[str, int]:
     restored = {}
     with transaction.atomic():
         for table, expected in manifest["tables"].items():
-            rows = archived_rows(month, table, expected)
-            check_against_tree(table, rows)
+            check_checksum(month, table, expected)
             if _online(table, month):
                 if partitions.count_in(month.partition(table), month):
                     raise ArchiveError(f"{table}: {month} ya está en línea; no hay nada que restaurar.")
@@ -365,13 +419,18 @@ def restore_month(month: Month) -> dict[str, int]:
             # the seals' canonical form came from (JSON text, ISO timestamps, addresses).
             marks = ", ".join(f"%s::{types[c]}" for c in columns)
             sql = f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in columns)}) VALUES ({marks})"  # noqa: S608
-            with connection.cursor() as cursor:
-                for start in range(0, len(rows), BATCH):
-                    cursor.executemany(sql, [[row[c] for c in columns] for row in rows[start : start + BATCH]])
+            count = 0
+            # Streamed: each chunk is checked against the signed tree before it goes in, the
+            # file's checksum and digest at the end; any failure rolls the whole month back.
+            for chunk in chunks(iter_archived(month, table, expected)):
+                check_against_tree(table, chunk)
+                with connection.cursor() as cursor:
+                    cursor.executemany(sql, [[row[c] for c in columns] for row in chunk])
+                count += len(chunk)
             now = database_digest(table, month)
             if now != {k: expected[k] for k in now}:
                 raise ArchiveError(f"{table}: las filas restauradas de {month} no coinciden con el archivo.")
-            restored[table] = len(rows)
+            restored[table] = count
     return restored
 
 
