@@ -93,3 +93,13 @@ register(
     EventType("password_reset", AUTH, _("restablecimiento de contraseña")),
     EventType("password_reset_requested", AUTH, _("solicitud de restablecimiento de contraseña")),
 )
+
+
+# --- Archiving months of the history log (audit.archive) ------------------------------------
+register(
+    EventType("log_month_archived", BUSINESS, _("mes de la bitácora archivado"), detail=("month", "rows")),
+    EventType("log_month_dropped", BUSINESS, _("mes de la bitácora retirado de la base de datos"), detail=("month",)),
+    EventType(
+        "log_month_restored", BUSINESS, _("mes de la bitácora restaurado desde su archivo"), detail=("month", "rows")
+    ),
+)

@@ -10,6 +10,7 @@ import base64
 import datetime as dt
 import decimal
 import hashlib
+import heapq
 import hmac
 import json
 import logging
@@ -250,7 +251,16 @@ def _compare_rows(log, seal, rows):
     return None
 
 
-def verify_table(log: LogTable, report: Report) -> Break | None:
+def _sealed_rows(log: LogTable, columns: list[str], after_id: int, up_to_id: int, archived):
+    """The rows a seal covers: those in the database, plus those of archived months no longer in
+    it (audit.archive.ArchivedRows), merged in id order."""
+    rows = iter_rows(log, columns, after_id, up_to_id)
+    if archived and log.table in archived.months:
+        rows = heapq.merge(rows, archived.rows(log.table, columns, after_id, up_to_id), key=lambda pair: pair[0])
+    return rows
+
+
+def verify_table(log: LogTable, report: Report, archived=None) -> Break | None:
     previous = None
     for seal in Seal.objects.filter(table=log.table).order_by("sequence").iterator():
         expected_sequence = previous.sequence + 1 if previous else 1
@@ -265,7 +275,7 @@ def verify_table(log: LogTable, report: Report) -> Break | None:
         try:
             rows = (
                 (row_id, row_hash(log.table, columns, row))
-                for row_id, row in iter_rows(log, columns, after_id, seal.last_row_id)
+                for row_id, row in _sealed_rows(log, columns, after_id, seal.last_row_id, archived)
             )
             problem = _compare_rows(log, seal, rows)
         except Exception as exc:  # noqa: BLE001 - a dropped column is a break, not a crash
@@ -287,8 +297,11 @@ def verify_all() -> Report:
     sealed_tables = set(Seal.objects.values_list("table", flat=True).distinct())
     for table in sorted(sealed_tables - known):
         report.breaks.append(Break(table, None, None, "hay sellos de una tabla que ya no existe"))
+    from .archive import ArchivedRows  # audit.archive builds on this module
+
+    archived = ArchivedRows()
     for log in log_tables():
-        problem = verify_table(log, report)
+        problem = verify_table(log, report, archived)
         if problem is not None:
             report.breaks.append(problem)
     return report

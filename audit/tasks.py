@@ -16,3 +16,11 @@ def seal_logs():
 def mail_checkpoint():
     """Daily: the latest signed checkpoint to the history log's readers."""
     return mail_latest_checkpoint()
+
+
+@shared_task(name="audit.tasks.create_partitions")
+def create_partitions():
+    """Daily: the history log's monthly partitions for this month and the next two (PostgreSQL)."""
+    from .partitions import ensure_ahead
+
+    return len(ensure_ahead())

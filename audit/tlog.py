@@ -222,7 +222,10 @@ def _rows_by_id(table: str, id_column: str, columns: list[str], ids: list[int]) 
 
 def recomputed_entries(size: int) -> Iterator[tuple[MerkleLeaf, bytes | None]]:
     """(leaf, entry bytes read from its row now, or None if the row is gone) for leaves 0..size-1."""
+    from .archive import ArchivedRows  # audit.archive builds on this module
+
     id_columns = _id_columns()
+    archived = ArchivedRows()  # rows of months archived and dropped, read from their archives
     layouts = {}
     for lo in range(0, size, BATCH):
         leaves = list(MerkleLeaf.objects.filter(index__gte=lo, index__lt=min(lo + BATCH, size)).order_by("index"))
@@ -238,6 +241,9 @@ def recomputed_entries(size: int) -> Iterator[tuple[MerkleLeaf, bytes | None]]:
             if id_column is None:
                 continue  # the table is no longer a log table: every row reads as missing
             found = _rows_by_id(layout.table, id_column, list(layout.columns), [leaf.row_id for leaf in group])
+            if archived and len(found) < len(group):
+                missing = [leaf.row_id for leaf in group if leaf.row_id not in found]
+                found.update(archived.by_id(layout.table, list(layout.columns), missing))
             for leaf in group:
                 if leaf.row_id in found:
                     rows[leaf.index] = entry_bytes(layout.table, leaf.row_id, list(layout.columns), found[leaf.row_id])

@@ -469,6 +469,31 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint-mail"] = {
     "task": "audit.tasks.mail_checkpoint",
     "schedule": crontab(hour=6, minute=20),
 }
+# The access-event and event tables are monthly partitions on PostgreSQL (audit.partitions):
+# this job creates the current and next two months' partitions ahead (idempotent).
+CELERY_BEAT_SCHEDULE["audit-partitions-ahead"] = {
+    "task": "audit.tasks.create_partitions",
+    "schedule": crontab(hour=2, minute=15),
+}
+# Months of the history log kept in the database besides the current one; older months may be
+# archived and dropped (manage.py audit_archive --month YYYY-MM --drop). Unset: keep everything.
+AUDIT_RETENTION_MONTHS = env.int("AUDIT_RETENTION_MONTHS", default=None)
+# Where audit_archive writes archived months: the S3-compatible bucket when one is configured
+# (under AUDIT_ARCHIVE_LOCATION), otherwise a private local folder.
+if env("AWS_STORAGE_BUCKET_NAME", default=""):
+    STORAGES["audit_archive"] = {
+        "BACKEND": DEFAULT_FILE_STORAGE_CONFIG["BACKEND"],
+        "OPTIONS": {
+            **DEFAULT_FILE_STORAGE_CONFIG["OPTIONS"],
+            "location": env("AUDIT_ARCHIVE_LOCATION", default="audit-archive"),
+            "file_overwrite": True,
+        },
+    }
+else:
+    STORAGES["audit_archive"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env.path("AUDIT_ARCHIVE_ROOT", default=VAR_DIR / "audit-archive"), "base_url": None},
+    }
 
 
 # --- OpenID Connect provider (accounts/identity) ---------------------------------------------
