@@ -126,7 +126,8 @@ class Person(HttpUser):
             catch_response=True,
         ) as answer:
             if answer.status_code != 302:
-                answer.failure(f"{self.person['username']}: second factor refused ({answer.status_code})")
+                said = re.findall(r'class="[^"]*error[^"]*"[^>]*>(.*?)<', answer.text or "", re.S)
+                answer.failure(f"{self.person['username']}: second factor refused ({answer.status_code}): {said[:2]}")
 
     def next_click(self):
         for click in self.clicks:
