@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     reading them all. The fields are the models' SEARCH_FIELDS, in the same order. Nothing on SQLite."""
 
     dependencies = [
-        ("accounts", "0011_identity_systems_and_grants"),
+        ("accounts", "0013_passkeys_recovery_codes_profile_second_factor"),
     ]
 
     operations = [

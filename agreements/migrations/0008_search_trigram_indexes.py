@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     Nothing on SQLite."""
 
     dependencies = [
-        ("agreements", "0003_status_state_machines"),
+        ("agreements", "0007_institution_immediate_suspensions"),
     ]
 
     operations = [
