@@ -5,6 +5,8 @@ from collections import defaultdict
 from django.contrib.auth.models import Permission
 from django.db.models import CharField, Count, Q, Value
 
+from kernel.search import search as kernel_search
+
 from .capabilities import PORTAL_APPS
 from .models import Profile, User
 
@@ -15,15 +17,8 @@ def user_visible_queryset(user):
 
 def user_list(*, user, search: str = "", institution_id=None, profile_id=None):
     qs = user_visible_queryset(user).select_related("institution", "profile")
-    search = (search or "").strip()
-    if search:
-        qs = qs.filter(
-            Q(username__icontains=search)
-            | Q(given_names__icontains=search)
-            | Q(paternal_surname__icontains=search)
-            | Q(maternal_surname__icontains=search)
-            | Q(email__icontains=search)
-        )
+    # "jose perez" finds José Pérez; "pere" finds Pérez (kernel.search, a trigram index on PostgreSQL).
+    qs = kernel_search(qs, search, User.SEARCH_FIELDS)
     if institution_id:
         qs = qs.filter(institution_id=institution_id)
     if profile_id:
@@ -166,13 +161,14 @@ def institution_admins_and_requester(req):
     return sorted(admins, key=lambda u: u.pk)
 
 
-def account_request_list(*, user, status=None):
+def account_request_list(*, user, status=None, search: str = ""):
     from .models import AccountRequest
 
     qs = AccountRequest.objects.visible_to(user).select_related("institution", "requested_profile", "agreement")
     if status:
         qs = qs.filter(status=status)
-    return qs
+    # Folio, the person's names, CURP or e-mail; accents and case aside (kernel.search).
+    return kernel_search(qs, search, AccountRequest.SEARCH_FIELDS)
 
 
 def account_request_get(*, user, pk):

@@ -72,7 +72,8 @@ def account_request_list(request):
     status = request.GET.get("estado") or None
     if status not in AccountRequest.Status.values:
         status = None
-    qs = selectors.account_request_list(user=user, status=status).order_by("-updated_at")
+    q = request.GET.get("q", "").strip()[:100]
+    qs = selectors.account_request_list(user=user, status=status, search=q).order_by("-updated_at")
     return render(
         request,
         "accounts/requests/list.html",
@@ -80,6 +81,7 @@ def account_request_list(request):
             "page": _page(request, qs),
             "statuses": AccountRequest.Status.choices,
             "status": status,
+            "q": q,
             "can_create": user.has_perm("portal.manage_institution") and user.institution_id,
         },
     )

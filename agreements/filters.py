@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.search import search as kernel_search
 from kernel.widgets import CompactSelect
 
 from .models import Agreement, Institution, Signatory
@@ -57,7 +58,8 @@ class AgreementFilter(django_filters.FilterSet):
             self.filters[name].field.widget.input_type = "date"
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(folio__icontains=value) | Q(title__icontains=value))
+        # Accents and case aside, every word in the folio or the title (kernel.search).
+        return kernel_search(queryset, value, Agreement.SEARCH_FIELDS)
 
     def filter_expiring(self, queryset, name, value):
         today = timezone.localdate()
@@ -70,7 +72,7 @@ class AgreementFilter(django_filters.FilterSet):
 
 
 class SignatoryFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Nombre"), field_name="full_name", lookup_expr="icontains")
+    q = django_filters.CharFilter(label=_("Nombre"), method="search")
     status = django_filters.ChoiceFilter(label=_("Estado"), choices=Signatory.Status.choices)
     institution = django_filters.ModelChoiceFilter(
         label=_("Institución"), queryset=Institution.objects.all(), widget=CompactSelect
@@ -88,3 +90,6 @@ class SignatoryFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["institution"].queryset = Institution.objects.visible_to(user)
+
+    def search(self, queryset, name, value):
+        return kernel_search(queryset, value, ("full_name",))

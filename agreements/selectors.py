@@ -6,6 +6,8 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from kernel.search import search as kernel_search
+
 from . import compliance_sources
 from .models import (
     Agreement,
@@ -21,8 +23,9 @@ from .models import (
 )
 
 
-def institution_list(*, user):
-    return Institution.objects.visible_to(user)
+def institution_list(*, user, search: str = ""):
+    # Acronym or legal name, accents and case aside (kernel.search).
+    return kernel_search(Institution.objects.visible_to(user), search, Institution.SEARCH_FIELDS)
 
 
 def agreement_list(*, user, filters=None):

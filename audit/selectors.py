@@ -106,14 +106,26 @@ def _date_range(filters, ts_field):
     return q
 
 
+# The timeline's user filter given a name rather than a username: at most this many people match.
+USER_FILTER_MATCHES = 50
+
+
 def _user_ids(filters):
     if not filters.user:
         return None
     # lower(username) = lower(typed): served by the case-insensitive unique index on usernames
     # (username__iexact compiles to UPPER() on PostgreSQL and scans 50,000 accounts).
     typed = filters.user.strip().lower()
-    users = get_user_model()._default_manager.alias(lowered=Lower("username")).filter(lowered=typed)
-    return list(users.order_by().values_list("pk", flat=True))
+    manager = get_user_model()._default_manager
+    users = manager.alias(lowered=Lower("username")).filter(lowered=typed)
+    found = list(users.order_by().values_list("pk", flat=True))
+    if found or not hasattr(manager, "search"):
+        return found
+    # Not a username: a person's name, typed as people type it ("jose perez" for José Pérez). The
+    # user model's manager searches accents and case aside (accounts: kernel.search, by trigram
+    # index); the first USER_FILTER_MATCHES people found, so a common name stays one cheap query.
+    matches = manager.search(filters.user).order_by("pk").values_list("pk", flat=True)
+    return list(matches[:USER_FILTER_MATCHES])
 
 
 class _Source:

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Institution
+from kernel.search import search as kernel_search
 from kernel.widgets import CompactSelect
 
 from .models import Acuerdo, Body, ConsentEvidenceRequest, PilotProgram
@@ -23,11 +24,11 @@ class BodyFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+        return kernel_search(queryset, value, ("code", "name"))  # accents and case aside
 
 
 class AcuerdoFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Buscar en el texto"), field_name="text", lookup_expr="icontains")
+    q = django_filters.CharFilter(label=_("Buscar en el texto"), method="search")
     status = django_filters.ChoiceFilter(label=_("Estado"), choices=Acuerdo.Status.choices)
     overdue = django_filters.BooleanFilter(label=_("Vencidos"), method="filter_overdue")
     body = django_filters.ModelChoiceFilter(
@@ -57,6 +58,9 @@ class AcuerdoFilter(django_filters.FilterSet):
             body_parties__body__in=bodies.values("pk")
         ).distinct()
 
+    def search(self, queryset, name, value):
+        return kernel_search(queryset, value, ("text",))
+
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status__in=Acuerdo.OPEN_STATUSES, due_on__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
@@ -75,7 +79,7 @@ class PilotFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(agreement__folio__icontains=value))
+        return kernel_search(queryset, value, ("title", "agreement__folio"))
 
 
 class ConsentFilter(django_filters.FilterSet):
@@ -92,7 +96,7 @@ class ConsentFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(folios__icontains=value) | Q(agreement__folio__icontains=value))
+        return kernel_search(queryset, value, ("folios", "agreement__folio"))
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status=ConsentEvidenceRequest.Status.REQUESTED, due_on__lt=timezone.localdate())

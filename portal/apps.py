@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
+from kernel import search
+
 
 def _sync_profiles(sender, **kwargs):
     from accounts.services import profile_sync_builtin
@@ -19,5 +21,6 @@ class PortalConfig(AppConfig):
         )
 
         lookups.register()
+        search.register()  # the search function on the demo's SQLite connections
         # portal is the last installed app: every other app's permissions exist by now.
         post_migrate.connect(_sync_profiles, sender=self, dispatch_uid="portal_sync_profiles")

@@ -10,16 +10,21 @@ scope, so the commission sees the whole platform and an institution administrato
 Audiences: ``platform`` (commission profiles and superusers), ``institution`` (an institution's
 own profiles) and ``assigned`` (profiles that see assigned agreements only).
 
-Built figures are cached for a few minutes (``PORTAL_FIGURE_CACHE_SECONDS``, see ``_built``); the
-dashboard says so.
+Built figures are kept for a few minutes (``PORTAL_FIGURE_CACHE_SECONDS``, see ``_built``) in the
+"shared" cache, one copy for every worker (Redis in production, this process's memory in the demo);
+the dashboard says so. The beat job ``portal.tasks.refresh_dashboard_figures`` rebuilds the
+platform's figures (the heavy history-log ones among them) before they go stale, so no one's view
+pays for them; without it, one view rebuilds a stale figure under a lock while the others are
+shown the previous one.
 """
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.utils import formats, timezone
@@ -87,7 +92,8 @@ def figure(*, audiences=(PLATFORM, INSTITUTION, ASSIGNED), permission=None, orde
     return decorator
 
 
-def figures_for(user):
+def figures_for(user, *, rebuild=False):
+    """The figures ``user`` may see; ``rebuild`` builds them again and stores them (the beat job)."""
     audience = user_scope(user)
     found = []
     for entry in _REGISTRY:
@@ -95,30 +101,32 @@ def figures_for(user):
             continue
         if entry["permission"] and not user.has_perm(entry["permission"]):
             continue
-        built = _built(entry["builder"], user, audience)
+        built = _built(entry["builder"], user, audience, rebuild=rebuild)
         if built is not None:
             found.append(built)
     return found
 
 
-_NOTHING = object()
+# A figure is shown for PORTAL_FIGURE_CACHE_SECONDS after it was built ("fresh"), and kept this many
+# times longer, so that while one worker rebuilds it the others show the previous one.
+STALE_FACTOR = 12
+LOCK_SECONDS = 120  # longest a figure may take to build; past it, another worker may try
+WAIT_SECONDS = 10  # nothing built yet and someone building it: wait this long for theirs
+WAIT_STEP = 0.05
 
 
-def _built(builder, user, audience):
-    """The builder's figure, kept in the cache for PORTAL_FIGURE_CACHE_SECONDS.
+def figure_cache():
+    return caches["shared"]
 
-    Weekly figures over the history log cost a scan of hundreds of thousands of rows; people open
-    their dashboard many times an hour. The key holds everything the figure depends on: its scope
-    (the whole platform, one institution, or one person's assignments), the user's permissions
-    (two profiles of the same scope may see different things), the language and the day. So no
-    one is ever shown a figure built for a scope or permissions other than their own.
-    """
-    seconds = settings.PORTAL_FIGURE_CACHE_SECONDS
-    if not seconds:
-        return builder(user)
+
+def figure_key(builder, user, audience):
+    """Everything a figure depends on: its scope (the whole platform, one institution, or one
+    person's assignments), the user's permissions (two profiles of the same scope may see
+    different things), the language and the day. So no one is ever shown a figure built for a
+    scope or permissions other than their own."""
     owner = {PLATFORM: "", INSTITUTION: user.institution_id, ASSIGNED: user.pk}.get(audience, user.pk)
     permissions = hashlib.sha256(" ".join(sorted(user.get_all_permissions())).encode()).hexdigest()[:16]
-    key = ":".join(
+    return ":".join(
         [
             "figure",
             f"{builder.__module__}.{builder.__qualname__}",
@@ -129,10 +137,80 @@ def _built(builder, user, audience):
             timezone.localdate().isoformat(),
         ]
     )
-    built = cache.get(key, _NOTHING)
-    if built is _NOTHING:
+
+
+def _built(builder, user, audience, *, rebuild=False):
+    """The builder's figure, built once for every worker and kept PORTAL_FIGURE_CACHE_SECONDS.
+
+    Weekly figures over the history log cost a scan of millions of rows; people open their
+    dashboard many times an hour, on any of the app servers' workers. Each figure is kept once in
+    the shared cache as (figure, fresh until). A fresh one is shown. A stale one is shown too,
+    unless this view is the one that takes the lock (``cache.add``, atomic in Redis and in
+    memory): that one builds it again. With nothing kept yet, the view that takes the lock
+    builds it and the others wait for it (at most WAIT_SECONDS), so a figure is never built by
+    every worker at once.
+    """
+    seconds = settings.PORTAL_FIGURE_CACHE_SECONDS
+    if not seconds:
+        return builder(user)
+    cache, key = figure_cache(), figure_key(builder, user, audience)
+    lock = f"{key}:building"
+    if not rebuild:
+        kept = cache.get(key)
+        if kept is not None:
+            built, fresh_until = kept
+            if fresh_until > time.time() or not cache.add(lock, 1, LOCK_SECONDS):
+                return built
+        elif not cache.add(lock, 1, LOCK_SECONDS):
+            kept = _wait_for(cache, key, lock)
+            if kept is not None:
+                return kept[0]
+    try:
         built = builder(user)
-        cache.set(key, built, seconds)
+        cache.set(key, (built, time.time() + seconds), seconds * STALE_FACTOR)
+    finally:
+        cache.delete(lock)
+    return built
+
+
+def _wait_for(cache, key, lock):
+    """What another worker is building under ``lock``: once it is kept, or None if it is not
+    within WAIT_SECONDS (then this view builds it itself)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP)
+        kept = cache.get(key)
+        if kept is not None:
+            return kept
+        if cache.get(lock) is None:
+            return cache.get(key)
+    return None
+
+
+def rebuild_platform_figures():
+    """Build again the figures of every platform profile (the commission's, with the history-log
+    figures), in every language, and keep them for all workers. Returns how many were built.
+
+    One active account per profile stands for its holders: platform figures depend only on the
+    profile's permissions (``figure_key``), never on the person. Institution and assignment
+    figures are light (one institution's rows) and are built by the first view, under the lock.
+    """
+    from django.utils import translation
+
+    from accounts.models import Profile, User
+
+    built = 0
+    for profile in Profile.objects.filter(scope=Profile.Scope.PLATFORM).order_by("pk"):
+        holder = (
+            User.objects.filter(profile=profile, is_active=True, is_superuser=False, status=User.Status.ACTIVE)
+            .order_by("pk")
+            .first()
+        )
+        if holder is None or user_scope(holder) != PLATFORM:
+            continue
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                built += len(figures_for(holder, rebuild=True))
     return built
 
 

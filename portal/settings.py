@@ -174,10 +174,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Dashboard figures are cached this long (seconds; 0 computes them on every view). The default
+# Dashboard figures are fresh this long (seconds; 0 computes them on every view), kept once for
+# every worker in the "shared" cache and rebuilt by a beat job (portal/dashboards.py). The default
 # cache is each process's own memory: nothing to run, and no outage of a shared cache can break a
-# page. Counters that must hold across every app server (the password-reset rate limit) use the
-# "shared" cache: Redis when REDIS_URL is set (production), this process's memory in the demo.
+# page. Counters that must hold across every app server (the password-reset rate limit) and the
+# dashboard figures use the "shared" cache: Redis when REDIS_URL is set (production), this
+# process's memory in the demo.
 PORTAL_FIGURE_CACHE_SECONDS = env.int("PORTAL_FIGURE_CACHE_SECONDS", default=300)
 # An account nobody signed in with for this many days is "dormant": flagged on the institution
 # administrator's dashboard and in access reviews.
@@ -353,6 +355,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "audit-seal": {"task": "audit.tasks.seal_logs", "schedule": 5 * 60.0},
     "sessions-clear-expired": {"task": "portal.tasks.clear_expired_sessions", "schedule": crontab(minute=17)},
+    # The commission's dashboard figures, rebuilt before they go stale (portal/dashboards.py).
+    "dashboard-figures-refresh": {
+        "task": "portal.tasks.refresh_dashboard_figures",
+        "schedule": max(60.0, PORTAL_FIGURE_CACHE_SECONDS * 0.8),
+    },
     "lockout-purge-old-attempts": {
         "task": "accounts.tasks.lockout_attempts_purge",
         "schedule": crontab(hour=3, minute=40),

@@ -5,13 +5,15 @@
 set -euo pipefail
 want=(gettext:msgfmt)
 if [[ "${1:-run}" == "test" ]]; then
-  want+=(postgresql:/usr/lib/postgresql chromium:chromium redis-server:redis-server
+  # postgresql-contrib: the unaccent and pg_trgm extensions of accent-insensitive search (kernel/search.py)
+  want+=(postgresql:/usr/lib/postgresql "postgresql-contrib:/usr/share/postgresql/*/extension/unaccent.control"
+         chromium:chromium redis-server:redis-server
          poppler-utils:pdftotext fonts-dejavu-core:/usr/share/fonts/truetype/dejavu)
 fi
 missing=()
 for item in "${want[@]}"; do
   pkg=${item%%:*} probe=${item#*:}
-  if [[ "$probe" == /* ]]; then [[ -e "$probe" ]] || missing+=("$pkg")
+  if [[ "$probe" == /* ]]; then compgen -G "$probe" >/dev/null || missing+=("$pkg")
   else command -v "$probe" >/dev/null 2>&1 || missing+=("$pkg"); fi
 done
 ((${#missing[@]})) || exit 0

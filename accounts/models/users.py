@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from kernel.identifiers import validate_curp
 from kernel.scoping import scope_queryset
+from kernel.search import search
 
 
 class Profile(models.Model):
@@ -67,6 +68,11 @@ class UserQuerySet(models.QuerySet):
 
 
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    def search(self, text):
+        """Accounts whose username, names or e-mail hold every word of ``text``, accents and case
+        aside (kernel.search; the history log's user filter asks for it by this name)."""
+        return search(self.get_queryset(), text, User.SEARCH_FIELDS)
+
     def get_by_natural_key(self, username):
         # Usernames are case-insensitive: "Inst1.Admin" and "inst1.admin" are one account.
         return self.get(username__iexact=username)
@@ -142,6 +148,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     history = HistoricalRecords(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     objects = UserManager()
+    # What the search boxes read, in this order (the trigram index of migration 0012 holds the same).
+    SEARCH_FIELDS = ("username", "given_names", "paternal_surname", "maternal_surname", "email")
 
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"
