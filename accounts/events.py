@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import AUTH, BUSINESS, EventType, register
+from audit.present import register_pages
 
 register(
     # --- Sign-in: lockout, sessions, activation (short names kept, see audit.events) ----------
@@ -122,4 +123,28 @@ register(
     ),
     # --- Retired: the access log holds every search with its query (the user list's) -----------
     EventType("user_search", BUSINESS, _("búsqueda de usuarios"), detail=("q",), retired=True),
+)
+
+# --- What the pages without one object show, for the history log's accesses (audit.present) ---
+register_pages(
+    {
+        "dashboard": _("el inicio"),
+        "login": _("el inicio de sesión"),
+        "logout": _("el cierre de sesión"),
+        "password_change": _("el cambio de contraseña"),
+        "accounts:profile_list": _("el catálogo de perfiles"),
+        "accounts:user_list": _("la lista de usuarios"),
+        "accounts:suspended_list": _("la lista de cuentas suspendidas"),
+        "onboarding:account_request_list": _("la lista de solicitudes de cuenta"),
+        "onboarding:account_request_create": _("una nueva solicitud de cuenta"),
+        "onboarding:review_queue": _("la bandeja de revisión"),
+        "onboarding:letter_mine": _("sus cartas de confidencialidad"),
+        "onboarding:account_change_list": _("la lista de cambios de cuenta"),
+        "onboarding:required_document_list": _("los documentos requeridos"),
+        "onboarding:onboarding_settings": _("la configuración del alta de cuentas"),
+        "notifications:inbox": _("sus notificaciones"),
+        "notifications:outbox": _("los correos enviados"),
+        "audit:timeline": _("la bitácora"),
+        "audit:timeline_csv": _("la descarga de la bitácora"),
+    }
 )

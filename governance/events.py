@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import BUSINESS, EventType, register
+from audit.present import register_pages
 
 
 def _event(name, label, *, detail=()):
@@ -32,4 +33,14 @@ register(
     _event("consent_evidence_requested", _("evidencia de consentimiento solicitada"), detail=("folios", "due_on")),
     _event("consent_evidence_answered", _("evidencia de consentimiento entregada"), detail=("documents",)),
     _event("consent_evidence_withdrawn", _("solicitud de evidencia de consentimiento retirada")),
+)
+
+# --- What the pages without one object show, for the history log's accesses (audit.present) ---
+register_pages(
+    {
+        "governance:body_list": _("la lista de órganos colegiados"),
+        "governance:acuerdo_list": _("la lista de acuerdos"),
+        "governance:pilot_list": _("la lista de programas piloto"),
+        "governance:consent_list": _("las solicitudes de evidencia de consentimiento"),
+    }
 )
