@@ -8,6 +8,7 @@ from audit.present import register_pages
 register(
     # --- Sign-in: lockout, sessions, activation (short names kept, see audit.events) ----------
     EventType("lock", AUTH, _("bloqueo de cuenta"), detail=("until", "minutes")),
+    EventType("lock_lifted", AUTH, _("bloqueo levantado por la Comisión"), detail=("reason", "until")),
     EventType("suspension", AUTH, _("suspensión de cuenta"), detail=("reason", "logins_ended")),
     EventType(
         "reactivation",
