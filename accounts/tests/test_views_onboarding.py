@@ -295,3 +295,39 @@ def test_the_review_queue_leaves_out_what_its_reviewer_may_not_decide(reviewer, 
     )
     queue = login(reviewer).get(reverse("onboarding:review_queue")).content.decode()
     assert about_me.folio not in queue and about_colleague.folio in queue
+
+
+def test_a_failed_upload_keeps_the_chosen_document_and_shows_the_error_at_the_form(inst_admin, login, draft):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import RequiredDocument
+
+    chosen = RequiredDocument.objects.filter(active=True).order_by("pk").last()
+    client = login(inst_admin)
+    bad = SimpleUploadedFile("acta.pdf", b"esto no es un PDF", content_type="application/pdf")
+    response = client.post(
+        reverse("onboarding:account_request_upload", args=[draft.pk]), {"requirement": chosen.pk, "file": bad}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<option value="{chosen.pk}" selected>' in html  # the document type is kept
+    upload = html[html.index('id="carga"') :]
+    assert "El documento no se cargó." in upload and "data-focus" in upload  # the error is at the form
+    assert 'class="errorlist"' in upload
+
+
+def test_a_successful_upload_says_so_at_the_documents(inst_admin, login, draft):
+    from accounts.models import RequiredDocument
+    from accounts.tests.factories import pdf_upload
+
+    requirement = RequiredDocument.objects.filter(active=True).order_by("pk").first()
+    client = login(inst_admin)
+    response = client.post(
+        reverse("onboarding:account_request_upload", args=[draft.pk]),
+        {"requirement": requirement.pk, "file": pdf_upload()},
+        follow=True,
+    )
+    html = response.content.decode()
+    section = html[html.index('id="documentos"') :]
+    assert f"Documento «{requirement.name}» cargado." in section
+    assert f"Documento «{requirement.name}» cargado." not in html[: html.index('id="documentos"')]
