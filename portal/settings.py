@@ -97,6 +97,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
+# Selects start with "Elija una opción", not "---------" (kernel/forms_renderer.py).
+FORM_RENDERER = "kernel.forms_renderer.PortalFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -553,6 +556,9 @@ LOGGING = {
         "django.request": {"level": "ERROR"},  # 4xx answers are not errors of the portal
         # Failures are in the history log; axes' own INFO lines would repeat each one.
         "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
+        # WeasyPrint logs every layout step at INFO; only its warnings matter (issue 21: a quiet demo).
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
