@@ -8,6 +8,12 @@
       target.focus({ preventScroll: true });
       target.scrollIntoView({ block: "center" });
     }
+    // A table wider than a phone scrolls inside itself: keyboard users must reach it too.
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1 && !table.hasAttribute("tabindex")) {
+        table.setAttribute("tabindex", "0");
+      }
+    });
     // A collapsing menu on narrow screens: the button shows and hides the navigation.
     var toggle = document.querySelector(".menu-toggle");
     var nav = document.getElementById("menu-principal");
