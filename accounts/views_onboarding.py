@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from audit.requestinfo import client_ip
-from kernel import access, documents, web
+from kernel import access, documents, pdf_preview, web
 from kernel.documents import attachment_response
 
 from . import selectors
@@ -277,7 +277,12 @@ def account_request_review(request, request_pk):
                     valid=form.cleaned_data["result"] == "valid",
                     note=form.cleaned_data["note"],
                 )
-                messages.success(request, _("Revisión de «%(name)s» guardada.") % {"name": doc.requirement.name})
+                # Shown in the document's own block, where the reviewer acted.
+                messages.success(
+                    request,
+                    _("Revisión de «%(name)s» guardada.") % {"name": doc.requirement.name},
+                    extra_tags=f"doc-{doc.pk}",
+                )
                 return redirect(reverse("onboarding:account_request_review", args=[req.pk]) + f"#doc-{doc.pk}")
             decision_form = DecisionForm(request.POST)
             if decision_form.is_valid():
@@ -294,8 +299,9 @@ def account_request_review(request, request_pk):
                     messages.success(request, _("Solicitud devuelta; la institución fue notificada."))
                 return redirect("onboarding:review_queue")
         except ValidationError as exc:
+            concerned = request.POST.get("document", "") if action == "check" else ""
             for message in _errors(exc):
-                messages.error(request, message)
+                messages.error(request, message, extra_tags=f"doc-{concerned}" if concerned.isdigit() else "")
     documents = list(req.documents.select_related("requirement", "checked_by"))
     return render(
         request,
@@ -308,6 +314,7 @@ def account_request_review(request, request_pk):
             "own_matter": onboarding.is_own_matter(request.user, req),
             "specimen_url": reverse("onboarding:account_request_specimen", args=[req.pk]) if req.signatory_id else None,
             "letter_code": RequiredDocument.REQUEST_LETTER,
+            "letter_preview": pdf_preview.available(),
         },
     )
 
