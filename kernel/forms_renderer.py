@@ -22,4 +22,8 @@ class PortalFormRenderer(DjangoTemplates):
             for _group, options, _index in widget["optgroups"]:
                 for option in options:
                     option["label"] = prompt_label(option["label"])
+                    if option["value"] == "unknown":
+                        # A yes/no list filter (the portal's only NullBooleanSelect): not filtering
+                        # reads "Todos", not Django's "Desconocido".
+                        option["label"] = _("Todos")
         return super().render(template_name, context, request=request)

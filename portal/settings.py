@@ -15,6 +15,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -99,6 +100,8 @@ WSGI_APPLICATION = "portal.wsgi.application"
 
 # Selects start with "Elija una opción", not "---------" (kernel/forms_renderer.py).
 FORM_RENDERER = "kernel.forms_renderer.PortalFormRenderer"
+# A list filter left empty reads "Todos" (django-filter's empty choice).
+FILTERS_EMPTY_CHOICE_LABEL = _lazy("Todos")
 
 TEMPLATES = [
     {
