@@ -561,6 +561,10 @@ LOGGING = {
         "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
         # WeasyPrint logs every layout step at INFO; only its warnings matter (issue 21: a quiet demo).
         "weasyprint": {"level": "WARNING"},
+        # Each task's success line, and kombu's "no broker hostname" in the eager demo (no broker
+        # is used there), say nothing a reader of the console needs.
+        "celery.app.trace": {"level": "WARNING"},
+        "kombu": {"level": "ERROR" if CELERY_TASK_ALWAYS_EAGER else "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

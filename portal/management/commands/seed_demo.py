@@ -48,6 +48,6 @@ class Command(BaseCommand):
                 step(ctx)
         self.stdout.write(self.style.SUCCESS(f"Datos de demostración listos: {len(ctx.get('users', {}))} cuentas."))
         self.stdout.write(
-            f"{len(mail.outbox)} correos de la demostración quedaron en Notificaciones › Correos enviados "
+            f"{len(mail.outbox)} correos de la demostración quedaron en «Correos enviados por el portal» "
             "(/notificaciones/envios/); los que se envíen desde ahora aparecen en esta consola."
         )
