@@ -42,12 +42,13 @@ class Command(BaseCommand):
         from django.core import mail
         from django.test.utils import override_settings
 
-        mail.outbox = []
+        before = len(getattr(mail, "outbox", []))  # under tests, the test's own outbox is kept
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             for step in STEPS:
                 step(ctx)
         self.stdout.write(self.style.SUCCESS(f"Datos de demostración listos: {len(ctx.get('users', {}))} cuentas."))
+        sent = len(getattr(mail, "outbox", [])) - before
         self.stdout.write(
-            f"{len(mail.outbox)} correos de la demostración quedaron en «Correos enviados por el portal» "
+            f"{sent} correos de la demostración quedaron en «Correos enviados por el portal» "
             "(/notificaciones/envios/); los que se envíen desde ahora aparecen en esta consola."
         )
