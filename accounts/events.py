@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import AUTH, BUSINESS, EventType, register
-from audit.present import register_pages
+from audit.present import register_object_kinds, register_pages
 
 register(
     # --- Sign-in: lockout, sessions, activation (short names kept, see audit.events) ----------
@@ -147,5 +147,12 @@ register_pages(
         "notifications:outbox": _("los correos enviados"),
         "audit:timeline": _("la bitácora"),
         "audit:timeline_csv": _("la descarga de la bitácora"),
+    }
+)
+register_object_kinds(
+    {
+        "request": "accounts.accountrequest",
+        "letter": "accounts.confidentialityletter",
+        "change": "accounts.accountchangerequest",
     }
 )

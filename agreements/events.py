@@ -7,7 +7,7 @@ older rows keep their label.
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import BUSINESS, EventType, register
-from audit.present import register_pages
+from audit.present import register_object_kinds, register_pages
 
 
 def _event(name, label, *, former, detail=()):
@@ -75,4 +75,7 @@ register_pages(
         "agreements:non_working_days": _("los días inhábiles"),
         "agreements:member_notice_list": _("los avisos a integrantes"),
     }
+)
+register_object_kinds(
+    {"party": "agreements.agreementparty", "document": "agreements.document", "notice": "agreements.terminationnotice"}
 )

@@ -12,6 +12,7 @@ words for pages and detail keys from the registries below, which each app fills 
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -65,6 +66,18 @@ def register_pages(labels: dict) -> None:
     _pages.update(labels)
 
 
+_kinds: dict[str, str] = {}  # an access row's object type from a URL argument -> "app.model"
+
+
+def register_object_kinds(kinds: dict) -> None:
+    """Which model a view's URL argument names, where the name does not say it.
+
+    ``{"request": "accounts.accountrequest"}``: accesses to /cuentas/solicitudes/<request_pk>/ read
+    "Solicitud de cuenta: …".
+    """
+    _kinds.update(kinds)
+
+
 def register_keys(labels: dict) -> None:
     """The words for detail and search keys: {"acuerdo": _("Acuerdo")}."""
     _keys.update(labels)
@@ -81,6 +94,23 @@ def key_label(key: str) -> str:
 def local_time(value: dt.datetime) -> str:
     """A moment as the auditor reads it: Mexico City (the portal's zone), to the second."""
     return formats.date_format(timezone.localtime(value), "d/m/Y H:i:s")
+
+
+@functools.cache
+def _by_model_name() -> dict:
+    """{model name: "app.model"} for names only one model has (``agreement`` -> agreements.agreement)."""
+    seen: dict[str, list[str]] = defaultdict(list)
+    for model in apps.get_models():
+        seen[model._meta.model_name].append(model._meta.label_lower)
+    return {name: labels[0] for name, labels in seen.items() if len(labels) == 1}
+
+
+def resolve_type(object_type: str) -> str:
+    """The model label an access row's object type names: the access log stores a model label,
+    or, for a function view, the name of its URL argument (``agreement`` of ``agreement_pk``)."""
+    if not object_type or "." in object_type:
+        return object_type or ""
+    return _kinds.get(object_type) or _by_model_name().get(object_type.replace("_", ""), "")
 
 
 def type_label(label_lower: str) -> str:
@@ -197,7 +227,8 @@ def _object_text(type_name: str, name: str, object_id: str) -> str:
 def show(rows) -> list[ShownRow]:
     """The page's rows in the auditor's words (a few queries per page, not per row)."""
     rows = list(rows)
-    names = _names((r.object_type, r.object_id) for r in rows)
+    types = {r.object_type: resolve_type(r.object_type) for r in rows}
+    names = _names((types[r.object_type], r.object_id) for r in rows)
     inst_ids = set()
     for r in rows:
         record = r.record
@@ -207,8 +238,8 @@ def show(rows) -> list[ShownRow]:
     institutions = _institutions(inst_ids)
     shown = []
     for r in rows:
-        type_name = type_label(r.object_type)
-        name = names.get((r.object_type, str(r.object_id)), "")
+        type_name = type_label(types[r.object_type])
+        name = names.get((types[r.object_type], str(r.object_id)), "")
         items: list[Item] = []
         changes: list = []
         path = ip = status = ""

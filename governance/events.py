@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import BUSINESS, EventType, register
-from audit.present import register_pages
+from audit.present import register_object_kinds, register_pages
 
 
 def _event(name, label, *, detail=()):
@@ -42,5 +42,13 @@ register_pages(
         "governance:acuerdo_list": _("la lista de acuerdos"),
         "governance:pilot_list": _("la lista de programas piloto"),
         "governance:consent_list": _("las solicitudes de evidencia de consentimiento"),
+    }
+)
+register_object_kinds(
+    {
+        "session": "governance.session",
+        "pilot": "governance.pilotprogram",
+        "consent": "governance.consentevidencerequest",
+        "gdocument": "governance.document",
     }
 )

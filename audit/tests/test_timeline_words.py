@@ -75,3 +75,11 @@ def test_csv_headers_in_english_when_english_is_chosen(auditor_client):
     response = auditor_client.get("/bitacora/exportar.csv", HTTP_ACCEPT_LANGUAGE="en")
     first = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[0]
     assert first.startswith("Date and time (Mexico City),User,Institution,Type,Action,Object")
+
+
+def test_an_access_to_an_object_names_it(auditor_client):
+    ims = InstitutionFactory(acronym="IMS")
+    # A function view's access stores the name of its URL argument (institution_pk -> "institution").
+    AccessEventFactory(occurred_at=MOMENT, object_type="institution", object_id=str(ims.pk), path="/x/1/")
+    body = auditor_client.get("/bitacora/", {"kind": "access"}).content.decode()
+    assert f"Institución: {ims}" in body
