@@ -37,7 +37,12 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 run: deps-run .venv/.installed-run node_modules/.package-lock.json locale/en/LC_MESSAGES/django.mo
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
 	$(DEMO_ENV) $(PY) manage.py seed_demo
-	@echo "Portal en http://127.0.0.1:$(PORT)/ (usuarios de demostración en README.md)"
+	@echo ""
+	@echo "Portal en http://127.0.0.1:$(PORT)/"
+	@echo "Cuentas de demostración (contraseña $${DEMO_PASSWORD:-Portal-Demo-2026}): comision.admin, comision.revisor,"
+	@echo "  comision.auditor (segundo factor: README.md), inst1.admin, inst1.analista, inst2.admin, inst2.analista."
+	@echo "Los correos que envíe el portal aparecen en esta consola y en «Correos enviados por el portal» (/notificaciones/envios/)."
+	@echo ""
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole suite on a throwaway PostgreSQL, with branch coverage.

@@ -3,10 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import AUTH, BUSINESS, EventType, register
+from audit.present import register_object_kinds, register_pages
 
 register(
     # --- Sign-in: lockout, sessions, activation (short names kept, see audit.events) ----------
     EventType("lock", AUTH, _("bloqueo de cuenta"), detail=("until", "minutes")),
+    EventType("lock_lifted", AUTH, _("bloqueo levantado por la Comisión"), detail=("reason", "until")),
     EventType("suspension", AUTH, _("suspensión de cuenta"), detail=("reason", "logins_ended")),
     EventType(
         "reactivation",
@@ -129,4 +131,35 @@ register(
     ),
     # --- Retired: the access log holds every search with its query (the user list's) -----------
     EventType("user_search", BUSINESS, _("búsqueda de usuarios"), detail=("q",), retired=True),
+)
+
+# --- What the pages without one object show, for the history log's accesses (audit.present) ---
+register_pages(
+    {
+        "dashboard": _("el inicio"),
+        "login": _("el inicio de sesión"),
+        "logout": _("el cierre de sesión"),
+        "password_change": _("el cambio de contraseña"),
+        "accounts:profile_list": _("el catálogo de perfiles"),
+        "accounts:user_list": _("la lista de usuarios"),
+        "accounts:suspended_list": _("la lista de cuentas suspendidas"),
+        "onboarding:account_request_list": _("la lista de solicitudes de cuenta"),
+        "onboarding:account_request_create": _("una nueva solicitud de cuenta"),
+        "onboarding:review_queue": _("la bandeja de revisión"),
+        "onboarding:letter_mine": _("sus cartas de confidencialidad"),
+        "onboarding:account_change_list": _("la lista de cambios de cuenta"),
+        "onboarding:required_document_list": _("los documentos requeridos"),
+        "onboarding:onboarding_settings": _("la configuración del alta de cuentas"),
+        "notifications:inbox": _("sus notificaciones"),
+        "notifications:outbox": _("los correos enviados"),
+        "audit:timeline": _("la bitácora"),
+        "audit:timeline_csv": _("la descarga de la bitácora"),
+    }
+)
+register_object_kinds(
+    {
+        "request": "accounts.accountrequest",
+        "letter": "accounts.confidentialityletter",
+        "change": "accounts.accountchangerequest",
+    }
 )

@@ -148,3 +148,12 @@ class SecondFactorResetForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class LockLiftForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivo para levantar el bloqueo"),
+        help_text=_("Por ejemplo, que la persona confirmó por teléfono que fue ella. Queda en la bitácora."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

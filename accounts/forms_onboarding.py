@@ -70,7 +70,9 @@ class AccountRequestForm(forms.ModelForm):
 
 class DocumentUploadForm(forms.Form):
     requirement = forms.ModelChoiceField(
-        label=_("Documento"), queryset=RequiredDocument.objects.filter(active=True), empty_label=None
+        label=_("Documento"),
+        queryset=RequiredDocument.objects.filter(active=True),
+        empty_label=_("Elija el documento que carga"),
     )
     file = forms.FileField(label=_("Archivo"))
     issue_date = forms.DateField(

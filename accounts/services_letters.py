@@ -157,7 +157,8 @@ def letter_accept(
     if missing or id_document not in ConfidentialityLetter.IdDocument.values:
         raise ValidationError(_("Complete domicilio, teléfono, identificación y folio."), code="incomplete")
     now = timezone.now()
-    folio = f"CC-{timezone.localdate(now):%Y}-{uuid.uuid4().hex[:10].upper()}"
+    # "CONF-": a confidentiality letter's folio never shares the account changes' "CC-" (issue 21).
+    folio = f"CONF-{timezone.localdate(now):%Y}-{uuid.uuid4().hex[:10].upper()}"
     template = letter_template_get(kind)
     values = letter_values(
         user=user, address=address, phone=phone, id_document=id_document, id_folio=id_folio, folio=folio, when=now

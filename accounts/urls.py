@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_basis, views_second_factor
+from . import views, views_basis, views_lockout, views_second_factor
 from .identity.urls import catalog_patterns
 
 app_name = "accounts"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("perfiles/<int:profile_pk>/activar/", views.profile_activate, name="profile_activate"),
     path("usuarios/", views.user_list, name="user_list"),
     path("usuarios/<int:user_pk>/", views.user_detail, name="user_detail"),
+    path("usuarios/<int:user_pk>/desbloquear/", views_lockout.lock_lift, name="lock_lift"),
     path("usuarios/<int:user_pk>/perfil/", views.user_profile_change, name="user_profile_change"),
     path("usuarios/<int:user_pk>/asignaciones/", views.user_assignments, name="user_assignments"),
     path(

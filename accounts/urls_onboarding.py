@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import views_onboarding as views
-from . import views_second_factor
+from . import views_review, views_second_factor
 
 app_name = "onboarding"
 
@@ -28,6 +28,11 @@ urlpatterns = [
         name="account_request_specimen",
     ),
     path("revision/", views.review_queue, name="review_queue"),
+    path(
+        "documentos/<int:request_document_pk>/primera-pagina.png",
+        views_review.request_letter_page,
+        name="request_letter_page",
+    ),
     path("activar/<str:token>/", views.account_activate, name="account_activate"),
     path("segundo-factor/", views_second_factor.second_factor_verify, name="second_factor_verify"),
     path("segundo-factor/alta/", views_second_factor.second_factor_enrol, name="second_factor_enrol"),

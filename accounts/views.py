@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from kernel import access, web
 
-from . import lockout, selectors, services
+from . import lockout, lockout_display, selectors, services
 from . import services_second_factor as second_factor
 from .forms import (
     AssignmentGrantForm,
@@ -180,6 +180,7 @@ def user_detail(request, user_pk):
             "history": selectors.user_profile_history(user=account),
             "assignments": selectors.user_assignments(user=account) if takes_assignments else None,
             "grant_form": AssignmentGrantForm(actor=request.user) if manages else None,
+            "locked_until": lockout_display.locked_until(username=account.username),
             "can_reset_second_factor": account.pk != request.user.pk
             and second_factor.can_reset_second_factor(request.user)
             and second_factor.has_second_factor(account),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from audit.requestinfo import client_ip
-from kernel import access, documents, web
+from kernel import access, documents, pdf_preview, web
 from kernel.documents import attachment_response
 
 from . import selectors
@@ -129,22 +129,32 @@ def account_request_edit(request, request_pk):
 @access.permission("accounts.view_accountrequest")
 def account_request_detail(request, request_pk):
     req = _get_request(request, request_pk)
+    return render(request, "accounts/requests/detail.html", _detail_context(request, req))
+
+
+def _detail_context(request, req, *, upload_form=None):
+    """The request page's context; ``upload_form``: a failed upload's bound form, shown again
+    at the form with its errors and the chosen document type (the file must be chosen again)."""
     user = request.user
     documents = {d.requirement_id: d for d in req.documents.select_related("requirement", "checked_by")}
     requirements = list(RequiredDocument.objects.filter(active=True))
+    missing = [r for r in requirements if r.pk not in documents]
     rows = [{"requirement": r, "document": documents.pop(r.pk, None)} for r in requirements]
     rows += [{"requirement": d.requirement, "document": d} for d in documents.values()]
     is_owner = user.has_perm("portal.manage_institution") and user.institution_id == req.institution_id
-    context = {
+    if upload_form is None and is_owner and req.is_editable:
+        # The first document still missing is the likely next one.
+        upload_form = DocumentUploadForm(initial={"requirement": missing[0].pk} if missing else None)
+    return {
         "req": req,
         "rows": rows,
         "is_owner": is_owner,
         "can_decide": onboarding.can_decide(user, req),
-        "upload_form": DocumentUploadForm() if is_owner and req.is_editable else None,
+        "upload_form": upload_form if is_owner and req.is_editable else None,
+        "upload_failed": upload_form is not None and upload_form.is_bound,
         "problems": onboarding.submission_problems(req) if is_owner and req.is_editable else [],
         "history": req.history.select_related("history_user").order_by("-history_date")[:50],
     }
-    return render(request, "accounts/requests/detail.html", context)
 
 
 @access.permission("portal.manage_institution")
@@ -166,16 +176,18 @@ def account_request_upload(request, request_pk):
             )
         except ValidationError as exc:
             for message in _errors(exc):
-                messages.error(request, message)
+                form.add_error("file", message)
         else:
+            # Shown at the upload form (extra tag "documentos"), where the person acted.
             messages.success(
-                request, _("Documento «%(name)s» cargado.") % {"name": form.cleaned_data["requirement"].name}
+                request,
+                _("Documento «%(name)s» cargado.") % {"name": form.cleaned_data["requirement"].name},
+                extra_tags="documentos",
             )
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect(reverse("onboarding:account_request_detail", args=[req.pk]) + "#documentos")
+            return redirect(reverse("onboarding:account_request_detail", args=[req.pk]) + "#documentos")
+    # A failed upload: the same page again with the form as it was sent and its errors at it.
+    context = _detail_context(request, req, upload_form=form)
+    return render(request, "accounts/requests/detail.html", context, status=400)
 
 
 @access.permission("portal.manage_institution")
@@ -267,7 +279,12 @@ def account_request_review(request, request_pk):
                     valid=form.cleaned_data["result"] == "valid",
                     note=form.cleaned_data["note"],
                 )
-                messages.success(request, _("Revisión de «%(name)s» guardada.") % {"name": doc.requirement.name})
+                # Shown in the document's own block, where the reviewer acted.
+                messages.success(
+                    request,
+                    _("Revisión de «%(name)s» guardada.") % {"name": doc.requirement.name},
+                    extra_tags=f"doc-{doc.pk}",
+                )
                 return redirect(reverse("onboarding:account_request_review", args=[req.pk]) + f"#doc-{doc.pk}")
             decision_form = DecisionForm(request.POST)
             if decision_form.is_valid():
@@ -284,8 +301,9 @@ def account_request_review(request, request_pk):
                     messages.success(request, _("Solicitud devuelta; la institución fue notificada."))
                 return redirect("onboarding:review_queue")
         except ValidationError as exc:
+            concerned = request.POST.get("document", "") if action == "check" else ""
             for message in _errors(exc):
-                messages.error(request, message)
+                messages.error(request, message, extra_tags=f"doc-{concerned}" if concerned.isdigit() else "")
     documents = list(req.documents.select_related("requirement", "checked_by"))
     return render(
         request,
@@ -298,6 +316,7 @@ def account_request_review(request, request_pk):
             "own_matter": onboarding.is_own_matter(request.user, req),
             "specimen_url": reverse("onboarding:account_request_specimen", args=[req.pk]) if req.signatory_id else None,
             "letter_code": RequiredDocument.REQUEST_LETTER,
+            "letter_preview": pdf_preview.available(),
         },
     )
 

@@ -7,6 +7,7 @@ older rows keep their label.
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import BUSINESS, EventType, register
+from audit.present import register_object_kinds, register_pages
 
 
 def _event(name, label, *, former, detail=()):
@@ -69,4 +70,22 @@ register(
     _event("non_working_day_removed", _("día inhábil eliminado"), former="non_working_day_remove", detail=("day",)),
     # --- Retired: the access log holds every search with its query (the agreement list's) -------
     EventType("agreement_search", BUSINESS, _("búsqueda de convenios"), detail=("filters",), retired=True),
+)
+
+# --- What the pages without one object show, for the history log's accesses (audit.present) ---
+register_pages(
+    {
+        "agreements:list": _("la lista de convenios"),
+        "agreements:create": _("el alta de un convenio"),
+        "agreements:compliance": _("el cumplimiento de obligaciones"),
+        "agreements:signatory_list": _("la lista de firmantes autorizados"),
+        "agreements:signatory_submit": _("el registro de un firmante"),
+        "agreements:membership_list": _("la lista de membresías"),
+        "agreements:membership_request": _("una solicitud de membresía"),
+        "agreements:non_working_days": _("los días inhábiles"),
+        "agreements:member_notice_list": _("los avisos a integrantes"),
+    }
+)
+register_object_kinds(
+    {"party": "agreements.agreementparty", "document": "agreements.document", "notice": "agreements.terminationnotice"}
 )

@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .present import type_label
 from .selectors import TimelineFilters, object_types
 
 KIND_CHOICES = [
@@ -88,7 +89,9 @@ class TimelineFilterForm(forms.Form):
             institutions = institutions.visible_to(user)
         self.fields["institution"].queryset = institutions.order_by("acronym")
         self.fields["institution"].label_from_instance = lambda obj: getattr(obj, "acronym", str(obj))
-        self.fields["object_type"].choices = [("", _("Todos"))] + [(label, label) for label in object_types()]
+        # The auditor picks a type by its name ("Solicitud de cuenta"), never its model label.
+        named = sorted(((label, type_label(label) or label) for label in object_types()), key=lambda c: str(c[1]))
+        self.fields["object_type"].choices = [("", _("Todos")), *named]
 
     def clean(self):
         cleaned = super().clean()

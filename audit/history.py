@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import OuterRef, Subquery
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history import utils
 
@@ -55,6 +56,10 @@ def _display(model, name, value):
         return str(value)
     if isinstance(value, dict | list):  # a JSON field: unhashable, shown as its JSON text
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    related = model_field.related_model if (model_field.many_to_one or model_field.one_to_one) else None
+    if related is not None:  # a foreign key: the related object's name, not its id
+        found = related._default_manager.filter(pk=value).first()
+        return str(found) if found is not None else str(value)
     choices = dict(model_field.flatchoices) if getattr(model_field, "flatchoices", None) else {}
     if value in choices:
         return str(choices[value])
@@ -82,7 +87,7 @@ def _m2m_display(model, name, old, new):
 
 def _label(model, name):
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return capfirst(str(model._meta.get_field(name).verbose_name))
     except Exception:  # noqa: BLE001
         return name
 

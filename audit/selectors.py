@@ -55,6 +55,7 @@ class TimelineRow:
     status: int | None = None
     detail: str = ""
     record: object = field(default=None, repr=False)
+    changes: list = field(default_factory=list, repr=False)  # a change row's FieldChanges
 
     @property
     def key(self):
@@ -417,7 +418,8 @@ def _decorate(rows, *, with_diffs):
     for row in rows:
         row.institution = names.get(row.institution_id, "")
         if with_diffs and row.kind == "change":
-            row.detail = summary(diff(row.record, previous[record_key(row.record)]))
+            row.changes = diff(row.record, previous[record_key(row.record)])
+            row.detail = summary(row.changes)
 
 
 # --- figures for the dashboards ----------------------------------------------------------------

@@ -5,8 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .access import history_log_required
-from .export import csv_lines, guarded
+from .export import auditor_csv_lines, guarded
 from .forms import TimelineFilterForm
+from .present import show
 from .selectors import TimelineFilters, decode_cursor, timeline_iter, timeline_page
 
 PAGE_SIZE = 50
@@ -34,7 +35,7 @@ def timeline(request):
         "audit/timeline.html",
         {
             "form": form,
-            "rows": rows,
+            "rows": show(rows),
             "next_cursor": next_cursor,
             "filter_query": params.urlencode(),
             "is_first_page": not request.GET.get("despues"),
@@ -48,11 +49,11 @@ def timeline_csv(request):
     if filters is None:
         return render(request, "audit/timeline.html", {"form": form, "rows": [], "is_first_page": True}, status=400)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    lines = csv_lines(timeline_iter(user=request.user, filters=filters))
+    lines = auditor_csv_lines(timeline_iter(user=request.user, filters=filters))
     # The header and the first row (so the first batch) are made before the response starts:
     # what fails there (the filters, every source's query, the diffs) answers an error page
     # instead of a 200 with an empty file.
-    head = list(itertools.islice(lines, 2))
+    head = ["\ufeff", *itertools.islice(lines, 2)]  # the BOM: spreadsheets read the accents
     response = StreamingHttpResponse(
         guarded(itertools.chain(head, lines), name="timeline_csv"), content_type="text/csv; charset=utf-8"
     )

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import BUSINESS, EventType, register
+from audit.present import register_object_kinds, register_pages
 
 
 def _event(name, label, *, detail=()):
@@ -35,4 +36,22 @@ register(
     _event("incident_reported", _("incidente reportado"), detail=("severity",)),
     _event("incident_acknowledged", _("incidente recibido por la comisión"), detail=("severity",)),
     _event("incident_closed", _("incidente cerrado"), detail=("severity",)),
+)
+
+# --- What the pages without one object show, for the history log's accesses (audit.present) ---
+register_pages(
+    {
+        "governance:body_list": _("la lista de órganos colegiados"),
+        "governance:acuerdo_list": _("la lista de acuerdos"),
+        "governance:pilot_list": _("la lista de programas piloto"),
+        "governance:consent_list": _("las solicitudes de evidencia de consentimiento"),
+    }
+)
+register_object_kinds(
+    {
+        "session": "governance.session",
+        "pilot": "governance.pilotprogram",
+        "consent": "governance.consentevidencerequest",
+        "gdocument": "governance.document",
+    }
 )

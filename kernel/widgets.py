@@ -5,6 +5,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from .forms_renderer import prompt_label
+
 
 class CompactSelect(forms.Select):
     """A <select> written in Python rather than through a template per option.
@@ -24,7 +26,7 @@ class CompactSelect(forms.Select):
                 (
                     "" if option["value"] is None else option["value"],
                     mark_safe(" selected") if option["selected"] else "",
-                    option["label"],
+                    prompt_label(option["label"]),
                 )
                 for _group, choices, _index in widget["optgroups"]
                 for option in choices

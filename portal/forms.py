@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts import lockout, throttle
+from accounts import lockout, lockout_display, throttle
 from kernel.notifications.services import notify
 from kernel.site import absolute_url, site_domain, site_url
 
@@ -24,6 +24,18 @@ class LockoutMessagesMixin:
     @property
     def lock_help(self):
         return lockout.lock_help_text()
+
+    @property
+    def attempts_left(self):
+        """After a wrong password, how many attempts remain before the lock (None otherwise).
+
+        Said only after a failed attempt, and computed the same way for any typed username (every
+        username has its own counter), so it tells nothing about whether an account exists.
+        """
+        refusal = getattr(self.request, "portal_login_refusal", None)
+        if refusal is None or refusal.kind != lockout.LoginRefused.INVALID:
+            return None
+        return lockout_display.attempts_before_lock(username=self.data.get("username", ""))
 
 
 class PortalAuthenticationForm(LockoutMessagesMixin, AuthenticationForm):

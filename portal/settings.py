@@ -15,6 +15,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -97,6 +98,11 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
+
+# Selects start with "Elija una opción", not "---------" (kernel/forms_renderer.py).
+FORM_RENDERER = "kernel.forms_renderer.PortalFormRenderer"
+# A list filter left empty reads "Todos" (django-filter's empty choice).
+FILTERS_EMPTY_CHOICE_LABEL = _lazy("Todos")
 
 TEMPLATES = [
     {
@@ -601,6 +607,13 @@ LOGGING = {
         "django.request": {"level": "ERROR"},  # 4xx answers are not errors of the portal
         # Failures are in the history log; axes' own INFO lines would repeat each one.
         "axes": {"level": env("AXES_LOG_LEVEL", default="WARNING")},
+        # WeasyPrint logs every layout step at INFO; only its warnings matter (issue 21: a quiet demo).
+        "weasyprint": {"level": "WARNING"},
+        # Each task's success line, and kombu's "no broker hostname" in the eager demo (no broker
+        # is used there), say nothing a reader of the console needs.
+        "celery.app.trace": {"level": "WARNING"},
+        "kombu": {"level": "ERROR" if CELERY_TASK_ALWAYS_EAGER else "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs when they are missing. Usage:
-#   scripts/system-deps.sh run    # what `make run` needs (gettext for translations)
+#   scripts/system-deps.sh run    # what `make run` needs (gettext for translations, poppler for letter previews)
 #   scripts/system-deps.sh test   # plus PostgreSQL, Chromium, Redis, poppler-utils, fonts
 set -euo pipefail
-want=(gettext:msgfmt)
+want=(gettext:msgfmt poppler-utils:pdftoppm)  # pdftoppm: the request letter shown as an image
 if [[ "${1:-run}" == "test" ]]; then
   # postgresql-contrib: the unaccent and pg_trgm extensions of accent-insensitive search (kernel/search.py)
   want+=(postgresql:/usr/lib/postgresql "postgresql-contrib:/usr/share/postgresql/*/extension/unaccent.control"

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import BUSINESS, EventType, register
+from audit.present import register_pages
 
 register(
     EventType("catalog_uploaded", BUSINESS, _("catálogo cargado"), detail=("code", "version", "entries")),
@@ -27,4 +28,15 @@ register(
         detail=("period", "supply", "timeliness", "quality"),
     ),
     EventType("evaluation_corrected", BUSINESS, _("evaluación del suministro corregida"), detail=("period",)),
+)
+
+# --- What the pages without one object show, for the history log's accesses (audit.present) ---
+register_pages(
+    {
+        "supply:list": _("la lista de entregas de datos"),
+        "supply:create": _("una nueva entrega de datos"),
+        "supply:layouts": _("los layouts de entrega"),
+        "supply:catalogs": _("los catálogos"),
+        "supply:evaluations": _("las evaluaciones de suministro"),
+    }
 )

@@ -46,7 +46,7 @@ def test_accepting_stores_pdf_with_folio_sha256_and_activates(pending):
     letter = accept(pending)
     pending.refresh_from_db()
     assert pending.status == User.Status.ACTIVE
-    assert letter.folio.startswith("CC-")
+    assert letter.folio.startswith("CONF-")  # not the account changes' "CC-"
     with default_storage.open(letter.pdf.name, "rb") as fh:
         data = fh.read()
     assert data.startswith(b"%PDF-")

@@ -295,3 +295,71 @@ def test_the_review_queue_leaves_out_what_its_reviewer_may_not_decide(reviewer, 
     )
     queue = login(reviewer).get(reverse("onboarding:review_queue")).content.decode()
     assert about_me.folio not in queue and about_colleague.folio in queue
+
+
+def test_a_failed_upload_keeps_the_chosen_document_and_shows_the_error_at_the_form(inst_admin, login, draft):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import RequiredDocument
+
+    chosen = RequiredDocument.objects.filter(active=True).order_by("pk").last()
+    client = login(inst_admin)
+    bad = SimpleUploadedFile("acta.pdf", b"esto no es un PDF", content_type="application/pdf")
+    response = client.post(
+        reverse("onboarding:account_request_upload", args=[draft.pk]), {"requirement": chosen.pk, "file": bad}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<option value="{chosen.pk}" selected>' in html  # the document type is kept
+    upload = html[html.index('id="carga"') :]
+    assert "El documento no se cargó." in upload and "data-focus" in upload  # the error is at the form
+    assert 'class="errorlist"' in upload
+
+
+def test_a_successful_upload_says_so_at_the_documents(inst_admin, login, draft):
+    from accounts.models import RequiredDocument
+    from accounts.tests.factories import pdf_upload
+
+    requirement = RequiredDocument.objects.filter(active=True).order_by("pk").first()
+    client = login(inst_admin)
+    response = client.post(
+        reverse("onboarding:account_request_upload", args=[draft.pk]),
+        {"requirement": requirement.pk, "file": pdf_upload()},
+        follow=True,
+    )
+    html = response.content.decode()
+    section = html[html.index('id="documentos"') :]
+    assert f"Documento «{requirement.name}» cargado." in section
+    assert f"Documento «{requirement.name}» cargado." not in html[: html.index('id="documentos"')]
+
+
+def test_the_reviewer_sees_the_letters_first_page_beside_the_signature_and_the_result_at_the_document(
+    inst_admin, agreement, signatory, reviewer, login
+):
+    from accounts.models import RequiredDocument
+    from accounts.tests.test_services_account_requests import request_data, upload_all
+
+    req = svc.account_request_create(
+        institution=inst_admin.institution, actor=inst_admin, data=request_data(agreement, signatory)
+    )
+    upload_all(req, inst_admin)
+    svc.account_request_submit(request=req, actor=inst_admin)
+    letter = req.documents.get(requirement__code=RequiredDocument.REQUEST_LETTER)
+    client = login(reviewer)
+    review_url = reverse("onboarding:account_request_review", args=[req.pk])
+    page = client.get(review_url).content.decode()
+    image_url = reverse("onboarding:request_letter_page", args=[letter.pk])
+    assert f'src="{image_url}"' in page and "Firma registrada" in page
+    image = client.get(image_url)
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG") and image["Content-Security-Policy"] == "default-src 'none'"
+    other = req.documents.exclude(pk=letter.pk).first()
+    assert client.get(reverse("onboarding:request_letter_page", args=[other.pk])).status_code == 404
+
+    done = client.post(
+        review_url, {"action": "check", "document": letter.pk, "result": "valid", "note": ""}, follow=True
+    ).content.decode()
+    saved = f"Revisión de «{letter.requirement.name}» guardada."
+    block = done[done.index(f'id="doc-{letter.pk}"') :]
+    assert saved in block.split("</article>")[0]  # at the document the reviewer acted on
+    assert saved not in done[: done.index(f'id="doc-{letter.pk}"')]

@@ -110,8 +110,8 @@ def test_next_page_link_and_csv_export(auditor_client):
     assert "despues=" in body and body.count("/fila-") == 50
     response = auditor_client.get("/bitacora/exportar.csv", {"kind": "access", "q": "fila"})
     assert response.streaming and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:4] == ["timestamp_utc", "username", "institution", "kind"]
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Fecha y hora (Ciudad de México)", "Usuario", "Institución", "Tipo"]
     assert len(rows) == 61
 
 

@@ -119,3 +119,33 @@ def test_the_axe_check_reports_violations(page):
     page.set_content("<html><head><title>x</title></head><body><main><input type='text'></main></body></html>")
     found = {v["id"] for v in run_axe(page)}
     assert {"label", "html-has-lang"} <= found
+
+
+PHONE = {"width": 390, "height": 844}
+PHONE_PAGES_PER_ROLE = 30
+
+
+def test_pages_on_a_390_px_phone_have_no_violations_and_no_sideways_scroll(live_server, browser, demo_site):
+    """The same crawl on a phone (issue 21), for an institution and the auditor: axe at zero and
+    the page never wider than the screen (wide tables scroll inside themselves)."""
+    base = live_server.url
+    all_violations, too_wide, errors = {}, {}, []
+    for profile_code in ("institution_admin", "auditor"):
+        username = demo_site[profile_code]
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        sign_in(page, base, username, demo_password())
+        audit = Audit(ARTIFACTS / "accessibility-390" / username)
+        crawler = Crawler(page, base, starts=("/",), limit=PHONE_PAGES_PER_ROLE, signed_in=True)
+        for url in crawler:
+            audit.check(page, url[len(base) :])
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                too_wide[f"{username} {url[len(base) :]}"] = width
+        errors += [(username, *e) for e in crawler.errors]
+        all_violations.update({f"{username} {k}": v for k, v in audit.violations.items()})
+        assert len(audit.checked) >= 10, (username, audit.checked)
+        context.close()
+    assert not errors, errors
+    assert not too_wide, f"pages wider than 390 px: {too_wide}"
+    assert not all_violations, "WCAG 2.1 A/AA violations at 390 px:\n" + describe(all_violations)
