@@ -1,7 +1,8 @@
 """What the pages say about the lockout: attempts left and a lock's end (issue 21).
 
 Views and templates read the lockout state only through these functions, so a change of the
-counting policy in ``accounts.lockout`` (a window, or counting until success) changes one place.
+counting policy in ``accounts.lockout`` (failures count until a success or a reactivation, 000
+OCTAVA 5) changes one place.
 Every typed username, known or not, has the same state rows, so nothing here tells whether an
 account exists.
 """
@@ -20,8 +21,6 @@ def attempts_before_lock(*, username: str) -> int:
     now = timezone.now()
     if state.locked_until is not None and now < state.locked_until:
         return 0
-    if state.last_failure_at is not None and now - state.last_failure_at > lockout.lock_duration():
-        return limit  # the earlier failures fell out of the window
     return max(0, limit - state.failures)
 
 
