@@ -61,7 +61,8 @@ def _agreement_end(agreement: Agreement, notices: dict[int, date | None]) -> dat
 def _basis(institution: Institution, today: date) -> tuple[bool, date | None]:
     """Whether an agreement with the commission gives a basis today, and until when."""
     agreements = list(
-        Agreement.objects.granting_access().filter(parties__institution=institution)
+        Agreement.objects.granting_access()
+        .filter(parties__institution=institution)
         .filter(parties__institution__kind=Institution.Kind.COMMISSION)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .distinct()
@@ -99,7 +100,8 @@ def _membership_end(institution: Institution, today: date) -> tuple[bool, date |
 def _new_agreement_since(institution: Institution, day: date, today: date) -> bool:
     """An agreement in force with the commission signed on or after ``day`` (a new basis)."""
     return (
-        Agreement.objects.granting_access().filter(parties__institution=institution)
+        Agreement.objects.granting_access()
+        .filter(parties__institution=institution)
         .filter(parties__institution__kind=Institution.Kind.COMMISSION)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .filter(signed_on__gte=day)

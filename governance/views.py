@@ -20,13 +20,7 @@ from kernel.pdf import render_pdf
 from . import forms, selectors, services
 from .models import Acuerdo, ConsentProcessing, Member
 
-PAGE_SIZE = 20
-
-
-def _page(request, rows):
-    return web.page(request, rows, PAGE_SIZE)
-
-
+_page = web.page
 _query_without_page = web.query_without_page
 
 

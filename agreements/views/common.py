@@ -4,23 +4,16 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from audit.export import csv_safe_row
+from kernel import web
 
-PAGE_SIZE = 20
-
-
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+# Paging is the kernel's (one page size and one query-string rule for every list).
+PAGE_SIZE = web.PAGE_SIZE
+_page = web.page
+_query_without_page = web.query_without_page
 
 
 def _errors_to_form(form, error):
