@@ -211,6 +211,7 @@ def rebuild_platform_figures():
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 built += len(figures_for(holder, rebuild=True))
+                _accounts_at_risk(holder, rebuild=True)
     return built
 
 
@@ -531,6 +532,21 @@ def _access_review_context(user):
     }
 
 
+def _at_risk_rows(user):
+    return basis_selectors.accounts_at_risk(user=user)
+
+
+def _accounts_at_risk(user, *, rebuild=False):
+    """Commission administrators (they reinstate and suspend): accounts whose basis ends soon.
+
+    Working it out reads each member institution's agreements, memberships and suspensions, so
+    it is kept in the shared cache like the figures: built once for every worker (and again by
+    the beat job), not on each view of the dashboard."""
+    if user_scope(user) != PLATFORM or not user.has_perm("accounts.reactivate_user"):
+        return []
+    return _built(_at_risk_rows, user, PLATFORM, rebuild=rebuild)
+
+
 def context_for(user):
     agreements = (
         agreement_selectors.agreement_dashboard(user=user) if user.has_perm("agreements.view_agreement") else {}
@@ -544,9 +560,7 @@ def context_for(user):
         # Newest first by id (creation order): served by the primary key, no sort over every account.
         "recent_users": account_selectors.user_list(user=user).order_by("-pk")[:5],
         # Commission administrators (they reinstate and suspend): accounts whose basis ends soon.
-        "accounts_at_risk": (
-            basis_selectors.accounts_at_risk(user=user) if user.has_perm("accounts.reactivate_user") else []
-        ),
+        "accounts_at_risk": _accounts_at_risk(user),
         "figures": figures_for(user),
         **_access_review_context(user),
         "figures_refresh_minutes": round(settings.PORTAL_FIGURE_CACHE_SECONDS / 60),
