@@ -66,9 +66,14 @@ def _time(client, url, params, n):
 def _seed(target_user, institution_id):
     """1M access events over a year, 1,000 users (one of them real), 40 institutions."""
     from audit.models import AccessEvent
+    from audit.partitions import Month, ensure_months
 
     seconds_apart = SPAN_DAYS * 86400 / EVENTS
     started = time.perf_counter()
+    # The year's monthly partitions first: on a fresh database only the current months have one,
+    # and the past year would otherwise land in the catch-all DEFAULT partition.
+    now = timezone.now()
+    ensure_months(Month.of(now - dt.timedelta(days=SPAN_DAYS)), Month.of(now))
     # Bulk load the usual way: secondary indexes dropped during the load, rebuilt after it.
     with connection.schema_editor() as editor:
         for index in AccessEvent._meta.indexes:
