@@ -22,6 +22,7 @@ register(
     # --- Second factor (TOTP and backup codes) ---------------------------------------------------
     EventType("second_factor_enrolled", AUTH, _("segundo factor dado de alta"), detail=("backup_codes", "method")),
     EventType("second_factor_verified", AUTH, _("segundo factor verificado"), detail=("method",)),
+    EventType("passkey_added", AUTH, _("llave de seguridad agregada"), detail=("name",)),
     EventType(
         "second_factor_failure",
         AUTH,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.identifiers import normalize_curp, normalize_rfc
 
+from .identity.selectors import system_choices
 from .models import (
     AccountChangeRequest,
     AccountRequest,
@@ -15,9 +16,10 @@ from .models import (
     OnboardingSettings,
     Profile,
     RequiredDocument,
+    System,
     User,
 )
-from .services_onboarding import CURU_FIELDS
+from .services_onboarding import CURU_FIELDS, systems_not_allowed
 
 
 def requestable_profiles(institution):
@@ -32,8 +34,9 @@ class AccountRequestForm(forms.ModelForm):
 
     class Meta:
         model = AccountRequest
-        fields = list(CURU_FIELDS)
+        fields = [*CURU_FIELDS, "systems"]
         widgets = {
+            "systems": forms.CheckboxSelectMultiple,
             "justification": forms.Textarea(attrs={"rows": 4}),
             "curp": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 18, "class": "upper"}),
             "rfc": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 13, "class": "upper"}),
@@ -43,6 +46,7 @@ class AccountRequestForm(forms.ModelForm):
         help_texts = {
             "curp": _("18 caracteres. La fecha de nacimiento y el sexo se toman de la CURP."),
             "rfc": _("13 caracteres, con homoclave; se revisa su dígito verificador."),
+            "systems": _("Las plataformas que la persona necesita; sólo las que su perfil puede usar."),
         }
 
     def __init__(self, *args, institution, user, **kwargs):
@@ -56,6 +60,20 @@ class AccountRequestForm(forms.ModelForm):
         )
         self.fields["signatory"].queryset = Signatory.objects.visible_to(user).current().filter(institution=institution)
         self.fields["requested_profile"].queryset = requestable_profiles(institution)
+        self.fields["systems"].queryset = system_choices().prefetch_related("profiles")
+
+    def clean(self):
+        data = super().clean()
+        systems = data.get("systems") or []
+        refused = systems_not_allowed(data.get("requested_profile"), systems)
+        if refused and not data.get("requested_profile"):
+            self.add_error("systems", _("Elija el perfil solicitado antes de pedir sistemas."))
+        elif refused:
+            self.add_error(
+                "systems",
+                _("El perfil elegido no puede usar: %(systems)s.") % {"systems": ", ".join(s.name for s in refused)},
+            )
+        return data
 
     def clean_curp(self):
         return normalize_curp(self.cleaned_data.get("curp", ""))
@@ -148,6 +166,12 @@ class AccountChangeForm(forms.Form):
         required=False,
         help_text=_("Sólo para cambio de perfil."),
     )
+    system = forms.ModelChoiceField(
+        label=_("Sistema"),
+        queryset=System.objects.none(),
+        required=False,
+        help_text=_("Sólo para acceso a un sistema; debe poder usarlo el perfil de la cuenta."),
+    )
     left_at = forms.DateTimeField(
         label=_("Fecha y hora en que dejó el cargo o cambió de área"),
         required=False,
@@ -161,12 +185,19 @@ class AccountChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users
         self.fields["new_profile"].queryset = requestable_profiles(institution)
+        self.fields["system"].queryset = system_choices()
 
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
         if kind == AccountChangeRequest.Kind.PROFILE_CHANGE and not data.get("new_profile"):
             self.add_error("new_profile", _("Elija el perfil nuevo."))
+        if kind == AccountChangeRequest.Kind.SYSTEM_GRANT:
+            system, user = data.get("system"), data.get("user")
+            if not system:
+                self.add_error("system", _("Elija el sistema."))
+            elif user and systems_not_allowed(user.profile, [system]):
+                self.add_error("system", _("El perfil de esa cuenta no puede usar este sistema."))
         if kind == AccountChangeRequest.Kind.CANCELLATION:
             if not data.get("left_at"):
                 self.add_error("left_at", _("Indique cuándo dejó el cargo o cambió de área."))

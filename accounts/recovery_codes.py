@@ -52,6 +52,16 @@ def issue(user, *, name: str) -> list[str]:
     return codes
 
 
+def matches(device, token: str) -> bool:
+    """Whether ``token`` is one of the device's unused codes, without using it: the lockout
+    decides first, so a code typed while the account is locked stays valid."""
+    from .models import RecoveryCode
+
+    if not normalize(token):
+        return False
+    return RecoveryCode.objects.filter(device=device, code_hash__in=_hashes(token), used_at__isnull=True).exists()
+
+
 def use_code(device, token: str) -> bool:
     """True once per code: the row is marked used by a conditional update, so two concurrent
     sign-ins with the same code cannot both pass."""

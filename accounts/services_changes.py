@@ -35,6 +35,8 @@ def _check_target(kind, user, new_profile, left_at, now, system=None):
             _refuse(_("Sólo se puede otorgar un sistema a una cuenta vigente."), "not_live")
         if system.grants.filter(user=user, status="granted").exists():
             _refuse(_("La cuenta ya tiene ese sistema."), "already_granted")
+        if not system.profiles.filter(pk=user.profile_id).exists():
+            _refuse(_("El perfil de esa cuenta no puede usar este sistema."), "system_not_allowed")
     elif kind == Kind.PROFILE_CHANGE:
         if new_profile is None:
             _refuse(_("Indique el perfil nuevo."), "profile_required")

@@ -183,14 +183,36 @@ def _check_curp_free(req):
         )
 
 
-def _save_checked(req, actor):
+def systems_not_allowed(profile, systems) -> list:
+    """The systems of ``systems`` the profile may not use (all of them when there is no profile),
+    or that the commission has withdrawn from the catalog."""
+    return [s for s in systems if not s.is_active or profile is None or not s.profiles.filter(pk=profile.pk).exists()]
+
+
+def _check_systems(req, systems):
+    refused = systems_not_allowed(req.requested_profile, systems)
+    if refused and req.requested_profile is None:
+        _refuse(_("Elija el perfil solicitado antes de pedir sistemas."), "systems_need_profile")
+    if refused:
+        _refuse(
+            _("El perfil «%(profile)s» no puede usar: %(systems)s.")
+            % {"profile": req.requested_profile, "systems": ", ".join(s.name for s in refused)},
+            "system_not_allowed",
+        )
+
+
+def _save_checked(req, actor, systems=None):
     _check_curp_free(req)
     req.full_clean(exclude=["folio", "created_by", "institution"])
+    # A profile changed without naming the systems again must still allow those already named.
+    _check_systems(req, systems if systems is not None else (list(req.systems.all()) if req.pk else []))
     try:
         with transaction.atomic():
             _saved(req, actor)
     except IntegrityError:
         _refuse(_("Ya hay una solicitud abierta con esa CURP."), "curp_open_request")
+    if systems is not None:
+        req.systems.set(systems)
     return req
 
 
@@ -201,7 +223,7 @@ def account_request_create(*, institution, actor, data: dict) -> AccountRequest:
     check_basis_for_new_accounts(institution)
     req = AccountRequest(institution=institution, created_by=actor)
     _apply_fields(req, data)
-    _save_checked(req, actor)
+    _save_checked(req, actor, data.get("systems"))
     record_event(
         category="business", action="account_request_created", actor=actor, institution=institution, target=req
     )
@@ -215,7 +237,7 @@ def account_request_update(*, request: AccountRequest, actor, data: dict) -> Acc
     if not req.is_editable:
         _refuse(_("Sólo se puede modificar una solicitud en borrador o devuelta para corrección."), "wrong_state")
     _apply_fields(req, data)
-    return _save_checked(req, actor)
+    return _save_checked(req, actor, data.get("systems"))
 
 
 @transaction.atomic
@@ -501,8 +523,9 @@ def account_request_approve(*, request: AccountRequest, actor, note: str = "") -
         public_servant_number=req.public_servant_number,
     )
     req.approve(by=actor, reason=(note or "").strip(), account=user)
-    # The systems the request named are granted with the account (the reviewer's decision).
-    for system in req.systems.filter(is_active=True):
+    # The systems the request named are granted with the account (the reviewer's decision),
+    # those the account's profile may use: the catalog may have changed since the filing.
+    for system in req.systems.filter(is_active=True, profiles=req.requested_profile):
         grant_system(user=user, system=system, actor=actor)
     _decided(req, actor, "account_request_approved")
     activation_link_send(user=user, actor=actor)

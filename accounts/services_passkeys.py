@@ -15,7 +15,7 @@ import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,6 +110,23 @@ def passkey_enrol(*, request, user, credential: str, name: str = "") -> list[str
     """Register a passkey as the person's first second factor; return the ten recovery codes."""
     if second_factor.has_second_factor(user):
         raise ValidationError(_("Ya tiene un segundo factor dado de alta."), code="already_enrolled")
+    with transaction.atomic():
+        device = _register(request=request, user=user, credential=credential, name=name)
+        return second_factor.issue_first_recovery_codes(request=request, user=user, device=device, method="passkey")
+
+
+def passkey_add(*, request, user, credential: str, name: str = "") -> PasskeyDevice:
+    """Add a passkey for a person who already has a factor and proved it in this session (a
+    TOTP user moving to a security key). Their recovery codes stay as they are."""
+    if not second_factor.has_second_factor(user) or not user.is_verified():
+        raise PermissionDenied
+    with transaction.atomic():
+        device = _register(request=request, user=user, credential=credential, name=name)
+        second_factor._event("passkey_added", user=user, request=request, detail={"name": device.name})
+    return device
+
+
+def _register(*, request, user, credential: str, name: str) -> PasskeyDevice:
     challenge = _challenge(request, REGISTRATION_KEY)
     data = _parse(credential)
     if challenge is None or data is None:
@@ -128,18 +145,16 @@ def passkey_enrol(*, request, user, credential: str, name: str = "") -> list[str
             code="invalid",
         ) from error
     transports = data.get("response", {}).get("transports") or []
-    with transaction.atomic():
-        device = PasskeyDevice.objects.create(
-            user=user,
-            name=(name or _("Llave de seguridad"))[:64],
-            confirmed=True,
-            credential_id=verified.credential_id,
-            credential_key=bytes_to_base64url(verified.credential_id),
-            public_key=verified.credential_public_key,
-            sign_count=verified.sign_count,
-            transports=[str(t) for t in transports][:10],
-        )
-        return second_factor.issue_first_recovery_codes(request=request, user=user, device=device, method="passkey")
+    return PasskeyDevice.objects.create(
+        user=user,
+        name=(name or _("Llave de seguridad"))[:64],
+        confirmed=True,
+        credential_id=verified.credential_id,
+        credential_key=bytes_to_base64url(verified.credential_id),
+        public_key=verified.credential_public_key,
+        sign_count=verified.sign_count,
+        transports=[str(t) for t in transports][:10],
+    )
 
 
 def passkey_verify(*, request, user, assertion: str) -> None:

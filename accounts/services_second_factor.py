@@ -149,10 +149,13 @@ def second_factor_verify(*, request, user, token: str) -> None:
             matched, method = device, "totp"
         else:
             for backup in RecoveryCodeDevice.objects.filter(user=user, confirmed=True):
-                if backup.verify_token(token):  # marks the code used: a recovery code works once
+                if recovery_codes.matches(backup, token):  # not used yet: the lockout decides first
                     matched, method = backup, "backup_code"
                     break
     _check_code(request=request, user=user, code_ok=matched is not None)
+    if method == "backup_code" and not recovery_codes.use_code(matched, token):
+        # Another sign-in used the same code in the meantime: a recovery code works once.
+        _check_code(request=request, user=user, code_ok=False)
     otp_login(request, matched)
     _event("second_factor_verified", user=user, request=request, detail={"method": method})
 

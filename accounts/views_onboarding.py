@@ -562,6 +562,7 @@ def account_change_create(request):
                 reason=data["reason"],
                 new_profile=data.get("new_profile"),
                 left_at=data.get("left_at"),
+                system=data.get("system"),
             )
         except ValidationError as exc:
             for message in _errors(exc):

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from kernel import access
 
-from . import lockout, selectors
+from . import lockout, recovery_codes, selectors
 from . import services_passkeys as passkeys
 from . import services_second_factor as second_factor
 from .forms import PasskeyForm, SecondFactorCodeForm, SecondFactorResetForm
-from .models import User
+from .models import PasskeyDevice, User
 from .second_factor import safe_next
 
 
@@ -107,6 +107,46 @@ def passkey_enrol(request):
             context = {"codes": codes, "next": safe_next(request)}
             return render(request, "accounts/second_factor/backup_codes.html", context)
     return _enrol_page(request, SecondFactorCodeForm(), passkey_error=error_text)
+
+
+def _security_page(request, passkey_error=""):
+    user = request.user
+    context = {
+        "enrolled": second_factor.has_second_factor(user),
+        "has_app": second_factor.confirmed_device(user) is not None,
+        "passkeys": list(PasskeyDevice.objects.filter(user=user, confirmed=True).order_by("pk")),
+        "recovery_left": recovery_codes.remaining(user),
+        "passkey_options": json.loads(passkeys.registration_options(request=request, user=user)),
+        "passkey_error": passkey_error,
+    }
+    return render(request, "accounts/second_factor/security.html", context)
+
+
+@access.signed_in
+def security(request):
+    """The person's own factors, where someone who enrolled the app adds a passkey later."""
+    if second_factor.has_second_factor(request.user) and not request.user.is_verified():
+        return redirect("onboarding:second_factor_verify")
+    return _security_page(request)
+
+
+@access.signed_in
+@require_POST
+def passkey_add(request):
+    user = request.user
+    if not second_factor.has_second_factor(user) or not user.is_verified():
+        return redirect("onboarding:second_factor_verify")
+    form = PasskeyForm(request.POST)
+    error_text = _("La llave no respondió. Inténtelo de nuevo.")
+    if form.is_valid():
+        try:
+            passkeys.passkey_add(request=request, user=user, credential=form.cleaned_data["credential"])
+        except ValidationError as error:
+            error_text = " ".join(error.messages)
+        else:
+            messages.success(request, _("Llave de seguridad agregada. Ya puede entrar con ella."))
+            return redirect("onboarding:second_factor_security")
+    return _security_page(request, passkey_error=error_text)
 
 
 @access.signed_in

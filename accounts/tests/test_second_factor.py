@@ -319,3 +319,45 @@ def test_a_forged_passkey_registration_is_refused_without_an_error_page(client, 
     assert response.status_code == 200
     assert "No se pudo registrar la llave de seguridad" in response.content.decode()
     assert not PasskeyDevice.objects.filter(user=auditor).exists()
+
+
+def test_a_recovery_code_typed_while_the_account_is_locked_is_not_used_up(client, auditor):
+    """The lock refuses even a right code; that code must still work once the lock is over."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    codes = enrol(client, auditor)
+    client.post(reverse("logout"))
+    sign_in(client, auditor)
+    LoginThrottle.objects.update_or_create(
+        username=auditor.username, defaults={"lock_count": 1, "locked_until": timezone.now() + timedelta(minutes=30)}
+    )
+    response = client.post(VERIFY, {"code": codes[0]}, follow=True)
+    assert "bloqueada" in response.content.decode()
+    assert RecoveryCode.objects.filter(device__user=auditor, used_at__isnull=True).count() == 10
+    LoginThrottle.objects.filter(username=auditor.username).delete()  # the lock is over
+    sign_in(client, auditor)
+    assert client.post(VERIFY, {"code": codes[0]}).status_code == 302
+    assert RecoveryCode.objects.filter(device__user=auditor, used_at__isnull=True).count() == 9
+
+
+def test_a_person_with_the_app_reaches_the_security_page_to_add_a_passkey(client, auditor):
+    """Enrolled with TOTP, verified in this session: the page offers a security key; an answer
+    that is no key is refused in Spanish and nothing is registered."""
+    from accounts.models import PasskeyDevice
+
+    enrol(client, auditor)
+    page = client.get(reverse("onboarding:second_factor_security"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Registrar una llave de seguridad" in html and reverse("onboarding:second_factor_passkey_add") in html
+    response = client.post(reverse("onboarding:second_factor_passkey_add"), {"credential": '{"id": "x"}'})
+    assert response.status_code == 200
+    assert "No se pudo registrar la llave de seguridad" in response.content.decode()
+    assert not PasskeyDevice.objects.filter(user=auditor).exists()
+    # Signed in again but the code not typed yet: the page waits for the second factor.
+    client.post(reverse("logout"))
+    sign_in(client, auditor)
+    assert client.get(reverse("onboarding:second_factor_security")).url.startswith(VERIFY)
+    assert client.post(reverse("onboarding:second_factor_passkey_add"), {"credential": "{}"}).url.startswith(VERIFY)
