@@ -7,7 +7,7 @@ from agreements.models import Institution
 from kernel.search import search as kernel_search
 from kernel.widgets import CompactSelect
 
-from .models import Acuerdo, Body, ConsentEvidenceRequest, PilotProgram
+from .models import Acuerdo, Body, ConsentEvidenceRequest, Incident, PilotProgram
 
 
 def _order(fields, labels):
@@ -101,3 +101,21 @@ class ConsentFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status=ConsentEvidenceRequest.Status.REQUESTED, due_on__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class IncidentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Buscar (descripción, sistemas o institución)"), method="search")
+    status = django_filters.ChoiceFilter(label=_("Estado"), choices=Incident.Status.choices)
+    severity = django_filters.ChoiceFilter(label=_("Gravedad"), choices=Incident.Severity.choices)
+    kind = django_filters.ChoiceFilter(label=_("Tipo"), choices=Incident.Kind.choices)
+    order = _order(
+        (("occurred_at", "occurred_at"), ("reported_at", "reported_at"), ("severity", "severity")),
+        {"occurred_at": _("Cuándo ocurrió"), "reported_at": _("Reporte"), "severity": _("Gravedad")},
+    )
+
+    class Meta:
+        model = Incident
+        fields = []
+
+    def search(self, queryset, name, value):
+        return kernel_search(queryset, value, ("description", "affected_systems", "institution__acronym"))

@@ -5,7 +5,7 @@ from agreements.models import Agreement, AgreementParty, Institution
 from kernel.calendar import typed_date_validators
 from kernel.widgets import CompactSelect
 
-from .models import Acuerdo, Attendance, Body, Session
+from .models import Acuerdo, Attendance, Body, Incident, Session
 
 
 def _dates(form):
@@ -253,3 +253,42 @@ class ConsentAnswerForm(forms.Form):
 
     def files_list(self):
         return [f for f in (self.cleaned_data.get("document"), self.cleaned_data.get("document_2")) if f]
+
+
+class IncidentReportForm(forms.Form):
+    """What happened, when, how severe and which systems (001 Cap. IV.1 VII–VIII)."""
+
+    institution = forms.ModelChoiceField(
+        label=_("Institución que reporta"), queryset=Institution.objects.none(), widget=CompactSelect
+    )
+    kind = forms.ChoiceField(label=_("Tipo"), choices=Incident.Kind.choices)
+    description = forms.CharField(label=_("Qué ocurrió"), widget=forms.Textarea(attrs={"rows": 4}))
+    occurred_at = forms.DateTimeField(
+        label=_("Cuándo ocurrió"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    severity = forms.ChoiceField(label=_("Gravedad"), choices=Incident.Severity.choices)
+    affected_systems = forms.CharField(label=_("Sistemas afectados"), max_length=300)
+
+    def __init__(self, *args, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+        if institutions.count() == 1:
+            # A member reports for its own institution only: nothing to choose.
+            self.fields["institution"].initial = institutions.get()
+            self.fields["institution"].widget = forms.HiddenInput()
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if not 1900 <= value.year <= 2200:
+            raise forms.ValidationError(_("Escriba una fecha entre 1900 y 2200."))
+        return value
+
+
+class IncidentCloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Nota de cierre"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Cómo se atendió o resolvió el incidente; la institución que lo reportó la verá."),
+    )

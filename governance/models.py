@@ -819,6 +819,11 @@ class Incident(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} — {self.institution.acronym} ({self.occurred_at:%d/%m/%Y})"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("governance:incident_detail", args=[self.pk])
+
     @property
     def is_open(self):
         return self.status != self.Status.CLOSED

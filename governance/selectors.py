@@ -99,6 +99,18 @@ def consent_get(*, user, pk) -> ConsentEvidenceRequest:
     )
 
 
+def incident_list(*, user, filters=None):
+    """Incidents of the user's institution (all of them for the commission), newest first."""
+    from .filters import IncidentFilter
+
+    qs = Incident.objects.visible_to(user).select_related("institution")
+    return qs if filters is None else IncidentFilter(filters, queryset=qs)
+
+
+def incident_get(*, user, pk) -> Incident:
+    return get_object_or_404(Incident.objects.visible_to(user).select_related("institution", "reported_by"), pk=pk)
+
+
 def document_get(*, user, pk) -> Document:
     return get_object_or_404(Document.objects.visible_to(user), pk=pk)
 

@@ -36,4 +36,9 @@ urlpatterns = [
     path("consentimiento/<int:consent_pk>/", views.consent_detail, name="consent_detail"),
     path("consentimiento/<int:consent_pk>/atender/", views.consent_answer, name="consent_answer"),
     path("consentimiento/<int:consent_pk>/retirar/", views.consent_withdraw, name="consent_withdraw"),
+    path("incidentes/", views.incident_list, name="incident_list"),
+    path("incidentes/nuevo/", views.incident_report, name="incident_report"),
+    path("incidentes/<int:incident_pk>/", views.incident_detail, name="incident_detail"),
+    path("incidentes/<int:incident_pk>/recibido/", views.incident_acknowledge, name="incident_acknowledge"),
+    path("incidentes/<int:incident_pk>/cerrar/", views.incident_close, name="incident_close"),
 ]

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -17,7 +18,7 @@ from kernel import web
 from kernel.access import permission
 from kernel.pdf import render_pdf
 
-from . import forms, selectors, services
+from . import forms, selectors, services, services_incidents
 from .models import Acuerdo, ConsentProcessing, Member
 
 _page = web.page
@@ -890,4 +891,141 @@ def consent_withdraw(request, consent_pk):
             "cancel_url": item.get_absolute_url(),
             "danger": True,
         },
+    )
+
+
+# --- Incidents members report (001 Cap. IV.1 VII–VIII) --------------------------------------
+
+
+@permission("governance.view_incident")
+def incident_list(request):
+    filterset = selectors.incident_list(user=request.user, filters=request.GET)
+    qs = filterset.qs
+    if request.GET.get("formato") == "csv":
+        rows = (
+            [
+                i.institution.acronym,
+                i.get_kind_display(),
+                i.get_severity_display(),
+                timezone.localtime(i.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                i.affected_systems,
+                i.get_status_display(),
+                i.description,
+            ]
+            for i in qs
+        )
+        header = [
+            _("Institución"),
+            _("Tipo"),
+            _("Gravedad"),
+            _("Cuándo ocurrió"),
+            _("Sistemas"),
+            _("Estado"),
+            _("Qué ocurrió"),
+        ]
+        return _csv_response("incidentes.csv", header, rows)
+    return render(
+        request,
+        "governance/incident_list.html",
+        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request)},
+    )
+
+
+def _incident_institutions(user):
+    if _is_commission(user):
+        return Institution.objects.order_by("acronym")
+    return Institution.objects.filter(pk=user.institution_id)
+
+
+@permission("governance.add_incident")
+@require_http_methods(["GET", "POST"])
+def incident_report(request):
+    form = forms.IncidentReportForm(request.POST or None, institutions=_incident_institutions(request.user))
+    if request.method == "POST" and form.is_valid():
+        incident = _run(
+            request,
+            form,
+            lambda: services_incidents.incident_report(actor=request.user, **form.cleaned_data),
+            done=_("Incidente reportado; la Comisión fue avisada."),
+        )
+        if incident is not None:
+            return redirect(incident)
+    return _form_page(
+        request,
+        form,
+        title=_("Reportar un problema o incidente de seguridad"),
+        back=reverse("governance:incident_list"),
+        lead=_("Describa qué ocurrió, cuándo, su gravedad y qué sistemas resultaron afectados."),
+    )
+
+
+def _manages_incidents(user):
+    return user.has_perm("governance.change_incident") and _is_commission(user)
+
+
+@permission("governance.view_incident")
+def incident_detail(request, incident_pk):
+    incident = selectors.incident_get(user=request.user, pk=incident_pk)
+    manage = _manages_incidents(request.user)
+    return render(
+        request,
+        "governance/incident_detail.html",
+        {
+            "incident": incident,
+            "can_acknowledge": manage and can_proceed(incident.acknowledge),
+            "can_close": manage and can_proceed(incident.close),
+        },
+    )
+
+
+@permission("governance.change_incident")
+@require_http_methods(["GET", "POST"])
+def incident_acknowledge(request, incident_pk):
+    incident = selectors.incident_get(user=request.user, pk=incident_pk)
+    if request.method == "POST":
+        try:
+            services_incidents.incident_acknowledge(actor=request.user, incident=incident)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("Se acusó recibo del incidente."))
+        return redirect(incident)
+    return render(
+        request,
+        "governance/confirm.html",
+        {
+            "title": _("Acusar recibo del incidente"),
+            "question": _("¿Confirma que la Comisión recibió el reporte de %(institution)s?")
+            % {"institution": incident.institution.acronym},
+            "cancel_url": incident.get_absolute_url(),
+        },
+    )
+
+
+@permission("governance.change_incident")
+@require_http_methods(["GET", "POST"])
+def incident_close(request, incident_pk):
+    incident = selectors.incident_get(user=request.user, pk=incident_pk)
+    form = forms.IncidentCloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        closed = _run(
+            request,
+            form,
+            lambda: services_incidents.incident_close(
+                actor=request.user, incident=incident, note=form.cleaned_data["note"]
+            ),
+            done=_("Incidente cerrado."),
+        )
+        if closed is not None:
+            return redirect(incident)
+    return _form_page(
+        request,
+        form,
+        title=_("Cerrar el incidente"),
+        back=incident.get_absolute_url(),
+        lead=_("¿Confirma el cierre? Un incidente cerrado no se reabre; la nota queda en su expediente."),
+        submit_label=_("Cerrar incidente"),
+        danger=True,
     )

@@ -18,6 +18,7 @@ NAVIGATION = [
     (_("Órganos y acuerdos"), "governance:body_list", "governance.view_body"),
     (_("Programas piloto"), "governance:pilot_list", "governance.view_pilotprogram"),
     (_("Evidencia de consentimiento"), "governance:consent_list", "governance.view_consentevidencerequest"),
+    (_("Incidentes"), "governance:incident_list", "governance.view_incident"),
     (_("Revisiones de acceso"), "access_reviews:campaign_list", "access_reviews.view_reviewcampaign"),
     (_("Usuarios"), "accounts:user_list", "accounts.view_user"),
     (_("Perfiles"), "accounts:profile_list", "accounts.view_profile"),

@@ -11,13 +11,14 @@ from .. import selectors
 from ..models import (
     Agreement,
     AgreementParty,
+    Membership,
     Obligation,
     SentAlert,
     TerminationNotice,
 )
 from .agreements import agreements_expire_due, terminations_apply_due
 from .common import _each_committed, _party_institutions, _recipients, _save
-from .memberships import memberships_close_due
+from .memberships import _member_recipients, memberships_close_due
 
 ENDING_WINDOWS = (90, 30, 7)
 DUE_SOON_BUSINESS_DAYS = 5
@@ -41,7 +42,14 @@ def agreements_daily(*, today=None) -> dict:
     from kernel import calendar
 
     today = today or timezone.localdate()
-    sent = {"ending": 0, "due_soon": 0, "overdue": 0, "officer_overdue": 0, "rescission_unanswered": 0}
+    sent = {
+        "ending": 0,
+        "due_soon": 0,
+        "overdue": 0,
+        "officer_overdue": 0,
+        "rescission_unanswered": 0,
+        "membership_follow_up_overdue": 0,
+    }
     agreements_expire_due(today=today)
     terminations_apply_due(today=today)
     memberships_close_due(today=today)
@@ -122,11 +130,31 @@ def agreements_daily(*, today=None) -> dict:
             )
         )
 
+    # 001 Cap. III.1 II: the list of people entitled to use the platform and the commitment letter
+    # are due after registration; once late, the member (its administrators and responsible person)
+    # and the commission are told once per membership (a later deadline does not repeat it).
+    for membership in Membership.objects.filter(
+        status=Membership.Status.ACCEPTED, follow_up_sent_on__isnull=True, follow_up_due__lt=today
+    ).select_related("institution"):
+        alerts.append(
+            (
+                f"membership-follow-up-overdue:{membership.pk}",
+                "membership_follow_up_overdue",
+                [membership.institution],
+                "agreement_membership_follow_up_overdue",
+                {"membership": membership},
+                membership,
+            )
+        )
+
     def announce(alert):
         key, bucket, institutions, template, context, related = alert
         if not _alert_once(key):
             return False
-        notify(recipients=_recipients(institutions), template=template, context=context, related=related)
+        people = (
+            _member_recipients(institutions) if bucket == "membership_follow_up_overdue" else _recipients(institutions)
+        )
+        notify(recipients=people, template=template, context=context, related=related)
         sent[bucket] += 1
         return True
 

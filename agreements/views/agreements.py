@@ -138,6 +138,26 @@ def agreement_activate(request, agreement_pk):
     )
 
 
+def _notice_addresses_said(request, agreement, data):
+    """Where the notice goes to each other party: the address in effect on the notice's date. A
+    change still within its 15 natural days does not count yet (000 VIGÉSIMA PRIMERA), and the
+    page says the previous address is used."""
+    on = data["notified_on"]
+    for party in agreement.parties.exclude(pk=data["notifying_party"].pk).select_related("institution"):
+        address = party.notice_address(on=on)
+        services.notice_address_check(party=party, address=address, on=on)
+        pending = party.pending_address(on=on)
+        if pending is not None:
+            messages.warning(
+                request,
+                _(
+                    "El aviso a %(inst)s va a su domicilio anterior, %(prev)s: su cambio de domicilio surte "
+                    "efectos hasta el %(date)s."
+                )
+                % {"inst": party.institution.acronym, "prev": address, "date": f"{pending.effective_on:%d/%m/%Y}"},
+            )
+
+
 @permission("agreements.manage_agreement_lifecycle")
 @require_http_methods(["GET", "POST"])
 def termination_notice_create(request, agreement_pk):
@@ -150,6 +170,7 @@ def termination_notice_create(request, agreement_pk):
             _errors_to_form(form, error)
         else:
             messages.success(request, _("Aviso registrado; las fechas se calcularon con la regla del convenio."))
+            _notice_addresses_said(request, agreement, form.cleaned_data)
             return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(
         request,

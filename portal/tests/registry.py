@@ -574,6 +574,7 @@ URL_KWARGS.update(
         "gdocument_pk": Kwarg(lambda institution: _gdocument(institution).pk, model="governance.Document"),
         "pilot_pk": Kwarg(lambda institution: _pilot(institution).pk, model="governance.PilotProgram"),
         "consent_pk": Kwarg(lambda institution: _consent(institution).pk, model="governance.ConsentEvidenceRequest"),
+        "incident_pk": Kwarg(lambda institution: _incident(institution).pk, model="governance.Incident"),
     }
 )
 
