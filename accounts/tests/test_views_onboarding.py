@@ -163,15 +163,30 @@ def test_activation_page_rejects_unknown_tokens(client):
 
 
 def test_change_request_form_marks_late_cancellation(inst_admin, member, reviewer, login):
+    from accounts.tests.factories import change_attachments
+
     target = UserFactory(institution=member, profile=profile("analyst"))
+    attachments = change_attachments(member)
     client = login(inst_admin)
+    form = {"user": target.pk, "kind": "cancellation", "left_at": "2026-01-05T09:00", "reason": "Renunció"}
+    # Without the signed letter the form stays, with a clear error, and nothing is filed.
+    refused = client.post(
+        reverse("onboarding:account_change_create"), {**form, "signatory": attachments["signatory"].pk}
+    )
+    assert refused.status_code == 200 and "Adjunte el oficio" in refused.content.decode()
     response = client.post(
         reverse("onboarding:account_change_create"),
-        {"user": target.pk, "kind": "cancellation", "left_at": "2026-01-05T09:00", "reason": "Renunció"},
+        {
+            **form,
+            "signatory": attachments["signatory"].pk,
+            "letter": attachments["letter"],
+            "catalog_form": attachments["catalog_form"],
+        },
     )
     assert response.status_code == 302
     detail = client.get(response.url).content.decode()
     assert "extemporánea" in detail
+    assert "oficio.pdf" in detail and "catalogo.pdf" in detail
 
 
 def test_review_queue_mixes_account_and_change_requests_by_due_date_across_pages(reviewer, inst_admin, member, login):
