@@ -40,6 +40,19 @@ def _rfc(curp: str) -> str:
     return base + stdnum_rfc.calc_check_digit(base)
 
 
+def _change_documents(institution):
+    """The signed letter and profile catalog form a change request carries (000, NOVENA)."""
+    from agreements.models import Signatory
+
+    return {
+        "signatory": Signatory.objects.current().filter(institution=institution).first(),
+        "letter": SimpleUploadedFile("oficio.pdf", pdf_bytes("Oficio de solicitud de cambio"), "application/pdf"),
+        "catalog_form": SimpleUploadedFile(
+            "catalogo.pdf", pdf_bytes("Formato de catalogo de perfil"), "application/pdf"
+        ),
+    }
+
+
 def _upload_all(req, actor, issued):
     for requirement in RequiredDocument.objects.filter(active=True):
         onboarding.account_request_upload_document(
@@ -138,12 +151,20 @@ def seed(ctx):
             kind=AccountChangeRequest.Kind.CANCELLATION,
             reason="Dejó la institución antes de activar su cuenta.",
             left_at=now - timedelta(days=3),
+            **_change_documents(isse),
         )
-    changes.account_change_request(
+    suspension = changes.account_change_request(
         user=users["inst2.analista"],
         actor=users["inst2.admin"],
         kind=AccountChangeRequest.Kind.SUSPENSION,
         reason="Licencia sin goce de sueldo por seis meses.",
+        **_change_documents(users["inst2.admin"].institution),
+    )
+    # The reviewer is half way: the letter accepted, the catalog form observed (every check state).
+    letter, form = (suspension.documents.get(kind=k) for k in ("letter", "catalog_form"))
+    changes.change_document_check(document=letter, actor=reviewer, valid=True)
+    changes.change_document_check(
+        document=form, actor=reviewer, valid=False, note="Falta la firma de la persona usuaria."
     )
     ctx["account_requests"] = created
     # The commission changes its catalog after these requests (000, DÉCIMA): an optional document.

@@ -93,6 +93,18 @@ register(
     ),
     EventType("account_change_resubmitted", BUSINESS, _("solicitud de cambio de cuenta reenviada")),
     EventType(
+        "account_change_document_uploaded",
+        BUSINESS,
+        _("documento de solicitud de cambio cargado"),
+        detail=("document", "sha256", "size"),
+    ),
+    EventType(
+        "account_change_document_checked",
+        BUSINESS,
+        _("documento de solicitud de cambio revisado"),
+        detail=("document", "check"),
+    ),
+    EventType(
         "account_change_rejected", BUSINESS, _("solicitud de cambio de cuenta rechazada"), detail=("kind", "status")
     ),
     EventType(

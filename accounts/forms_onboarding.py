@@ -180,12 +180,32 @@ class AccountChangeForm(forms.Form):
         help_text=_("Sólo para cancelación. Pedirla más de 24 horas después la marca como extemporánea."),
     )
     reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}))
+    signatory = forms.ModelChoiceField(
+        label=_("Firma autorizada que suscribe el oficio"),
+        queryset=None,
+        required=False,
+        help_text=_("Firma registrada y vigente de su institución. Obligatoria salvo para acceso a un sistema."),
+    )
+    letter = forms.FileField(
+        label=_("Oficio de solicitud firmado (PDF)"),
+        required=False,
+        help_text=_("Obligatorio para cambio de perfil, suspensión, reactivación y cancelación."),
+    )
+    catalog_form = forms.FileField(
+        label=_("Formato de catálogo de perfil firmado (PDF)"),
+        required=False,
+        help_text=_("Descárguelo prellenado con el botón de abajo, fírmelo, escanéelo y adjúntelo."),
+    )
 
     def __init__(self, *args, users, institution, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = users
         self.fields["new_profile"].queryset = requestable_profiles(institution)
         self.fields["system"].queryset = system_choices()
+
+        from agreements.models import Signatory
+
+        self.fields["signatory"].queryset = Signatory.objects.current().filter(institution=institution)
 
     def clean(self):
         data = super().clean()
@@ -208,6 +228,16 @@ class AccountChangeForm(forms.Form):
 
 class ChangeResubmitForm(forms.Form):
     reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 3}))
+    letter = forms.FileField(
+        label=_("Oficio de solicitud firmado (PDF)"),
+        required=False,
+        help_text=_("Sólo si la Comisión lo observó o quiere reemplazarlo."),
+    )
+    catalog_form = forms.FileField(
+        label=_("Formato de catálogo de perfil firmado (PDF)"),
+        required=False,
+        help_text=_("Sólo si la Comisión lo observó o quiere reemplazarlo."),
+    )
 
 
 class RequiredDocumentForm(forms.ModelForm):

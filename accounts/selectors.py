@@ -274,6 +274,15 @@ def account_change_get(*, user, pk):
     return AccountChangeRequest.objects.visible_to(user).select_related("institution", "user").get(pk=pk)
 
 
+def change_document_get(*, user, pk):
+    """A document of a change request in the user's scope; raises ``ChangeDocument.DoesNotExist`` outside it."""
+    from .models import AccountChangeRequest, ChangeDocument
+
+    return ChangeDocument.objects.select_related("change").get(
+        pk=pk, change__in=AccountChangeRequest.objects.visible_to(user)
+    )
+
+
 def letter_visible_queryset(user):
     """Letters a user may download: their own, their institution's (administrators), all (commission)."""
     from .models import ConfidentialityLetter

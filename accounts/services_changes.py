@@ -10,17 +10,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
+from kernel.documents import store_private
+from kernel.evidence.models import EvidenceKind
+from kernel.evidence.services import issue_pdf
 from kernel.notifications.services import notify
 
 from . import selectors
 from .identity.services import grant_system
-from .models import CANCELLATION_GRACE, AccountChangeRequest, Profile, User
+from .models import CANCELLATION_GRACE, AccountChangeRequest, ChangeDocument, Profile, User
 from .services import _lift_suspension, reactivated_status, user_set_profile
 from .services_onboarding import check_reviewer, due_date_for
 from .sessions import end_user_sessions
 
 Kind = AccountChangeRequest.Kind
 Status = AccountChangeRequest.Status
+DocKind = ChangeDocument.Kind
+
+# The changes 000 NOVENA names: each carries the profile catalog form and the signed letter.
+DOCUMENTED_KINDS = (Kind.PROFILE_CHANGE, Kind.SUSPENSION, Kind.REACTIVATION, Kind.CANCELLATION)
+DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
 
 
 def _refuse(message, code):
@@ -65,6 +73,56 @@ def _check_target(kind, user, new_profile, left_at, now, system=None):
         _refuse(_("Tipo de cambio desconocido."), "bad_kind")
 
 
+def _check_signatory(signatory, institution, today=None):
+    """The letter's signatory must be a registered, current authorized signature of the institution."""
+    if signatory is None:
+        _refuse(_("Indique la firma autorizada que suscribe el oficio."), "signatory_required")
+    current = type(signatory).objects.current(today).filter(pk=signatory.pk, institution_id=institution.pk)
+    if not current.exists():
+        _refuse(
+            _("%(name)s no es una firma autorizada registrada y vigente de su institución.")
+            % {"name": signatory.full_name},
+            "signatory_not_current",
+        )
+
+
+def _attach(change, actor, kind, file):
+    """Store ``file`` as the change's ``kind`` document (replacing any earlier one, unchecked)."""
+    stored = store_private(file, folder="accounts/changes", kinds=("pdf",), max_bytes=DOCUMENT_MAX_BYTES)
+    doc = ChangeDocument.objects.filter(change=change, kind=kind).first() or ChangeDocument(change=change, kind=kind)
+    doc.file.name = stored.name
+    doc.original_name = stored.original_name
+    doc.content_type = stored.content_type
+    doc.size = stored.size
+    doc.sha256 = stored.sha256
+    doc.uploaded_at = timezone.now()
+    doc.uploaded_by = actor
+    doc.check_status = ChangeDocument.Check.PENDING
+    doc.check_note = ""
+    doc.checked_by = None
+    doc.checked_at = None
+    doc._history_user = actor  # type: ignore[attr-defined]
+    doc.save()
+    record_event(
+        category="business",
+        action="account_change_document_uploaded",
+        actor=actor,
+        institution=change.institution,
+        target=change,
+        detail={"document": kind, "sha256": stored.sha256, "size": stored.size},
+    )
+    return doc
+
+
+def _missing_documents(kind, letter, catalog_form):
+    if kind not in DOCUMENTED_KINDS:
+        return
+    if letter is None:
+        _refuse(_("Adjunte el oficio de solicitud firmado por una firma autorizada."), "letter_required")
+    if catalog_form is None:
+        _refuse(_("Adjunte el formato de catálogo de perfil firmado."), "catalog_form_required")
+
+
 def is_late(*, left_at, requested_at) -> bool:
     """A cancellation requested more than 24 hours after the person left is late (000, OCTAVA)."""
     return left_at is not None and requested_at - left_at > CANCELLATION_GRACE
@@ -72,9 +130,23 @@ def is_late(*, left_at, requested_at) -> bool:
 
 @transaction.atomic
 def account_change_request(
-    *, user, actor, kind, reason, new_profile=None, left_at=None, now=None, system=None
+    *,
+    user,
+    actor,
+    kind,
+    reason,
+    new_profile=None,
+    left_at=None,
+    now=None,
+    system=None,
+    signatory=None,
+    letter=None,
+    catalog_form=None,
 ) -> AccountChangeRequest:
-    """An institution administrator asks the commission to change one of its accounts."""
+    """An institution administrator asks the commission to change one of its accounts.
+
+    Profile changes, suspensions, reactivations and cancellations carry the profile catalog form
+    and the official letter signed by a registered, current signatory (000, NOVENA)."""
     if not actor.has_perm("portal.manage_institution") or actor.institution_id != user.institution_id:
         raise PermissionDenied
     if user.pk == actor.pk:
@@ -84,6 +156,10 @@ def account_change_request(
     if not reason:
         _refuse(_("Explique el motivo del cambio."), "reason_required")
     _check_target(kind, user, new_profile, left_at, now, system)
+    documented = kind in DOCUMENTED_KINDS
+    if documented:
+        _check_signatory(signatory, user.institution, timezone.localdate(now))
+        _missing_documents(kind, letter, catalog_form)
     due_date = due_date_for(now)
     change = AccountChangeRequest(
         institution=user.institution,
@@ -94,6 +170,7 @@ def account_change_request(
         reason=reason,
         left_at=left_at if kind == Kind.CANCELLATION else None,
         is_late=kind == Kind.CANCELLATION and is_late(left_at=left_at, requested_at=now),
+        signatory=signatory if documented else None,
         submitted_at=now,
         due_date=due_date,
         created_by=actor,
@@ -104,6 +181,9 @@ def account_change_request(
             change.save()
     except IntegrityError:
         _refuse(_("Esa cuenta ya tiene una solicitud de cambio abierta."), "open_change")
+    if documented:
+        _attach(change, actor, DocKind.LETTER, letter)
+        _attach(change, actor, DocKind.CATALOG_FORM, catalog_form)
     record_event(
         category="business",
         action="account_change_requested",
@@ -123,7 +203,18 @@ def account_change_request(
 
 
 @transaction.atomic
-def account_change_resubmit(*, change: AccountChangeRequest, actor, reason, new_profile=None, left_at=None):
+def account_change_resubmit(
+    *,
+    change: AccountChangeRequest,
+    actor,
+    reason,
+    new_profile=None,
+    left_at=None,
+    signatory=None,
+    letter=None,
+    catalog_form=None,
+):
+    """Send a returned change back; documents the reviewer found not valid must be replaced."""
     if not actor.has_perm("portal.manage_institution") or actor.institution_id != change.institution_id:
         raise PermissionDenied
     change = AccountChangeRequest.objects.select_for_update().get(pk=change.pk)
@@ -134,6 +225,23 @@ def account_change_resubmit(*, change: AccountChangeRequest, actor, reason, new_
     if not reason:
         _refuse(_("Explique el motivo del cambio."), "reason_required")
     _check_target(change.kind, change.user, new_profile or change.new_profile, left_at or change.left_at, now)
+    if change.kind in DOCUMENTED_KINDS:
+        signatory = signatory or change.signatory
+        _check_signatory(signatory, change.institution, timezone.localdate(now))
+        change.signatory = signatory
+        replacements: dict[str, object] = {DocKind.LETTER: letter, DocKind.CATALOG_FORM: catalog_form}
+        for doc in change.documents.all():
+            if doc.check_status == ChangeDocument.Check.INVALID and replacements.get(doc.kind) is None:
+                _refuse(
+                    _("«%(name)s» fue observado por la Comisión; cárguelo de nuevo.")
+                    % {"name": doc.get_kind_display()},
+                    "document_invalid",
+                )
+        for kind, file in replacements.items():
+            if file is not None:
+                _attach(change, actor, kind, file)
+        have = set(change.documents.values_list("kind", flat=True))
+        _missing_documents(change.kind, DocKind.LETTER in have or None, DocKind.CATALOG_FORM in have or None)
     change.reason = reason
     if change.kind == Kind.PROFILE_CHANGE and new_profile is not None:
         change.new_profile = new_profile
@@ -180,6 +288,45 @@ def _decide(change, actor, action):
 
 
 @transaction.atomic
+def change_document_check(*, document: ChangeDocument, actor, valid: bool, note: str = "") -> ChangeDocument:
+    """Record the reviewer's check of one document of a change request (valid or not, with a note)."""
+    _locked_submitted(document.change, actor)
+    document = ChangeDocument.objects.select_for_update().get(pk=document.pk)
+    note = (note or "").strip()
+    if not valid and not note:
+        _refuse(_("Explique por qué el documento no es válido."), "note_required")
+    document.check_status = ChangeDocument.Check.VALID if valid else ChangeDocument.Check.INVALID
+    document.check_note = note
+    document.checked_by = actor
+    document.checked_at = timezone.now()
+    document._history_user = actor  # type: ignore[attr-defined]
+    document.save()
+    record_event(
+        category="business",
+        action="account_change_document_checked",
+        actor=actor,
+        institution=document.change.institution,
+        target=document.change,
+        detail={"document": document.kind, "check": document.check_status},
+    )
+    return document
+
+
+def _check_documents_valid(change):
+    if change.kind not in DOCUMENTED_KINDS:
+        return
+    docs = {d.kind: d for d in change.documents.all()}
+    pending = [str(label) for kind, label in DocKind.choices if kind not in docs]
+    pending += [d.get_kind_display() for d in docs.values() if d.check_status != ChangeDocument.Check.VALID]
+    if pending:
+        _refuse(
+            _("Antes de aprobar, marque como válidos todos los documentos. Pendientes u observados: %(docs)s.")
+            % {"docs": ", ".join(sorted(pending))},
+            "documents_not_valid",
+        )
+
+
+@transaction.atomic
 def account_change_reject(*, change, actor, reason):
     change = _locked_submitted(change, actor)
     if not (reason or "").strip():
@@ -215,6 +362,7 @@ def _reactivate(user, actor, status, change):
 def account_change_approve(*, change, actor, note=""):
     """Approve and apply at once. Sessions end on suspension, cancellation and profile change."""
     change = _locked_submitted(change, actor)
+    _check_documents_valid(change)
     user = User.objects.select_for_update().get(pk=change.user_id)
     _check_target(change.kind, user, change.new_profile, change.left_at, timezone.now(), change.system)
     if change.kind == Kind.SYSTEM_GRANT:
@@ -236,3 +384,30 @@ def account_change_approve(*, change, actor, note=""):
     change.approve(by=actor, reason=(note or "").strip())
     _decide(change, actor, "account_change_approved")
     return change
+
+
+# --- Profile catalog form --------------------------------------------------------------------
+
+
+@transaction.atomic
+def profile_catalog_pdf(*, user, actor, kind, new_profile=None, left_at=None, reason="", signatory=None) -> bytes:
+    """The profile catalog form (000, NOVENA) pre-filled with the account and the change asked,
+    to print, sign and attach to the change request. Like the CURU, each download is signed by the
+    commission with its own verification folio."""
+    if not actor.has_perm("portal.manage_institution") or actor.institution_id != user.institution_id:
+        raise PermissionDenied
+    change = AccountChangeRequest(
+        institution=user.institution,
+        user=user,
+        kind=kind,
+        new_profile=new_profile if kind == Kind.PROFILE_CHANGE else None,
+        left_at=left_at if kind == Kind.CANCELLATION else None,
+        reason=(reason or "").strip(),
+        signatory=signatory,
+    )
+    issued = issue_pdf(
+        kind=EvidenceKind.PROFILE_CATALOG,
+        template_name="pdf/profile_catalog.html",
+        context={"change": change, "account": user, "generated_at": timezone.localtime()},
+    )
+    return issued.data

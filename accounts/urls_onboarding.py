@@ -51,6 +51,11 @@ urlpatterns = [
     path("cambios/", views.account_change_list, name="account_change_list"),
     path("cambios/nuevo/", views.account_change_create, name="account_change_create"),
     path("cambios/<int:change_pk>/", views.account_change_detail, name="account_change_detail"),
+    path(
+        "cambios/documentos/<int:change_document_pk>/descargar/",
+        views.account_change_document,
+        name="account_change_document",
+    ),
     path("documentos-requeridos/", views.required_document_list, name="required_document_list"),
     path("documentos-requeridos/nuevo/", views.required_document_edit, name="required_document_create"),
     path(

@@ -36,6 +36,7 @@ from .forms_onboarding import (
 from .models import (
     AccountChangeRequest,
     AccountRequest,
+    ChangeDocument,
     ConfidentialityLetter,
     LetterKind,
     LetterTemplate,
@@ -551,9 +552,30 @@ def account_change_create(request):
         initial["user"] = request.GET["cuenta"]
     if request.GET.get("tipo") in AccountChangeRequest.Kind.values:
         initial["kind"] = request.GET["tipo"]
-    form = AccountChangeForm(request.POST or None, initial=initial, users=users, institution=actor.institution)
+    form = AccountChangeForm(
+        request.POST or None, request.FILES or None, initial=initial, users=users, institution=actor.institution
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if "catalog" in request.POST:  # the pre-filled profile catalog form to sign and attach
+            try:
+                pdf = changes.profile_catalog_pdf(
+                    user=data["user"],
+                    actor=actor,
+                    kind=data["kind"],
+                    new_profile=data.get("new_profile"),
+                    left_at=data.get("left_at"),
+                    reason=data["reason"],
+                    signatory=data.get("signatory"),
+                )
+            except ValidationError as exc:  # the timestamping authority did not answer
+                for message in _errors(exc):
+                    form.add_error(None, message)
+                return render(request, "accounts/changes/form.html", {"form": form})
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="catalogo-perfil-{data["user"].username}.pdf"'
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
         try:
             change = changes.account_change_request(
                 user=data["user"],
@@ -563,6 +585,9 @@ def account_change_create(request):
                 new_profile=data.get("new_profile"),
                 left_at=data.get("left_at"),
                 system=data.get("system"),
+                signatory=data.get("signatory"),
+                letter=data.get("letter"),
+                catalog_form=data.get("catalog_form"),
             )
         except ValidationError as exc:
             for message in _errors(exc):
@@ -574,6 +599,15 @@ def account_change_create(request):
 
 
 @access.permission("accounts.view_accountchangerequest")
+def account_change_document(request, change_document_pk):
+    try:
+        doc = selectors.change_document_get(user=request.user, pk=change_document_pk)
+    except ChangeDocument.DoesNotExist:
+        raise Http404 from None
+    return attachment_response(doc.file.name, filename=doc.original_name, content_type=doc.content_type)
+
+
+@access.permission("accounts.view_accountchangerequest")
 def account_change_detail(request, change_pk):
     try:
         change = selectors.account_change_get(user=request.user, pk=change_pk)
@@ -582,12 +616,28 @@ def account_change_detail(request, change_pk):
     user = request.user
     is_reviewer = onboarding.can_decide(user, change)
     is_owner = user.has_perm("portal.manage_institution") and user.institution_id == change.institution_id
-    decision_form = DecisionForm(request.POST or None) if is_reviewer else None
+    checking = request.method == "POST" and request.POST.get("action") == "check"
+    decision_form = DecisionForm(None if checking else request.POST or None) if is_reviewer else None
     resubmit_form = None
     if is_owner and change.can_resubmit:
-        resubmit_form = ChangeResubmitForm(request.POST or None, initial={"reason": change.reason})
+        resubmit_form = ChangeResubmitForm(
+            request.POST or None, request.FILES or None, initial={"reason": change.reason}
+        )
     if request.method == "POST":
         try:
+            if checking and is_reviewer:
+                check = DocumentCheckForm(request.POST)
+                if not check.is_valid():
+                    raise ValidationError(_("Elija si el documento es válido o no."))
+                doc = get_object_or_404(ChangeDocument, pk=check.cleaned_data["document"], change=change)
+                changes.change_document_check(
+                    document=doc,
+                    actor=user,
+                    valid=check.cleaned_data["result"] == "valid",
+                    note=check.cleaned_data["note"],
+                )
+                messages.success(request, _("Revisión de «%(name)s» guardada.") % {"name": doc.get_kind_display()})
+                return redirect("onboarding:account_change_detail", change_pk=change.pk)
             if decision_form is not None and decision_form.is_valid():
                 decision = decision_form.cleaned_data["decision"]
                 reason = decision_form.cleaned_data["reason"]
@@ -602,7 +652,14 @@ def account_change_detail(request, change_pk):
                     messages.success(request, _("Solicitud de cambio devuelta."))
                 return redirect("onboarding:review_queue")
             if resubmit_form is not None and resubmit_form.is_valid():
-                changes.account_change_resubmit(change=change, actor=user, reason=resubmit_form.cleaned_data["reason"])
+                data = resubmit_form.cleaned_data
+                changes.account_change_resubmit(
+                    change=change,
+                    actor=user,
+                    reason=data["reason"],
+                    letter=data.get("letter"),
+                    catalog_form=data.get("catalog_form"),
+                )
                 messages.success(request, _("Solicitud reenviada."))
                 return redirect("onboarding:account_change_detail", change_pk=change.pk)
         except ValidationError as exc:
@@ -616,6 +673,8 @@ def account_change_detail(request, change_pk):
             "decision_form": decision_form,
             "resubmit_form": resubmit_form,
             "own_matter": onboarding.is_reviewer(user) and onboarding.is_own_matter(user, change),
+            "documents": change.documents.select_related("checked_by"),
+            "can_check": is_reviewer and change.awaits_decision,
             "history": change.history.select_related("history_user").order_by("-history_date")[:50],
         },
     )

@@ -1,6 +1,6 @@
 """Accounts models, one module per concern; import them from here."""
 
-from .changes import CANCELLATION_GRACE, AccountChangeRequest
+from .changes import CANCELLATION_GRACE, AccountChangeRequest, ChangeDocument
 from .identity import System, SystemGrant
 from .letters import ConfidentialityLetter, LetterKind, LetterTemplate
 from .onboarding import (
@@ -18,6 +18,7 @@ __all__ = [
     "CANCELLATION_GRACE",
     "AccountChangeRequest",
     "AccountRequest",
+    "ChangeDocument",
     "ActivationToken",
     "ConfidentialityLetter",
     "LetterKind",

@@ -80,6 +80,15 @@ class AccountChangeRequest(models.Model):
         help_text=_("Sólo para cancelaciones."),
     )
     is_late = models.BooleanField(_("extemporánea"), default=False, editable=False)
+    signatory = models.ForeignKey(
+        "agreements.Signatory",
+        on_delete=models.PROTECT,
+        related_name="account_change_requests",
+        null=True,
+        blank=True,
+        verbose_name=_("firmante del oficio"),
+        help_text=_("Firma autorizada, registrada y vigente de su institución que suscribe el oficio."),
+    )
     status = FSMField(_("estado"), max_length=20, choices=Status.choices, default=Status.SUBMITTED, protected=False)
     submitted_at = models.DateTimeField(_("enviada"), default=timezone.now)
     due_date = models.DateField(_("fecha límite de atención"), null=True, blank=True)
@@ -170,3 +179,56 @@ class AccountChangeRequest(models.Model):
     @transition(field=status, source=Status.SUBMITTED, target=Status.RETURNED)
     def return_for_correction(self, *, by, reason):
         self._decide(by=by, reason=reason)
+
+
+class ChangeDocument(models.Model):
+    """A document attached to a change request (000, NOVENA), with the reviewer's check: the
+    profile catalog form and the official letter. One of each per request; a replacement needs a
+    new check."""
+
+    class Kind(models.TextChoices):
+        CATALOG_FORM = "catalog_form", _("Formato de catálogo de perfil")
+        LETTER = "letter", _("Oficio de solicitud firmado")
+
+    class Check(models.TextChoices):
+        PENDING = "pending", _("Sin revisar")
+        VALID = "valid", _("Válido")
+        INVALID = "invalid", _("No válido")
+
+    change = models.ForeignKey(
+        AccountChangeRequest, on_delete=models.CASCADE, related_name="documents", verbose_name=_("solicitud de cambio")
+    )
+    kind = models.CharField(_("documento"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("archivo"), max_length=200)
+    original_name = models.CharField(_("nombre original"), max_length=255)
+    content_type = models.CharField(_("tipo"), max_length=100)
+    size = models.PositiveIntegerField(_("tamaño (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("cargado"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("cargado por")
+    )
+    check_status = models.CharField(_("revisión"), max_length=10, choices=Check.choices, default=Check.PENDING)
+    check_note = models.TextField(_("observación"), blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("revisado por"),
+    )
+    checked_at = models.DateTimeField(_("revisado"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("documento de solicitud de cambio")
+        verbose_name_plural = _("documentos de solicitudes de cambio")
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "kind"], name="changedocument_one_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.original_name}"

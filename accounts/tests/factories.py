@@ -174,3 +174,34 @@ class SystemFactory(factory.django.DjangoModelFactory):
         if create:
             codes = extracted if extracted is not None else ["analyst", "institution_admin", "commission_admin"]
             obj.profiles.set(Profile.objects.filter(code__in=codes))
+
+
+def change_attachments(institution):
+    """What a documented change request carries (000, NOVENA): a current signatory of
+    ``institution``, the signed letter and the profile catalog form."""
+    from agreements.models import Signatory
+
+    signatory = Signatory.objects.current().filter(institution=institution).first() or make_signatory(
+        institution=institution
+    )
+    return {
+        "signatory": signatory,
+        "letter": pdf_upload("oficio.pdf", text="Oficio"),
+        "catalog_form": pdf_upload("catalogo.pdf", text="Catalogo"),
+    }
+
+
+def request_change(**kwargs):
+    """``account_change_request`` with its documents attached, for tests about something else."""
+    from accounts import services_changes
+
+    return services_changes.account_change_request(**{**change_attachments(kwargs["user"].institution), **kwargs})
+
+
+def approve_change(*, change, actor, note=""):
+    """Accept every document of ``change``, then approve it (the reviewer's whole path)."""
+    from accounts import services_changes
+
+    for document in change.documents.all():
+        services_changes.change_document_check(document=document, actor=actor, valid=True)
+    return services_changes.account_change_approve(change=change, actor=actor, note=note)

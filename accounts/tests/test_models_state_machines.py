@@ -10,7 +10,7 @@ from accounts import services_changes as changes
 from accounts import services_letters as letters
 from accounts import services_onboarding as onboarding
 from accounts.models import AccountChangeRequest, AccountRequest, ConfidentialityLetter, User
-from accounts.tests.factories import UserFactory, pdf_upload, profile
+from accounts.tests.factories import UserFactory, approve_change, pdf_upload, profile, request_change
 from accounts.tests.test_services_account_requests import request_data, upload_all
 
 pytestmark = pytest.mark.django_db
@@ -105,16 +105,14 @@ def test_account_change_transitions_per_state(state):
 
 def test_change_services_follow_the_predicates(member, inst_admin, reviewer):
     target = UserFactory(institution=member, profile=profile("analyst"))
-    change = changes.account_change_request(
-        user=target, actor=inst_admin, kind=AccountChangeRequest.Kind.SUSPENSION, reason="Licencia"
-    )
+    change = request_change(user=target, actor=inst_admin, kind=AccountChangeRequest.Kind.SUSPENSION, reason="Licencia")
     assert not change.can_resubmit
     with pytest.raises(ValidationError):
         changes.account_change_resubmit(change=change, actor=inst_admin, reason="Otra vez")
     change = changes.account_change_return(change=change, actor=reviewer, reason="Falta el oficio")
     assert change.can_resubmit and not change.awaits_decision
     with pytest.raises(ValidationError):
-        changes.account_change_approve(change=change, actor=reviewer)
+        approve_change(change=change, actor=reviewer)
     change = changes.account_change_resubmit(change=change, actor=inst_admin, reason="Con oficio")
     assert change.status == C.SUBMITTED
     assert change.history.filter(status=C.RETURNED, history_user=reviewer).exists()
@@ -157,7 +155,7 @@ def test_change_requests_refused_where_the_account_cannot_move(member, inst_admi
     )
     for user, kind, code in cases:
         with pytest.raises(ValidationError) as refused:
-            changes.account_change_request(user=user, actor=inst_admin, kind=kind, reason="Motivo")
+            request_change(user=user, actor=inst_admin, kind=kind, reason="Motivo")
         assert refused.value.code == code
     assert not cancelled.can_suspend and not live.can_be_reactivated
 

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 
 from accounts import services, services_changes, services_letters, services_onboarding
 from accounts.models import AccountChangeRequest, AccountRequest, LetterTemplate, Profile, RequiredDocument
-from accounts.tests.factories import UserFactory, pdf_upload, profile
+from accounts.tests.factories import UserFactory, approve_change, pdf_upload, profile, request_change
 from portal.tests import registry
 
 pytestmark = pytest.mark.django_db
@@ -78,9 +78,7 @@ WRITES = {
         user=w["assigned_person"], obj=w["agreement"], actor=a
     ),
     "account_reactivate": lambda w, a: services.account_reactivate(user=w["suspended"], actor=a, reason="x"),
-    "account_change_request": lambda w, a: services_changes.account_change_request(
-        user=w["person"], actor=a, kind="suspension", reason="x"
-    ),
+    "account_change_request": lambda w, a: request_change(user=w["person"], actor=a, kind="suspension", reason="x"),
     "account_change_resubmit": lambda w, a: services_changes.account_change_resubmit(
         change=w["change"], actor=a, reason="x"
     ),
@@ -90,7 +88,7 @@ WRITES = {
     "account_change_return": lambda w, a: services_changes.account_change_return(
         change=w["change"], actor=a, reason="x"
     ),
-    "account_change_approve": lambda w, a: services_changes.account_change_approve(change=w["change"], actor=a),
+    "account_change_approve": lambda w, a: approve_change(change=w["change"], actor=a),
     "letter_template_save": lambda w, a: services_letters.letter_template_save(
         template=LetterTemplate.objects.first() or services_letters.letter_template_get(), actor=a, title="x", body="x"
     ),

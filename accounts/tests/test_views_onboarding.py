@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts import services_letters as letters
 from accounts import services_onboarding as svc
 from accounts.models import AccountRequest, User
-from accounts.tests.factories import UserFactory, profile, valid_curp
+from accounts.tests.factories import UserFactory, profile, request_change, valid_curp
 
 pytestmark = pytest.mark.django_db
 
@@ -163,24 +163,36 @@ def test_activation_page_rejects_unknown_tokens(client):
 
 
 def test_change_request_form_marks_late_cancellation(inst_admin, member, reviewer, login):
+    from accounts.tests.factories import change_attachments
+
     target = UserFactory(institution=member, profile=profile("analyst"))
+    attachments = change_attachments(member)
     client = login(inst_admin)
+    form = {"user": target.pk, "kind": "cancellation", "left_at": "2026-01-05T09:00", "reason": "Renunció"}
+    # Without the signed letter the form stays, with a clear error, and nothing is filed.
+    refused = client.post(
+        reverse("onboarding:account_change_create"), {**form, "signatory": attachments["signatory"].pk}
+    )
+    assert refused.status_code == 200 and "Adjunte el oficio" in refused.content.decode()
     response = client.post(
         reverse("onboarding:account_change_create"),
-        {"user": target.pk, "kind": "cancellation", "left_at": "2026-01-05T09:00", "reason": "Renunció"},
+        {
+            **form,
+            "signatory": attachments["signatory"].pk,
+            "letter": attachments["letter"],
+            "catalog_form": attachments["catalog_form"],
+        },
     )
     assert response.status_code == 302
     detail = client.get(response.url).content.decode()
     assert "extemporánea" in detail
+    assert "oficio.pdf" in detail and "catalogo.pdf" in detail
 
 
 def test_review_queue_mixes_account_and_change_requests_by_due_date_across_pages(reviewer, inst_admin, member, login):
-    from accounts import services_changes
 
     target = UserFactory(institution=member)
-    change = services_changes.account_change_request(
-        user=target, actor=inst_admin, kind="suspension", reason="Licencia médica"
-    )
+    change = request_change(user=target, actor=inst_admin, kind="suspension", reason="Licencia médica")
     # 30 account requests: 15 due before the change request, 15 after it.
     for i in range(30):
         AccountRequest.objects.create(
@@ -238,11 +250,10 @@ def test_the_decision_controls_show_only_to_a_reviewer_who_may_decide(commission
 
 
 def test_a_change_about_oneself_shows_no_decision_form(commission, reviewer, login):
-    from accounts import services_changes as changes
     from accounts.models import AccountChangeRequest
 
     admin = UserFactory(institution=commission, profile=profile("commission_admin"))
-    change = changes.account_change_request(
+    change = request_change(
         user=reviewer,
         actor=admin,
         kind=AccountChangeRequest.Kind.PROFILE_CHANGE,
@@ -261,14 +272,11 @@ def test_a_change_about_oneself_shows_no_decision_form(commission, reviewer, log
 def test_a_reviewer_approves_a_reactivation_request_from_the_review_queue(reviewer, inst_admin, member, login):
     """The commission reactivates a suspended account on a request (000 OCTAVA 5), and reviewers
     decide requests: what the queue shows its reviewer, the reviewer can decide."""
-    from accounts import services_changes
 
     target = UserFactory(institution=member, profile=profile("analyst"))
     target.status = User.Status.SUSPENDED
     target.save()
-    change = services_changes.account_change_request(
-        user=target, actor=inst_admin, kind="reactivation", reason="Bloqueo por intentos fallidos"
-    )
+    change = request_change(user=target, actor=inst_admin, kind="reactivation", reason="Bloqueo por intentos fallidos")
     client = login(reviewer)
     queue = client.get(reverse("onboarding:review_queue")).content.decode()
     assert change.folio in queue
@@ -285,14 +293,11 @@ def test_a_reviewer_approves_a_reactivation_request_from_the_review_queue(review
 def test_the_review_queue_leaves_out_what_its_reviewer_may_not_decide(reviewer, commission, login):
     """Four eyes: a change about the reviewer is not theirs to decide, so not in their queue; a
     commission colleague's change is, and another reviewer sees the first."""
-    from accounts import services_changes
 
     admin = UserFactory(institution=commission, profile=profile("commission_admin"))
     colleague = UserFactory(institution=commission, profile=profile("analyst"))
-    about_me = services_changes.account_change_request(user=reviewer, actor=admin, kind="suspension", reason="x")
-    about_colleague = services_changes.account_change_request(
-        user=colleague, actor=admin, kind="suspension", reason="x"
-    )
+    about_me = request_change(user=reviewer, actor=admin, kind="suspension", reason="x")
+    about_colleague = request_change(user=colleague, actor=admin, kind="suspension", reason="x")
     queue = login(reviewer).get(reverse("onboarding:review_queue")).content.decode()
     assert about_me.folio not in queue and about_colleague.folio in queue
 

@@ -14,6 +14,7 @@ class EvidenceKind(models.TextChoices):
     CONFIDENTIALITY_LETTER = "confidentiality_letter", _("Carta de confidencialidad")
     CURU = "curu", _("Cédula Única de Registro de Usuarios (CURU)")
     SUPPLY_RECEIPT = "supply_receipt", _("Recibo de entrega de datos")
+    PROFILE_CATALOG = "profile_catalog", _("Formato de catálogo de perfil")
 
 
 class IssuedDocument(models.Model):

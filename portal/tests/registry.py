@@ -169,16 +169,35 @@ def _letter(institution, tag=None):
 
 
 def _change(institution, tag=None):
-    from accounts.models import AccountChangeRequest
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from accounts.models import AccountChangeRequest, ChangeDocument
+    from accounts.tests.factories import PDF_BYTES
 
     tag = tag or unique_tag("m")
-    return AccountChangeRequest.objects.create(
+    change = AccountChangeRequest.objects.create(
         institution=institution,
         user=_user(institution, f"{tag}u"),
         kind=AccountChangeRequest.Kind.SUSPENSION,
         reason=f"Motivo {tag}",
         created_by=_user(institution),
     )
+    # A suspension carries its letter and profile catalog form (000, NOVENA).
+    for kind in ChangeDocument.Kind.values:
+        ChangeDocument.objects.create(
+            change=change,
+            kind=kind,
+            file=default_storage.save(f"accounts/changes/{kind}.pdf", ContentFile(PDF_BYTES)),
+            original_name=f"{kind}.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            sha256=hashlib.sha256(PDF_BYTES).hexdigest(),
+            uploaded_by=change.created_by,
+        )
+    return change
 
 
 def _required_document(institution):
@@ -345,6 +364,7 @@ URL_KWARGS.update(
         "letter_pk": Kwarg(lambda institution: _letter(institution).pk, model="accounts.ConfidentialityLetter"),
         "letter_kind": Kwarg(lambda institution: "user"),
         "change_pk": Kwarg(lambda institution: _change(institution).pk, model="accounts.AccountChangeRequest"),
+        "change_document_pk": Kwarg(lambda institution: _change(institution).documents.first().pk),
         "required_document_pk": Kwarg(_required_document),
         "agreement_pk": Kwarg(lambda institution: _agreement(institution).pk, model="agreements.Agreement"),
         "party_pk": Kwarg(lambda institution: _party(institution).pk, model="agreements.AgreementParty"),
