@@ -98,7 +98,7 @@ def previous_round(req: AccountRequest) -> PreviousRound | None:
             result.documents.append(
                 DocumentChange(name=name, replaced=False, before_name="", after_name=doc.original_name, note_then="")
             )
-        elif then.sha256 != doc.sha256:
+        elif then.sha256 != doc.sha256 or then.uploaded_at != doc.uploaded_at:  # uploaded again
             result.documents.append(
                 DocumentChange(
                     name=name,

@@ -20,7 +20,10 @@ def resubmitted(submitted, inst_admin, reviewer):  # noqa: F811
     svc.account_request_update(request=submitted, actor=inst_admin, data={"position": "Jefa de departamento"})
     letter = RequiredDocument.objects.get(code=RequiredDocument.REQUEST_LETTER)
     svc.account_request_upload_document(
-        request=submitted, actor=inst_admin, requirement=letter, file=pdf_upload("oficio-firmado.pdf")
+        request=submitted,
+        actor=inst_admin,
+        requirement=letter,
+        file=pdf_upload("oficio-firmado.pdf", text="Oficio firmado"),
     )
     submitted.refresh_from_db()
     return submitted

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, can_proceed, transition
 
 
-def related_path(obj) -> str:
+def related_path(obj: object) -> str:
     """The portal path of ``obj``'s own page, when its model declares one."""
     get_url = getattr(obj, "get_absolute_url", None)
     return get_url() if obj is not None and get_url is not None else ""
