@@ -23,7 +23,7 @@ def _answer(client, signatory):
 
 
 def test_a_signature_not_yet_valid_says_from_when(reviewer, member, login):
-    signatory = make_signatory(institution=member.institution)
+    signatory = make_signatory(institution=member)
     signatory.valid_from = timezone.localdate() + datetime.timedelta(days=1)
     signatory.save()
     client = login(reviewer)
@@ -32,7 +32,7 @@ def test_a_signature_not_yet_valid_says_from_when(reviewer, member, login):
 
 def test_revoked_and_pending_signatures_say_so(reviewer, member, login):
     client = login(reviewer)
-    assert _answer(client, make_signatory(institution=member.institution, status="revoked")) == "No (revocada)"
-    pending = make_signatory(institution=member.institution, status="submitted", full_name="Otra Firma")
+    assert _answer(client, make_signatory(institution=member, status="revoked")) == "No (revocada)"
+    pending = make_signatory(institution=member, status="submitted", full_name="Otra Firma")
     assert _answer(client, pending) == "No (pendiente de registro por la Comisión)"
-    assert _answer(client, make_signatory(institution=member.institution, full_name="Vigente")) == "Sí"
+    assert _answer(client, make_signatory(institution=member, full_name="Vigente")) == "Sí"
