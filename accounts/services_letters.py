@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_event
@@ -17,6 +17,7 @@ from kernel.evidence.models import EvidenceKind
 from kernel.evidence.services import issue_pdf
 from kernel.notifications.services import notify
 from kernel.pdf import sha256_hex
+from kernel.pdf_dates import long_date
 
 from . import selectors
 from .models import ConfidentialityLetter, LetterKind, LetterTemplate, OnboardingSettings, User
@@ -105,7 +106,7 @@ def letter_values(*, user, address, phone, id_document, id_folio, folio, when, k
         "folio_identificacion": id_folio,
         "area_adscripcion": user.area,
         "institucion": user.institution.legal_name if user.institution_id else "",
-        "fecha": formats.date_format(timezone.localtime(when), "j \\d\\e E \\d\\e Y"),
+        "fecha": long_date(when),
         "folio": folio,
     }
 

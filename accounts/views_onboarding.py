@@ -15,7 +15,7 @@ from audit.requestinfo import client_ip
 from kernel import access, documents, pdf_preview, web
 from kernel.documents import attachment_response
 
-from . import selectors
+from . import selectors, selectors_rounds
 from . import services_changes as changes
 from . import services_letters as letters
 from . import services_onboarding as onboarding
@@ -318,6 +318,7 @@ def account_request_review(request, request_pk):
             "specimen_url": reverse("onboarding:account_request_specimen", args=[req.pk]) if req.signatory_id else None,
             "letter_code": RequiredDocument.REQUEST_LETTER,
             "letter_preview": pdf_preview.available(),
+            "previous_round": selectors_rounds.previous_round(req),
         },
     )
 

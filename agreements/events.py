@@ -20,6 +20,7 @@ register(
     _event("document_downloaded", _("documento descargado"), former="document_download", detail=("sha256",)),
     # --- Agreements' life -----------------------------------------------------------------------
     _event("agreement_created", _("convenio registrado"), former="agreement_create", detail=("folio",)),
+    EventType("agreement_updated", BUSINESS, _("datos del convenio en borrador corregidos"), detail=("fields",)),
     _event("agreement_activated", _("convenio puesto en vigor"), former="agreement_activate"),
     _event("agreement_renewed", _("convenio renovado"), former="agreement_renew", detail=("renewal",)),
     _event("agreement_expired", _("convenio vencido"), former="agreement_expire"),

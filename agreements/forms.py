@@ -17,6 +17,7 @@ from .models import (
     Obligation,
     TerminationNotice,
 )
+from .services.drafts import DRAFT_FIELDS
 
 
 def _dates(form):
@@ -131,6 +132,27 @@ class AgreementForm(forms.ModelForm):
         if data.get("witness_name"):
             fields["witnesses"] = [(data["witness_name"], data["witness_position"], data["witness_organization"])]
         return fields
+
+
+class AgreementDraftForm(forms.ModelForm):
+    """A draft's data, corrected before it enters into force (parties are kept as registered)."""
+
+    class Meta:
+        model = Agreement
+        fields = list(DRAFT_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _dates(self)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("term_kind")
+        if kind == Agreement.TermKind.YEARS and not data.get("term_years"):
+            self.add_error("term_years", _("Indique cuántos años dura el convenio."))
+        if kind in (Agreement.TermKind.UNTIL_DATE, Agreement.TermKind.ADMINISTRATION) and not data.get("term_until"):
+            self.add_error("term_until", _("Indique la fecha en que termina la vigencia."))
+        return data
 
 
 class DocumentForm(DateForm):

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.agreement_list, name="list"),
     path("nuevo/", views.agreement_create, name="create"),
     path("<int:agreement_pk>/", views.agreement_detail, name="detail"),
+    path("<int:agreement_pk>/editar/", views.agreement_edit, name="edit"),
     path("<int:agreement_pk>/vigencia/", views.agreement_activate, name="activate"),
     path("<int:agreement_pk>/renovar/", views.agreement_renew, name="renew"),
     path("<int:agreement_pk>/documentos/nuevo/", views.document_upload, name="document_upload"),

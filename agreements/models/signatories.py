@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, can_proceed, transition
@@ -81,7 +82,26 @@ class Signatory(models.Model):
     def __str__(self):
         return f"{self.full_name} — {self.position}"
 
+    def get_absolute_url(self):
+        return reverse("agreements:signatory_detail", args=[self.pk])
+
     # --- State machine ---------------------------------------------------------------------
+
+    def cannot_sign_reason(self, on=None):
+        """Why it may not sign requests on ``on`` (today by default), in words; "" when it may.
+        Mirrors ``SignatoryQuerySet.current``."""
+        on = on or timezone.localdate()
+        if self.status == self.Status.SUBMITTED:
+            return _("pendiente de registro por la Comisión")
+        if self.status == self.Status.REJECTED:
+            return _("rechazada por la Comisión")
+        if self.status == self.Status.REVOKED:
+            return _("revocada")
+        if self.valid_from > on:
+            return _("válida desde %(date)s") % {"date": self.valid_from.strftime("%d/%m/%Y")}
+        if self.valid_until is not None and self.valid_until < on:
+            return _("vencida el %(date)s") % {"date": self.valid_until.strftime("%d/%m/%Y")}
+        return ""
 
     @property
     def awaits_decision(self):

@@ -50,6 +50,7 @@ from .documents import (
     _document_upload,
     document_upload,
 )
+from .drafts import DRAFT_FIELDS, agreement_draft_update
 from .memberships import (
     _membership_locked,
     member_notice_send,
@@ -88,6 +89,8 @@ from .suspensions import (
 )
 
 __all__ = [
+    "DRAFT_FIELDS",
+    "agreement_draft_update",
     "institution_suspension_start",
     "institution_suspension_lift",
     "_save",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from kernel.access import permission
 
 from .. import forms, selectors, services
-from ..models import Institution
+from ..models import Agreement, Institution
 from .common import _confirm_then, _csv_response, _errors_to_form, _page, _query_without_page
 
 
@@ -96,8 +96,6 @@ def agreement_detail(request, agreement_pk):
 
 
 def _amendments_with_labels(agreement):
-    from ..models import Agreement
-
     amendments = list(agreement.amendments.select_related("document"))
     for amendment in amendments:
         amendment.change_rows = [
@@ -122,6 +120,27 @@ def agreement_create(request):
             messages.success(request, _("Convenio registrado como borrador."))
             return redirect("agreements:detail", agreement_pk=agreement.pk)
     return render(request, "agreements/form.html", {"form": form, "title": _("Registrar convenio"), "multipart": False})
+
+
+@permission("agreements.change_agreement")
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request, agreement_pk):
+    """Correct a draft's data; in force, its terms change only by an amendment."""
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_pk)
+    if not agreement.is_draft:
+        messages.error(request, _("Solo se pueden corregir los datos de un convenio en borrador."))
+        return redirect("agreements:detail", agreement_pk=agreement.pk)
+    form = forms.AgreementDraftForm(request.POST or None, instance=Agreement.objects.get(pk=agreement.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_draft_update(agreement=agreement, actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            messages.success(request, _("Datos del convenio guardados."))
+            return redirect("agreements:detail", agreement_pk=agreement.pk)
+    title = _("Corregir los datos del convenio %(folio)s") % {"folio": agreement.folio}
+    return render(request, "agreements/form.html", {"form": form, "title": title, "agreement": agreement})
 
 
 @permission("agreements.change_agreement")

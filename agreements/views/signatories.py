@@ -82,6 +82,7 @@ def signatory_detail(request, signatory_pk):
             "signatory": signatory,
             "can_decide": request.user.has_perm("agreements.decide_signatory"),
             "can_sign": services.signatory_can_sign(signatory),
+            "cannot_sign_reason": signatory.cannot_sign_reason(),
             "history": signatory.history.select_related("history_user"),
         },
     )

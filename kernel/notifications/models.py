@@ -27,6 +27,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, can_proceed, transition
 
 
+def related_path(obj: object) -> str:
+    """The portal path of ``obj``'s own page, when its model declares one."""
+    get_url = getattr(obj, "get_absolute_url", None)
+    return get_url() if obj is not None and get_url is not None else ""
+
+
 class Notification(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("Correo electrónico")
@@ -97,6 +103,11 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+    @property
+    def related_path(self) -> str:
+        """The page of the item it is about (its ``get_absolute_url``), or "" if it has none."""
+        return related_path(self.related) if self.related_id else ""
 
     # --- State machine (e-mail rows) -------------------------------------------------------
 

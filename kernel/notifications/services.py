@@ -33,8 +33,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from audit.services import record_event
+from kernel.site import absolute_url
 
-from .models import Notification
+from .models import Notification, related_path
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,8 @@ def notify(
     if unknown:
         raise ValueError(f"Unknown notification channels: {sorted(unknown)}")
     related_fields: dict[str, Any] = {}
+    # The e-mail ends with a link to the item it is about (the inbox shows its own link).
+    link = absolute_url(path) if (path := related_path(related)) else ""
     if related is not None:
         related_fields = {
             "related_type": ContentType.objects.get_for_model(related),
@@ -111,6 +114,11 @@ def notify(
             **related_fields,
         }
         if Notification.Channel.EMAIL in channels and user.email:
+            email_fields = common
+            if link:
+                with translation.override(settings.LANGUAGE_CODE):  # like the body it closes
+                    see = str(_("Véalo en el portal: %(link)s")) % {"link": link}
+                email_fields = {**common, "body": f"{body.rstrip()}\n\n{see}\n"}
             rows.append(
                 Notification(
                     channel=Notification.Channel.EMAIL,
@@ -118,7 +126,7 @@ def notify(
                     status=Notification.Status.PENDING,
                     next_attempt_at=now,
                     erase_body_when_sent=template in ERASE_AFTER_SENDING,
-                    **common,
+                    **email_fields,
                 )
             )
         # A one-time link is mailed only: it never stays readable in the portal.
