@@ -40,7 +40,7 @@ def sign_out(page):
 
 
 def upload(page, requirement_label, path, issue_date=None):
-    page.get_by_label(re.compile(r"^Documento:?$")).select_option(label=requirement_label)
+    page.get_by_label(re.compile(r"^Documento:?( \(obligatorio\))?$")).select_option(label=requirement_label)
     page.get_by_label("Archivo").set_input_files(str(path))
     if issue_date:
         page.get_by_label("Fecha de expedición").fill(issue_date)
@@ -77,7 +77,7 @@ def test_request_return_correct_approve_activate_accept_letter(live_server, page
     page.get_by_label("CURP").fill(curp)
     page.get_by_label("RFC").fill(valid_rfc_for(curp))
     page.get_by_label("Correo institucional").fill("begona.munoz@isp.gob.mx")
-    page.get_by_label(re.compile(r"^Teléfono:?$")).fill("81 5555 0101")
+    page.get_by_label(re.compile(r"^Teléfono:?( \(obligatorio\))?$")).fill("81 5555 0101")
     page.get_by_label("Extensión").fill("12")
     page.get_by_label("Número de servidor público").fill("SP-4411")
     page.get_by_label("Cargo").fill("Analista táctica")
@@ -166,7 +166,7 @@ def test_request_return_correct_approve_activate_accept_letter(live_server, page
     page.wait_for_url(f"{base}/cuentas/carta/")
     screenshot(page, "letter")
     page.get_by_label("Domicilio").fill("Calle Álamo 12, Col. Peñitas, Monterrey")
-    page.get_by_label(re.compile(r"^Identificación:?$")).select_option(label="Credencial para votar")
+    page.get_by_label(re.compile(r"^Identificación:?( \(obligatorio\))?$")).select_option(label="Credencial para votar")
     page.get_by_label("Folio de la identificación").fill("IDMEX1234567")
     page.get_by_label("Leí la carta completa").check()
     page.get_by_role("button", name="Aceptar la carta").click()

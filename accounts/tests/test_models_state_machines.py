@@ -24,9 +24,11 @@ def allowed(obj, field="status"):
 
 R = AccountRequest.Status
 REQUEST_TABLE = {
-    R.DRAFT: {"submit", "withdraw"},
-    R.SUBMITTED: {"approve", "reject", "return_for_correction"},
-    R.RETURNED: {"submit", "withdraw"},
+    # close_without_basis: the system closes every open request when the institution loses its
+    # basis of access (issue 15).
+    R.DRAFT: {"submit", "withdraw", "close_without_basis"},
+    R.SUBMITTED: {"approve", "reject", "return_for_correction", "close_without_basis"},
+    R.RETURNED: {"submit", "withdraw", "close_without_basis"},
     R.APPROVED: set(),
     R.REJECTED: set(),
     R.WITHDRAWN: set(),

@@ -123,6 +123,7 @@ def test_early_termination_ends_the_basis_on_its_effective_date(member, in_force
         notifying_party=party,
         notified_on=TODAY - timedelta(days=10),
         reason="Ya no se requiere",
+        notice_file=pdf_upload(),
     )
     effective = notice.effective_on
     before = institution_standing(institution=member, today=effective - timedelta(days=1))
@@ -142,6 +143,7 @@ def test_rescission_ends_the_basis_when_it_becomes_final(member, in_force, commi
         notifying_party=in_force.parties.get(institution__kind="commission"),
         notified_on=TODAY - timedelta(days=30),
         reason="Incumplimiento",
+        notice_file=pdf_upload(),
     )
     assert institution_standing(institution=member).ok  # still pending: the other party may answer
     agreement_services.termination_finalize(notice=notice, actor=commission_admin)
@@ -195,6 +197,7 @@ def test_a_renewal_in_force_keeps_access_uninterrupted(member, commission, commi
         signed_on=TODAY,
         term_kind=Agreement.TermKind.UNTIL_DATE,
         term_until=TODAY + timedelta(days=400),
+        renewal_file=pdf_upload(),
     )
     agreement_services.agreement_activate(agreement=renewal, actor=commission_admin)
     after = TODAY + timedelta(days=3)

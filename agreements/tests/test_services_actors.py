@@ -48,6 +48,9 @@ WRITES = {
         actor=actor, folio="X-1", title="x", kind="coordination", purpose="x", term_kind="indefinite", parties=[]
     ),
     "agreement_activate": lambda w, actor: services.agreement_activate(agreement=w["agreement"], actor=actor),
+    "agreement_draft_update": lambda w, actor: services.agreement_draft_update(
+        agreement=w["agreement"], actor=actor, data={"title": "x"}
+    ),
     "agreement_renew": lambda w, actor: services.agreement_renew(
         agreement=w["agreement"], actor=actor, folio="X-2", signed_on=date(2031, 1, 1), renewal_file=pdf_upload()
     ),
@@ -170,7 +173,20 @@ WRITES = {
     "party_address_change": lambda w, actor: services.party_address_change(
         party=w["party"], actor=actor, address="Otra calle 1", notified_on=date(2026, 1, 1)
     ),
+    "institution_suspension_start": lambda w, actor: services.institution_suspension_start(
+        institution=w["member"], actor=actor, reason="requirements_unmet", text="x"
+    ),
+    "institution_suspension_lift": lambda w, actor: services.institution_suspension_lift(
+        suspension=_suspension(w), actor=actor, note="x"
+    ),
 }
+
+
+def _suspension(w):
+    """An immediate suspension of the world's member, recorded directly (the write under test is the lift)."""
+    from agreements.models import InstitutionSuspension
+
+    return InstitutionSuspension.objects.create(institution=w["member"], reason="requirements_unmet", text="x")
 
 
 def _officer(w):
