@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def outsider(other_member):
-    return UserFactory(institution=other_member, profile=profile("institution_admin"))
+    return UserFactory(institution=other_member, profile=profile("institution_admin"), basis=False)
 
 
 def test_institution_users_see_only_their_agreements(agreement, analyst, outsider, commission_admin, login, client):
