@@ -1,6 +1,7 @@
 """Reads about accounts and their institution's basis of access (issue 15), always scoped."""
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -11,7 +12,11 @@ from .models import User
 
 
 def institution_get(*, user, pk) -> Institution:
-    """An institution the user may see (404 otherwise: no existence disclosure)."""
+    """An institution the user may see (404 otherwise: no existence disclosure). Its page is
+    the commission's or its own administrators' and staff's: an 'assigned' profile reaches only the
+    objects granted to it one by one, never its institution's page."""
+    if not (user.has_platform_scope or user.has_institution_scope):
+        raise Http404
     return get_object_or_404(Institution.objects.visible_to(user), pk=pk)
 
 

@@ -246,7 +246,7 @@ def test_query_counts_do_not_grow_with_the_data():
     grew = {}
     for label, (count, queries) in small.items():
         big_count, big_queries = large[label]
-        if big_count != count:
+        if big_count > count:  # fewer is not an N+1 (e.g. fewer kinds of object on the page)
             extra = [q for q in big_queries if q not in queries][:5]
             grew[label] = f"{count} -> {big_count} queries; e.g. {extra}"
     assert not grew, "pages whose query count grows with the data (N+1):\n" + "\n".join(
