@@ -77,6 +77,22 @@ def csv_lines(rows):
         yield writer.writerow(csv_safe_row(values))
 
 
+def auditor_row_values(shown) -> list:
+    """A shown row's values in the order of the auditor's CSV headers."""
+    return [
+        shown.when,
+        shown.who,
+        shown.institution,
+        shown.kind,
+        shown.action,
+        shown.object,
+        shown.path,
+        shown.ip,
+        shown.status,
+        shown.detail_text,
+    ]
+
+
 def auditor_csv_lines(rows, batch=500):
     """The auditor's CSV (the history log page's download): headers in the reader's language,
     Mexico City times, every value in words (``audit.present``). The machine export for
@@ -104,19 +120,7 @@ def auditor_csv_lines(rows, batch=500):
     rows = iter(rows)
     while chunk := list(itertools.islice(rows, batch)):
         for shown in show(chunk):
-            values = [
-                shown.when,
-                shown.who,
-                shown.institution,
-                shown.kind,
-                shown.action,
-                shown.object,
-                shown.path,
-                shown.ip,
-                shown.status,
-                shown.detail_text,
-            ]
-            yield writer.writerow(csv_safe_row(values))
+            yield writer.writerow(csv_safe_row(auditor_row_values(shown)))
 
 
 def json_record(row) -> dict:

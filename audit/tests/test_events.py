@@ -74,7 +74,7 @@ def test_the_timeline_page_reads_a_business_event_in_spanish(client, auditor):
     EventFactory(category="business", action="agreement_renew", actor_id=person.pk, username=person.username)  # older
     client.force_login(auditor)
     body = client.get("/bitacora/", {"user": "persona.eventos"}).content.decode()
-    assert body.count("<td>convenio renovado</td>") == 2
+    assert body.count("</span> convenio renovado</td>") == 2  # "<kind>: <label>", both names
     assert "agreement_renew" not in body
 
 

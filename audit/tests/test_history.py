@@ -80,10 +80,10 @@ def test_history_entries_show_creation_values_and_field_changes():
     newest, first = entries_for(institution.history.order_by("-history_id"))
     assert str(newest.action) == "cambio"
     assert [(c.label, c.old, c.new) for c in newest.changes if c.field == "status"] == [
-        ("estado", "Activa", "Suspendida")
+        ("Estado", "Activa", "Suspendida")
     ]
     assert str(first.action) == "alta"
-    assert ("domicilio", "—", "Calle Uno 1") in [(c.label, c.old, c.new) for c in first.changes]
+    assert ("Domicilio", "—", "Calle Uno 1") in [(c.label, c.old, c.new) for c in first.changes]
 
 
 def test_previous_rows_are_simple_historys_own_for_rows_of_several_tables(django_assert_max_num_queries):

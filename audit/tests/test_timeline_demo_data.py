@@ -113,23 +113,25 @@ def test_both_exports_hold_every_row_of_the_demo_data(auditor_client):
     assert {"change", "access", "auth"} <= {r["kind"] for r in records}
 
 
-def _failing_after(count):
-    """A row formatter that breaks on the ``count``-th row, as a bug or a lost connection would."""
+def _failing_after(count, name="row_values"):
+    """A row formatter (``audit.export.<name>``) that breaks on the ``count``-th row, as a bug or
+    a lost connection would."""
     from audit import export
 
-    original, seen = export.row_values, {"n": 0}
+    original, seen = getattr(export, name), {"n": 0}
 
-    def row_values(row):
+    def formatter(row):
         seen["n"] += 1
         if seen["n"] >= count:
             raise RuntimeError("la base de datos dejó de responder")
         return original(row)
 
-    return row_values
+    return formatter
 
 
 def test_an_export_that_fails_half_way_ends_as_a_broken_transfer(auditor_client, monkeypatch, caplog):
-    monkeypatch.setattr("audit.export.row_values", _failing_after(20))
+    # The page's CSV is the auditor's (``auditor_row_values``), not the machine export's rows.
+    monkeypatch.setattr("audit.export.auditor_row_values", _failing_after(20, "auditor_row_values"))
     response = auditor_client.get(EXPORT)
     assert response.status_code == 200  # the first rows went out fine
     received = []
@@ -141,7 +143,7 @@ def test_an_export_that_fails_half_way_ends_as_a_broken_transfer(auditor_client,
 
 
 def test_an_export_that_fails_before_its_first_row_answers_an_error(auditor_client, monkeypatch):
-    monkeypatch.setattr("audit.export.row_values", _failing_after(1))
+    monkeypatch.setattr("audit.export.auditor_row_values", _failing_after(1, "auditor_row_values"))
     auditor_client.raise_request_exception = False
     response = auditor_client.get(EXPORT)
     assert response.status_code == 500  # never a 200 with a header and no rows
