@@ -277,6 +277,10 @@ def test_a_reviewer_approves_a_reactivation_request_from_the_review_queue(review
     target.status = User.Status.SUSPENDED
     target.save()
     change = request_change(user=target, actor=inst_admin, kind="reactivation", reason="Bloqueo por intentos fallidos")
+    from accounts import services_changes
+
+    for document in change.documents.all():  # the reviewer has checked each document (000 NOVENA)
+        services_changes.change_document_check(document=document, actor=reviewer, valid=True)
     client = login(reviewer)
     queue = client.get(reverse("onboarding:review_queue")).content.decode()
     assert change.folio in queue
