@@ -89,6 +89,12 @@ WRITES = {
         change=w["change"], actor=a, reason="x"
     ),
     "account_change_approve": lambda w, a: approve_change(change=w["change"], actor=a),
+    "change_document_check": lambda w, a: services_changes.change_document_check(
+        document=w["change"].documents.first(), actor=a, valid=True
+    ),
+    "profile_catalog_pdf": lambda w, a: services_changes.profile_catalog_pdf(
+        user=w["person"], actor=a, kind=AccountChangeRequest.Kind.SUSPENSION, reason="x"
+    ),
     "letter_template_save": lambda w, a: services_letters.letter_template_save(
         template=LetterTemplate.objects.first() or services_letters.letter_template_get(), actor=a, title="x", body="x"
     ),

@@ -47,13 +47,27 @@ def test_each_event_is_sent_once(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         sent = services.agreements_daily(today=today)
-    assert sent == {"ending": 1, "due_soon": 1, "overdue": 1, "officer_overdue": 1, "rescission_unanswered": 0}
+    assert sent == {
+        "ending": 1,
+        "due_soon": 1,
+        "overdue": 1,
+        "officer_overdue": 1,
+        "rescission_unanswered": 0,
+        "membership_follow_up_overdue": 0,
+    }
     recipients = {address for message in mail.outbox for address in message.to}
     assert recipients == {commission_admin.email, institution_admin.email}
     assert any("termina en 30 días" in m.subject for m in mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         again = services.agreements_daily(today=today)
-    assert again == {"ending": 0, "due_soon": 0, "overdue": 0, "officer_overdue": 0, "rescission_unanswered": 0}
+    assert again == {
+        "ending": 0,
+        "due_soon": 0,
+        "overdue": 0,
+        "officer_overdue": 0,
+        "rescission_unanswered": 0,
+        "membership_follow_up_overdue": 0,
+    }
     # Seven days before the end is a new event.
     with django_capture_on_commit_callbacks(execute=True):
         later = services.agreements_daily(today=ending.end_date - timedelta(days=7))
@@ -67,6 +81,7 @@ def test_the_celery_task_runs_the_service(db):
         "overdue": 0,
         "officer_overdue": 0,
         "rescission_unanswered": 0,
+        "membership_follow_up_overdue": 0,
     }
 
 

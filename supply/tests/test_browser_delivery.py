@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from conftest import require_binary
+from kernel.pdf_dates import long_date
 from portal.tests.browsing import demo_password, sign_in
 from supply import samples, services, tasks, validation
 from supply.models import Delivery
@@ -170,11 +171,9 @@ def test_upload_errors_corrected_file_accepted_and_receipt_for_both(
 
     delivery = Delivery.objects.get(file_name="padron-corregido.txt")
     assert delivery.status == Delivery.Status.ACCEPTED
-    local = timezone.localtime
     flat = re.sub(r"\s+", "", text)
     for value in (
         delivery.receipt_folio,
-        f"{local(delivery.received_at):%d/%m/%Y %H:%M:%S}",  # date and time of the delivery
         "portal",  # place
         "padron-corregido.txt",
         str(corrected.stat().st_size),  # bytes
@@ -183,9 +182,12 @@ def test_upload_errors_corrected_file_accepted_and_receipt_for_both(
         member_admin.position,
         commission_admin.get_full_name(),
         commission_admin.position,
-        f"{local(delivery.accepted_at):%d/%m/%Y %H:%M:%S}",  # the receiver's acceptance time
     ):
         assert value and value in text, value
+    # Date and time of the delivery, and the receiver's acceptance time, in the PDFs' long style
+    # (the cell may wrap them).
+    for moment in (delivery.received_at, delivery.accepted_at):
+        assert re.sub(r"\s+", "", long_date(moment, with_time=True)) in flat, long_date(moment, with_time=True)
     assert delivery.sha256 in flat  # the digest may wrap in the PDF's narrow cell
 
     sign_in(page, base, "inst1.admin", demo_password())
