@@ -13,7 +13,6 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
 
 from conftest import require_binary
 from kernel.pdf_dates import long_date
