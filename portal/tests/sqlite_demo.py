@@ -18,7 +18,7 @@ class SqliteDemo:
         self.env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
         self.env.update(DJANGO_SETTINGS_MODULE="portal.settings", DEBUG="True", DATABASE_URL=f"sqlite:///{path}")
 
-    def _python(self, *args, timeout=180):
+    def _python(self, *args, timeout=600):  # a guard against a hang, not a speed test
         result = subprocess.run(
             [sys.executable, *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout
         )
