@@ -114,6 +114,12 @@ def test_request_return_correct_approve_activate_accept_letter(live_server, page
     page.wait_for_load_state()
     letter_doc = req.documents.get(requirement__code="oficio_solicitud")
     assert page.get_by_role("img", name=re.compile("Muestra de firma registrada de Rosaura")).is_visible()
+    # Beside it, the request letter's first page rendered as an image on the server, at a readable size.
+    letter_page = page.get_by_role("img", name="Primera página del oficio de solicitud, como imagen")
+    letter_page.scroll_into_view_if_needed()
+    assert letter_page.is_visible()
+    assert letter_page.evaluate("img => img.complete && img.naturalWidth") >= 600
+    screenshot(page, "firma-lado-a-lado")
     card = page.locator(f"#doc-{letter_doc.pk}")
     card.get_by_label("No válido").check()
     card.get_by_label("Observación").fill("El oficio no trae firma.")
