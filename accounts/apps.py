@@ -13,7 +13,9 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(remember_rights, dispatch_uid="accounts_remember_rights")
 
-        from . import events, signals  # noqa: F401 - registers its events; connects the login/logout receivers
+        # Registers its events; connects the login/logout receivers and those that forget a cached
+        # standing when its basis changes.
+        from . import basis_sessions, events, signals  # noqa: F401
         from .catalog_defaults import ensure_default_documents
 
         post_migrate.connect(ensure_default_documents, sender=self, dispatch_uid="accounts_default_documents")

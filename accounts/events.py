@@ -17,6 +17,12 @@ register(
         detail=("reason", "by", "previous_status", "status", "was_locked"),
     ),
     EventType("session_expired", AUTH, _("sesión expirada"), detail=("reason",)),
+    EventType(
+        "session_ended_no_basis",
+        AUTH,
+        _("sesión terminada: la institución perdió su base de acceso"),
+        detail=("cause", "reason"),
+    ),
     EventType("session_replaced", AUTH, _("sesión reemplazada por otra"), detail=("logins_ended",)),
     EventType("account_activated", AUTH, _("cuenta activada")),
     # --- Second factor (TOTP and backup codes) ---------------------------------------------------

@@ -45,6 +45,15 @@ register(
     EventType("officer_deputy_added", BUSINESS, _("suplente de enlace registrado")),
     EventType("officer_report_filed", BUSINESS, _("informe de enlace entregado"), detail=("period_end",)),
     EventType(
+        "officer_account_linked", BUSINESS, _("cuenta del enlace de la Comisión vinculada"), detail=("username",)
+    ),
+    EventType(
+        "officer_letter_signed",
+        BUSINESS,
+        _("carta de confidencialidad del enlace de la Comisión firmada"),
+        detail=("folio", "sha256"),
+    ),
+    EventType(
         "party_address_changed", BUSINESS, _("cambio de domicilio notificado"), detail=("notified_on", "effective_on")
     ),
     EventType("membership_responsible_set", BUSINESS, _("persona responsable de la membresía designada")),

@@ -203,12 +203,39 @@ class OfficerForm(forms.ModelForm):
             "effective_from": _("Déjelo vacío para que surta efectos al día siguiente de la notificación."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, party=None, **kwargs):
         super().__init__(*args, **kwargs)
         _dates(self)
         self.fields["effective_from"].required = False
         self.fields["address"].widget.attrs["rows"] = 2
         self.fields["functions"].widget.attrs["rows"] = 3
+        if party is not None and party.institution.kind == Institution.Kind.COMMISSION:
+            # The commission's officer signs the letter for the data received from this account.
+            self.fields["account"] = officer_account_field()
+
+
+def officer_account_field(**kwargs):
+    from .services import officer_accounts
+
+    return forms.ModelChoiceField(
+        label=_("Cuenta del enlace en el portal"),
+        queryset=officer_accounts(),
+        required=False,
+        help_text=_(
+            "Una cuenta activa de la Comisión. Con ella el enlace firma la carta de confidencialidad "
+            "sobre los datos personales que recibe la Comisión."
+        ),
+        **kwargs,
+    )
+
+
+class OfficerAccountForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Enlace"), queryset=LinkOfficer.objects.none())
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+        self.fields["account"] = officer_account_field()
 
 
 class OfficerDeputyForm(DateForm):

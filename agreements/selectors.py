@@ -75,7 +75,40 @@ def document_get(*, user, pk) -> Document:
 
 
 def officers_of(agreement):
-    return LinkOfficer.objects.filter(party__agreement=agreement).select_related("party__institution")
+    return LinkOfficer.objects.filter(party__agreement=agreement).select_related(
+        "party__institution", "account", "data_letter__signed_by"
+    )
+
+
+def officers_not_replaced(party):
+    """The party's officers in office or about to take office (their account may still change)."""
+    today = timezone.localdate()
+    return LinkOfficer.objects.filter(party=party).filter(
+        Q(effective_until__isnull=True) | Q(effective_until__gte=today)
+    )
+
+
+def officer_letters_of(*, user):
+    """The commission officer designations linked to ``user``'s account that are not replaced or
+    that have a letter: the letters for the data received the person owes or signed (000 NOVENA)."""
+    today = timezone.localdate()
+    return (
+        LinkOfficer.objects.filter(account=user, account__isnull=False)
+        .filter(party__institution__kind=Institution.Kind.COMMISSION)
+        .filter(Q(effective_until__isnull=True) | Q(effective_until__gte=today) | Q(data_letter__isnull=False))
+        .select_related("party__agreement", "party__institution", "data_letter")
+        .order_by("party__agreement__folio", "role", "-effective_from")
+    )
+
+
+def officer_letters_pending(*, user):
+    """The letters ``user`` still has to sign, as commission officer (the dashboard asks for them)."""
+    return officer_letters_of(user=user).filter(data_letter__isnull=True)
+
+
+def officer_letter_officer_get(*, user, pk) -> LinkOfficer:
+    """A designation whose letter ``user`` may sign: only their own (404 otherwise)."""
+    return get_object_or_404(officer_letters_pending(user=user), pk=pk)
 
 
 def obligation_get(*, user, pk) -> Obligation:

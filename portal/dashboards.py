@@ -563,6 +563,10 @@ def context_for(user):
         "accounts_at_risk": _accounts_at_risk(user),
         "figures": figures_for(user),
         **_access_review_context(user),
+        # The commission's link officer: the letters for the data received still to sign (000 NOVENA).
+        "officer_letters_pending": (
+            list(agreement_selectors.officer_letters_pending(user=user)) if user.has_platform_scope else []
+        ),
         "figures_refresh_minutes": round(settings.PORTAL_FIGURE_CACHE_SECONDS / 60),
         "audit_log_retention_years": settings.AUDIT_LOG_RETENTION_YEARS,
     }

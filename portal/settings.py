@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle timeout and absolute lifetime of signed-in sessions (ends them and records why).
     "accounts.middleware.SessionLifetimeMiddleware",
+    # A session whose institution lost its basis of access ends at its next request (issue 15).
+    "accounts.basis_sessions.BasisSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks; it only acts on refusals flagged by accounts.lockout.

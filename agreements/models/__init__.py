@@ -36,6 +36,7 @@ from .obligations import (
 from .officers import (
     LinkOfficer,
     OfficerDeputy,
+    OfficerLetter,
     OfficerReport,
 )
 from .signatories import (
@@ -65,6 +66,7 @@ __all__ = [
     "LinkOfficer",
     "OfficerDeputy",
     "OfficerReport",
+    "OfficerLetter",
     "PartyAddress",
     "AgreementWitness",
     "SignatoryQuerySet",

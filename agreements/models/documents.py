@@ -38,6 +38,7 @@ class Document(models.Model):
         RENEWAL = "renewal", _("Renovación firmada")
         DESIGNATION = "designation", _("Oficio de designación de enlace")
         OFFICER_REPORT = "officer_report", _("Informe del enlace")
+        OFFICER_LETTER = "officer_letter", _("Carta de confidencialidad del enlace de la Comisión")
 
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="documents", verbose_name=_("institución")

@@ -60,6 +60,16 @@ class LinkOfficer(models.Model):
         verbose_name=_("sustituye a"),
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # The commission's officer signs in to sign the letter for the data received (000 NOVENA).
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officer_roles",
+        verbose_name=_("cuenta en el portal"),
+        help_text=_("Sólo para enlaces de la Comisión: la cuenta con que firma la carta de confidencialidad."),
+    )
 
     history = HistoricalRecords()
 
@@ -77,6 +87,20 @@ class LinkOfficer(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.get_role_display()})"
+
+    @property
+    def is_commission_officer(self) -> bool:
+        from .institutions import Institution
+
+        return self.party.institution.kind == Institution.Kind.COMMISSION
+
+    def owes_data_letter(self, today=None) -> bool:
+        """A commission officer not yet replaced who has not signed the letter for the data received."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        ended = self.effective_until is not None and self.effective_until < today
+        return self.is_commission_officer and not ended and not OfficerLetter.objects.filter(officer=self).exists()
 
     def function_labels(self):
         """The assigned functions in the sources' order, as text."""
@@ -156,3 +180,41 @@ class OfficerReport(models.Model):
 
     def __str__(self):
         return f"{self.officer} — {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y}"
+
+
+class OfficerLetter(models.Model):
+    """The confidentiality letter the commission's link officer signs for the personal data the
+    member institutions provide (000 NOVENA, last sentence of its first paragraph).
+
+    One per officer designation: a substitute owes their own. Stored only once signed; until then
+    the letter is pending (``LinkOfficer.owes_data_letter``). The PDF is signed by the portal and
+    registered as evidence (``folio``, verifiable at /verificar/<folio>/), and kept as one of the
+    agreement's documents.
+    """
+
+    officer = models.OneToOneField(
+        LinkOfficer, on_delete=models.PROTECT, related_name="data_letter", verbose_name=_("enlace")
+    )
+    agreement = models.ForeignKey(
+        "Agreement", on_delete=models.PROTECT, related_name="officer_letters", verbose_name=_("convenio")
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("firmada por")
+    )
+    signed_at = models.DateTimeField(_("firmada"))
+    signed_ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    folio = models.CharField(_("folio de verificación"), max_length=32, unique=True)
+    # The signed PDF, kept with the agreement's documents (its SHA-256 is recorded there).
+    document = models.OneToOneField(
+        "Document", on_delete=models.PROTECT, related_name="officer_letter", verbose_name=_("PDF firmado")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("carta de confidencialidad del enlace de la Comisión")
+        verbose_name_plural = _("cartas de confidencialidad de los enlaces de la Comisión")
+        ordering = ["-signed_at"]
+
+    def __str__(self):
+        return self.folio

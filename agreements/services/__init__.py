@@ -69,6 +69,11 @@ from .obligations import (
     obligation_create,
     obligation_next_due,
 )
+from .officer_letters import (
+    officer_account_set,
+    officer_accounts,
+    officer_letter_sign,
+)
 from .officers import (
     officer_deputy_add,
     officer_designate,
@@ -122,6 +127,9 @@ __all__ = [
     "officer_designate",
     "officer_deputy_add",
     "officer_report_file",
+    "officer_account_set",
+    "officer_accounts",
+    "officer_letter_sign",
     "party_address_change",
     "notice_address_check",
     "party_set_designation_deadline",

@@ -35,15 +35,21 @@ def officer_designate(
     function_codes=(),
     designation_letter_file=None,
     effective_from=None,
+    account=None,
 ) -> LinkOfficer:
     """Designate a party's link officer; if one is in office for that role, this is a substitution:
     the new one takes effect the next calendar day (or the later date given) and the previous one
     ends the day before. The previous record stays as history.
 
     The functions are chosen among the sources' seven (000 DÉCIMA SEXTA) plus free text; the
-    official letter of designation (002) is kept with the designation.
+    official letter of designation (002) is kept with the designation. A commission officer may be
+    linked to the commission account with which they sign the letter for the data received
+    (000 NOVENA); that account is told the letter awaits its signature.
     """
+    from .officer_letters import check_officer_account, notify_letter_due
+
     _check_actor(actor, "agreements.add_linkofficer", agreement=party.agreement, institution=party.institution)
+    check_officer_account(party=party, account=account)
     codes = list(dict.fromkeys(function_codes or ()))
     unknown = set(codes) - set(LinkOfficer.Function.values)
     if unknown:
@@ -62,7 +68,7 @@ def officer_designate(
                 file=designation_letter_file,
             )
             stored_names.append(letter.file.name)
-        return _officer_register(
+        officer = _officer_register(
             party=party,
             actor=actor,
             role=role,
@@ -76,7 +82,10 @@ def officer_designate(
             designation_letter=letter,
             notified_on=notified_on,
             effective_from=effective_from,
+            account=account,
         )
+        notify_letter_due(officer)
+        return officer
 
 
 def _officer_register(*, party, actor, role, notified_on, effective_from, **fields) -> LinkOfficer:

@@ -41,8 +41,10 @@ from .obligations import (
     obligation_create,
 )
 from .officers import (
+    officer_account,
     officer_deputy,
     officer_designate,
+    officer_letters,
     officer_report,
     party_address,
     party_deadline,
@@ -72,6 +74,8 @@ __all__ = [
     "document_download",
     "officer_designate",
     "officer_deputy",
+    "officer_account",
+    "officer_letters",
     "officer_report",
     "party_address",
     "party_deadline",

@@ -8,6 +8,7 @@ from accounts import demo_basis, demo_onboarding
 from accounts.identity import demo as identity_demo
 from agreements import demo as agreements_demo
 from agreements import demo_details as agreements_demo_details
+from agreements import demo_officer_letters as agreements_demo_officer_letters
 from audit import demo as audit_demo
 from governance import demo as governance_demo
 from kernel.notifications import demo as notifications_demo
@@ -21,6 +22,7 @@ STEPS = [
     identity_demo.seed,
     agreements_demo.seed_agreements,
     agreements_demo_details.seed,
+    agreements_demo_officer_letters.seed,
     notifications_demo.seed,
     demo_onboarding.seed,
     demo_basis.seed,
