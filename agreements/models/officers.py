@@ -78,6 +78,10 @@ class LinkOfficer(models.Model):
     def __str__(self):
         return f"{self.full_name} ({self.get_role_display()})"
 
+    def get_absolute_url(self):
+        """An officer is shown on the agreement's page, with its party."""
+        return self.party.agreement.get_absolute_url()
+
     def function_labels(self):
         """The assigned functions in the sources' order, as text."""
         return [label for code, label in self.Function.choices if code in (self.function_codes or [])]
