@@ -5,6 +5,7 @@ certifications revoke what nobody certified)."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, can_proceed, transition
@@ -55,6 +56,9 @@ class ReviewCampaign(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("access_reviews:campaign_detail", args=[self.pk])
 
     @property
     def is_open(self):

@@ -87,18 +87,61 @@ class AccountRequestForm(forms.ModelForm):
 
 
 class DocumentUploadForm(forms.Form):
-    requirement = forms.ModelChoiceField(
-        label=_("Documento"),
-        queryset=RequiredDocument.objects.filter(active=True),
-        empty_label=_("Elija el documento que carga"),
-    )
-    file = forms.FileField(label=_("Archivo"))
-    issue_date = forms.DateField(
-        label=_("Fecha de expedición"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Sólo para documentos con vigencia, como el certificado de antecedentes no penales."),
-    )
+    """Several documents in one submit: one file input per requirement of the catalog (and its
+    issue date when the requirement is dated), each labelled with the requirement. A file left
+    empty keeps what is on file; each chosen file goes through the upload service on its own."""
+
+    def __init__(self, *args, requirements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requirements = list(requirements)
+        for requirement in self.requirements:
+            self.fields[self.file_field(requirement)] = forms.FileField(label=requirement.name, required=False)
+            if requirement.is_dated:
+                self.fields[self.date_field(requirement)] = forms.DateField(
+                    label=_("Fecha de expedición de «%(name)s»") % {"name": requirement.name},
+                    required=False,
+                    widget=forms.DateInput(attrs={"type": "date"}),
+                    help_text=_("Obligatoria si carga este documento: se revisa su vigencia."),
+                )
+
+    @staticmethod
+    def file_field(requirement) -> str:
+        return f"file_{requirement.pk}"
+
+    @staticmethod
+    def date_field(requirement) -> str:
+        return f"issue_date_{requirement.pk}"
+
+    def describe(self, documents) -> None:
+        """Say at each file input what is on file now (``documents``: requirement pk -> document)."""
+        for requirement in self.requirements:
+            types = ", ".join(t.upper() for t in requirement.accepted_type_list)
+            limits = _("%(types)s, hasta %(size)s MB.") % {"types": types, "size": requirement.max_size_mb}
+            current = documents.get(requirement.pk)
+            if current is not None:
+                state = _("Cargado: %(name)s. Si elige otro archivo, lo reemplaza.") % {"name": current.original_name}
+            elif requirement.mandatory:
+                state = _("Obligatorio; aún sin cargar.")
+            else:
+                state = _("Aún sin cargar.")
+            self.fields[self.file_field(requirement)].help_text = f"{state} {limits}"
+        # Validation already built the bound fields, which copy their help text: build them again.
+        self._bound_fields_cache.clear()
+
+    def chosen(self):
+        """(requirement, file, issue date) of every file chosen, in the catalog's order."""
+        data = self.cleaned_data
+        return [
+            (r, data[self.file_field(r)], data.get(self.date_field(r)))
+            for r in self.requirements
+            if data.get(self.file_field(r))
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.chosen():
+            raise forms.ValidationError(_("Elija al menos un archivo para cargar."), code="nothing_chosen")
+        return data
 
 
 class DocumentCheckForm(forms.Form):

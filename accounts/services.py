@@ -3,6 +3,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
@@ -381,6 +382,7 @@ def account_suspend_for_lockout(*, user) -> User:
         target=user,
         detail={"reason": "lockout", "logins_ended": ended},
     )
+    account_page = reverse("accounts:user_detail", args=[user.pk])
     recipients = [user]
     if user.institution_id is not None:
         recipients += [a for a in institution_admins(institution=user.institution) if a.pk not in {user.pk, *alerted}]
@@ -389,6 +391,8 @@ def account_suspend_for_lockout(*, user) -> User:
         template="account_suspended",
         context={"account": user, "suspended_at": user.status_changed_at},
         related=user,
+        # The suspended person cannot sign in: the sign-in page says why; administrators open the account.
+        link=lambda reader: reverse("login") if reader.pk == user.pk else account_page,
     )
     return user
 
@@ -407,6 +411,7 @@ def commission_admin_lockout_alert(*, user, kind: str, at, until=None) -> set[in
             template="commission_admin_locked",
             context={"account": user, "kind": kind, "at": at, "until": until},
             related=user,
+            link=reverse("accounts:user_detail", args=[user.pk]),
         )
     return {other.pk for other in others}
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,6 +95,8 @@ def _suspend_all(*, institution, cause, actor, standing) -> BasisEffect:
         )
         closed.append(req)
     if suspended or closed:
+        institution_page = reverse("accounts:institution_detail", args=[institution.pk])
+        suspended_ids = {u.pk for u in suspended}
         people = {u.pk: u for u in commission_admins()}
         for admin in admins:
             people.setdefault(admin.pk, admin)
@@ -108,6 +111,9 @@ def _suspend_all(*, institution, cause, actor, standing) -> BasisEffect:
                 "requests_closed": len(closed),
             },
             related=institution,
+            # The institution's own administrators were just suspended and cannot sign in: the
+            # sign-in page says why. The commission's administrators open the institution's page.
+            link=lambda reader: reverse("login") if reader.pk in suspended_ids else institution_page,
         )
     return BasisEffect(institution=institution, suspended=suspended, requests_closed=closed)
 

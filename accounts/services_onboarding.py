@@ -623,6 +623,7 @@ def overdue_alert_send(*, today=None) -> int:
             recipients=selectors.commission_admins(),
             template="onboarding_overdue",
             context={"account_requests": requests, "change_requests": changes, "today": today},
+            link=reverse("onboarding:review_queue"),  # several requests: the queue that lists them
         )
         record_event(
             category="business",

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from audit.requestinfo import client_ip
@@ -135,17 +136,19 @@ def account_request_detail(request, request_pk):
 
 def _detail_context(request, req, *, upload_form=None):
     """The request page's context; ``upload_form``: a failed upload's bound form, shown again
-    at the form with its errors and the chosen document type (the file must be chosen again)."""
+    at the form with its errors next to the refused files and the dates as typed (the files
+    must be chosen again: a browser never keeps them)."""
     user = request.user
     documents = {d.requirement_id: d for d in req.documents.select_related("requirement", "checked_by")}
     requirements = list(RequiredDocument.objects.filter(active=True))
-    missing = [r for r in requirements if r.pk not in documents]
+    on_file = dict(documents)
     rows = [{"requirement": r, "document": documents.pop(r.pk, None)} for r in requirements]
     rows += [{"requirement": d.requirement, "document": d} for d in documents.values()]
     is_owner = user.has_perm("portal.manage_institution") and user.institution_id == req.institution_id
     if upload_form is None and is_owner and req.is_editable:
-        # The first document still missing is the likely next one.
-        upload_form = DocumentUploadForm(initial={"requirement": missing[0].pk} if missing else None)
+        upload_form = DocumentUploadForm(requirements=requirements)
+    if upload_form is not None:
+        upload_form.describe(on_file)
     return {
         "req": req,
         "rows": rows,
@@ -158,35 +161,46 @@ def _detail_context(request, req, *, upload_form=None):
     }
 
 
+_ISSUE_DATE_REFUSALS = ("issue_date_missing", "issue_date_future")
+
+
 @access.permission("portal.manage_institution")
 def account_request_upload(request, request_pk):
+    """Several documents in one submit. Each chosen file goes through the upload service on its
+    own (parsed, checked, history-logged): the ones that pass are kept even when another is
+    refused, and a refusal is shown next to its own field."""
     req = _get_request(request, request_pk)
     if req.institution_id != request.user.institution_id:
         raise Http404
     if request.method != "POST":  # after the scope check: another tenant's id is a 404 either way
         return HttpResponseNotAllowed(["POST"])
-    form = DocumentUploadForm(request.POST, request.FILES)
+    form = DocumentUploadForm(request.POST, request.FILES, requirements=RequiredDocument.objects.filter(active=True))
     if form.is_valid():
-        try:
-            onboarding.account_request_upload_document(
-                request=req,
-                actor=request.user,
-                requirement=form.cleaned_data["requirement"],
-                file=form.cleaned_data["file"],
-                issue_date=form.cleaned_data.get("issue_date"),
-            )
-        except ValidationError as exc:
-            for message in _errors(exc):
-                form.add_error("file", message)
-        else:
-            # Shown at the upload form (extra tag "documentos"), where the person acted.
+        stored = []
+        for requirement, file, issue_date in form.chosen():
+            try:
+                onboarding.account_request_upload_document(
+                    request=req, actor=request.user, requirement=requirement, file=file, issue_date=issue_date
+                )
+            except ValidationError as exc:
+                dated = requirement.is_dated and exc.code in _ISSUE_DATE_REFUSALS
+                field = form.date_field(requirement) if dated else form.file_field(requirement)
+                for message in _errors(exc):
+                    form.add_error(field, message)
+            else:
+                stored.append(requirement.name)
+        if stored:
+            # Shown at the documents (extra tag "documentos"), where the person acted.
+            names = ", ".join(f"«{name}»" for name in stored)
             messages.success(
                 request,
-                _("Documento «%(name)s» cargado.") % {"name": form.cleaned_data["requirement"].name},
+                ngettext("Documento %(names)s cargado.", "Documentos %(names)s cargados.", len(stored))
+                % {"names": names},
                 extra_tags="documentos",
             )
+        if not form.errors:
             return redirect(reverse("onboarding:account_request_detail", args=[req.pk]) + "#documentos")
-    # A failed upload: the same page again with the form as it was sent and its errors at it.
+    # A refusal: the same page again with the form as it was sent and each error at its field.
     context = _detail_context(request, req, upload_form=form)
     return render(request, "accounts/requests/detail.html", context, status=400)
 

@@ -9,6 +9,7 @@ agreement's retention ends.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -234,6 +235,9 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.institution.acronym} — {self.period_start:%m/%Y} — {self.file_name}"
+
+    def get_absolute_url(self):
+        return reverse("supply:detail", args=[self.pk])
 
     @property
     def valid_share(self) -> float:

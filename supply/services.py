@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -660,6 +661,7 @@ def supply_alerts(*, today: date | None = None) -> int:
                 template=template,
                 context=context,
                 related=obligation,
+                link=reverse("supply:list"),  # where the delivery is made
             )
             sent += 1
     return sent

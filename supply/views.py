@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -108,7 +109,13 @@ def delivery_create(request):
     return render(
         request,
         "supply/form.html",
-        {"form": form, "title": _("Entregar datos"), "submit_label": _("Entregar"), "multipart": True},
+        {
+            "form": form,
+            "title": _("Entregar datos"),
+            "submit_label": _("Entregar"),
+            "multipart": True,
+            "cancel_url": reverse("supply:list"),
+        },
     )
 
 
@@ -258,7 +265,13 @@ def catalog_upload(request):
     return render(
         request,
         "supply/form.html",
-        {"form": form, "title": _("Cargar catálogo"), "submit_label": _("Cargar"), "multipart": True},
+        {
+            "form": form,
+            "title": _("Cargar catálogo"),
+            "submit_label": _("Cargar"),
+            "multipart": True,
+            "cancel_url": reverse("supply:catalogs"),
+        },
     )
 
 
@@ -336,4 +349,13 @@ def evaluation_correct(request, evaluation_pk):
         else:
             messages.success(request, _("Evaluación corregida."))
             return redirect("supply:evaluations")
-    return render(request, "supply/form.html", {"form": form, "title": _("Corregir evaluación"), "object": evaluation})
+    return render(
+        request,
+        "supply/form.html",
+        {
+            "form": form,
+            "title": _("Corregir evaluación"),
+            "object": evaluation,
+            "cancel_url": reverse("supply:evaluations"),
+        },
+    )

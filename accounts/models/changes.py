@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, can_proceed, transition
@@ -138,6 +139,9 @@ class AccountChangeRequest(models.Model):
         if not self.folio:
             self.folio = f"CC-{timezone.localdate():%Y}-{uuid.uuid4().hex[:8].upper()}"
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("onboarding:account_change_detail", args=[self.pk])
 
     @property
     def is_open(self):

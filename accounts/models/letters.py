@@ -4,6 +4,7 @@ acceptance's time, IP and user agent."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, can_proceed, transition
@@ -152,6 +153,12 @@ class ConfidentialityLetter(models.Model):
 
     def __str__(self):
         return f"{self.folio} · {self.full_name}"
+
+    def notification_path(self, reader):
+        """Its owner reads it under "Mis cartas"; a reviewer opens the signed scan's review."""
+        if reader is not None and reader.pk == self.user_id:
+            return reverse("onboarding:letter_mine")
+        return reverse("onboarding:letter_scan_review", args=[self.pk])
 
     # --- Hand-signed scan (state machine) ---------------------------------------------------
 

@@ -100,6 +100,12 @@ class RequiredDocument(models.Model):
     def __str__(self):
         return self.name
 
+    def notification_path(self, reader):
+        """The commission edits the catalog; an institution administrator sees its requests."""
+        if reader is not None and reader.has_perm("accounts.change_requireddocument"):
+            return reverse("onboarding:required_document_list")
+        return reverse("onboarding:account_request_list")
+
     @property
     def is_dated(self):
         return self.max_age_days is not None

@@ -39,12 +39,13 @@ def sign_out(page):
     page.wait_for_load_state()
 
 
-def upload(page, requirement_label, path, issue_date=None):
-    page.get_by_label(re.compile(r"^Documento:?( \(obligatorio\))?$")).select_option(label=requirement_label)
-    page.get_by_label("Archivo").set_input_files(str(path))
+def upload(page, files, issue_date=None):
+    """Choose each file at its document's own input (label -> path) and load them in one submit."""
+    for label, path in files.items():
+        page.get_by_label(re.compile(rf"^{re.escape(label)}:?$")).set_input_files(str(path))
     if issue_date:
-        page.get_by_label("Fecha de expedición").fill(issue_date)
-    page.get_by_role("button", name="Cargar documento").click()
+        page.get_by_label(re.compile(r"^Fecha de expedición")).fill(issue_date)
+    page.get_by_role("button", name="Cargar documentos").click()
     page.wait_for_load_state()
 
 
@@ -98,9 +99,16 @@ def test_request_return_correct_approve_activate_accept_letter(live_server, page
     curu_text = pdf_text(pdftotext, curu_path)
     assert "Begoña" in curu_text and "Muñoz" in curu_text and curp in curu_text
 
-    upload(page, "Oficio de solicitud", files["oficio"])
-    upload(page, "CURU sellada y firmada", files["curu"])
-    upload(page, "Certificado de antecedentes no penales", files["antecedentes"], issue_date="2026-11-02")
+    upload(  # the three documents in one submit
+        page,
+        {
+            "Oficio de solicitud": files["oficio"],
+            "CURU sellada y firmada": files["curu"],
+            "Certificado de antecedentes no penales": files["antecedentes"],
+        },
+        issue_date="2026-11-02",
+    )
+    assert req.documents.count() == 3
     screenshot(page, "documents-uploaded")
     page.get_by_role("button", name="Enviar solicitud").click()
     page.wait_for_load_state()
@@ -138,7 +146,7 @@ def test_request_return_correct_approve_activate_accept_letter(live_server, page
     sign_in(page, base, "admin.isp")
     page.goto(f"{base}/cuentas/solicitudes/{req.pk}/")
     assert "Cargue el oficio firmado" in page.content()
-    upload(page, "Oficio de solicitud", files["oficio-firmado"])
+    upload(page, {"Oficio de solicitud": files["oficio-firmado"]})
     page.get_by_role("button", name="Reenviar solicitud corregida").click()
     page.wait_for_load_state()
     assert page.locator("#estado-solicitud").inner_text() == "En revisión"

@@ -22,25 +22,33 @@ def _sign_in(page, base_url, username, password=PASSWORD):
 
 def test_a_failed_upload_keeps_the_form_and_shows_its_error_in_view(live_server, page, inst_admin, tmp_path):
     from accounts.models import RequiredDocument
+    from kernel.sample_files import pdf_bytes
 
     req = svc.account_request_create(
         institution=inst_admin.institution,
         actor=inst_admin,
         data={"given_names": "Íker", "paternal_surname": "Zúñiga", "curp": valid_curp(9300)},
     )
-    chosen = RequiredDocument.objects.filter(active=True).order_by("pk").last()
+    letter = RequiredDocument.objects.get(code=RequiredDocument.REQUEST_LETTER)
+    dated = RequiredDocument.objects.filter(active=True, max_age_days__isnull=False).first()
+    good = tmp_path / "oficio.pdf"
+    good.write_bytes(pdf_bytes("Oficio"))
     not_a_pdf = tmp_path / "acta.pdf"
     not_a_pdf.write_bytes(b"esto no es un PDF")
     _sign_in(page, live_server.url, inst_admin.username)
     page.goto(f"{live_server.url}/cuentas/solicitudes/{req.pk}/")
-    page.get_by_label("Documento").select_option(str(chosen.pk))
-    page.get_by_label("Archivo").set_input_files(str(not_a_pdf))
-    page.get_by_role("button", name="Cargar documento").click()
+    page.locator(f"#id_file_{letter.pk}").set_input_files(str(good))
+    page.locator(f"#id_file_{dated.pk}").set_input_files(str(not_a_pdf))
+    page.locator(f"#id_issue_date_{dated.pk}").fill("2026-11-02")
+    page.get_by_role("button", name="Cargar documentos").click()
     page.wait_for_load_state()
     error = page.locator(".form-errors[data-focus]")
-    assert "El documento no se cargó." in error.inner_text()
+    assert "No se cargó lo marcado abajo" in error.inner_text()
     assert error.evaluate(IN_VIEW), "the error must be where the person is looking"
-    assert page.get_by_label("Documento").input_value() == str(chosen.pk)
+    refused = page.locator(".field.has-error", has=page.locator(f"#id_file_{dated.pk}"))
+    assert refused.locator(".errorlist").is_visible()  # next to the refused file
+    assert page.locator(f"#id_issue_date_{dated.pk}").input_value() == "2026-11-02"  # kept as typed
+    assert list(req.documents.values_list("requirement_id", flat=True)) == [letter.pk]  # the good one kept
 
 
 def test_an_administrator_sees_a_lock_and_lifts_it_with_a_reason(live_server, page, commission):

@@ -168,3 +168,26 @@ def test_only_commission_staff_sign_the_link_officer_variant(commission, member)
     member_user = UserFactory(institution=member)
     with pytest.raises(PermissionDenied):
         accept(member_user, kind=LetterKind.LINK_OFFICER)
+
+
+def test_the_signed_scan_notices_link_each_reader_to_the_page_they_may_open(pending, reviewer, client):
+    """The reviewer is led to the scan's review, the letter's owner to "Mis cartas" (issue 21)."""
+    from django.urls import reverse
+
+    from kernel.notifications.models import Notification
+
+    settings = OnboardingSettings.load()
+    settings.require_signed_letter_scan = True
+    settings.save()
+    letter = accept(pending)
+    letters.letter_scan_upload(letter=letter, actor=pending, file=pdf_upload("carta-firmada.pdf"))
+    uploaded = Notification.objects.get(template="letter_scan_uploaded", recipient=reviewer)
+    assert uploaded.link == reverse("onboarding:letter_scan_review", args=[letter.pk])
+    client.force_login(reviewer)
+    assert client.get(uploaded.link).status_code == 200
+
+    letters.letter_scan_review(letter=letter, actor=reviewer, valid=True)
+    reviewed = Notification.objects.filter(template="letter_scan_reviewed", recipient=pending).first()
+    assert reviewed.link == reverse("onboarding:letter_mine")
+    client.force_login(pending)
+    assert client.get(reviewed.link).status_code == 200

@@ -306,40 +306,76 @@ def test_the_review_queue_leaves_out_what_its_reviewer_may_not_decide(reviewer, 
     assert about_me.folio not in queue and about_colleague.folio in queue
 
 
-def test_a_failed_upload_keeps_the_chosen_document_and_shows_the_error_at_the_form(inst_admin, login, draft):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from accounts.models import RequiredDocument
-
-    chosen = RequiredDocument.objects.filter(active=True).order_by("pk").last()
-    client = login(inst_admin)
-    bad = SimpleUploadedFile("acta.pdf", b"esto no es un PDF", content_type="application/pdf")
-    response = client.post(
-        reverse("onboarding:account_request_upload", args=[draft.pk]), {"requirement": chosen.pk, "file": bad}
-    )
-    html = response.content.decode()
-    assert response.status_code == 400
-    assert f'<option value="{chosen.pk}" selected>' in html  # the document type is kept
-    upload = html[html.index('id="carga"') :]
-    assert "El documento no se cargó." in upload and "data-focus" in upload  # the error is at the form
-    assert 'class="errorlist"' in upload
+def _upload_url(req):
+    return reverse("onboarding:account_request_upload", args=[req.pk])
 
 
-def test_a_successful_upload_says_so_at_the_documents(inst_admin, login, draft):
+def test_two_documents_uploaded_in_one_submit_are_both_stored(inst_admin, login, draft):
     from accounts.models import RequiredDocument
     from accounts.tests.factories import pdf_upload
 
-    requirement = RequiredDocument.objects.filter(active=True).order_by("pk").first()
+    letter, curu = RequiredDocument.objects.filter(active=True, max_age_days=None).order_by("position")[:2]
     client = login(inst_admin)
     response = client.post(
-        reverse("onboarding:account_request_upload", args=[draft.pk]),
-        {"requirement": requirement.pk, "file": pdf_upload()},
+        _upload_url(draft),
+        {f"file_{letter.pk}": pdf_upload("oficio.pdf"), f"file_{curu.pk}": pdf_upload("curu.pdf")},
         follow=True,
     )
+    assert response.status_code == 200
+    stored = {d.requirement_id: d.original_name for d in draft.documents.all()}
+    assert stored == {letter.pk: "oficio.pdf", curu.pk: "curu.pdf"}
     html = response.content.decode()
     section = html[html.index('id="documentos"') :]
-    assert f"Documento «{requirement.name}» cargado." in section
-    assert f"Documento «{requirement.name}» cargado." not in html[: html.index('id="documentos"')]
+    message = f"Documentos «{letter.name}», «{curu.name}» cargados."
+    assert message in section and message not in html[: html.index('id="documentos"')]
+
+
+def test_one_refused_file_keeps_the_other_and_shows_its_error_next_to_its_field(inst_admin, login, draft):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import RequiredDocument
+    from accounts.tests.factories import pdf_upload
+
+    letter = RequiredDocument.objects.get(code=RequiredDocument.REQUEST_LETTER)
+    dated = RequiredDocument.objects.filter(active=True, max_age_days__isnull=False).first()
+    bad = SimpleUploadedFile("antecedentes.pdf", b"esto no es un PDF", content_type="application/pdf")
+    client = login(inst_admin)
+    response = client.post(
+        _upload_url(draft),
+        {
+            f"file_{letter.pk}": pdf_upload("oficio.pdf"),
+            f"file_{dated.pk}": bad,
+            f"issue_date_{dated.pk}": "2026-11-02",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert [d.requirement_id for d in draft.documents.all()] == [letter.pk]  # the good one is kept
+    upload = html[html.index('id="carga"') :]
+    assert "No se cargó lo marcado abajo" in upload and "data-focus" in upload  # the summary is at the form
+    assert f"Documento «{letter.name}» cargado." in html  # and what passed says so
+    # The refusal sits in the refused document's own field, and its date is kept as typed.
+    field = upload[upload.index(f'for="id_file_{dated.pk}"') :]
+    field = field[: field.index("</div>\n", field.index(f'id="id_file_{dated.pk}"'))]
+    assert 'class="errorlist"' in field
+    assert 'value="2026-11-02"' in upload
+    letter_field = upload[upload.index(f'for="id_file_{letter.pk}"') : upload.index(f'for="id_file_{dated.pk}"')]
+    assert "errorlist" not in letter_field and "oficio.pdf" in letter_field  # now on file
+
+
+def test_a_missing_issue_date_is_shown_at_the_date_and_an_empty_submit_says_what_to_do(inst_admin, login, draft):
+    from accounts.models import RequiredDocument
+    from accounts.tests.factories import pdf_upload
+
+    dated = RequiredDocument.objects.filter(active=True, max_age_days__isnull=False).first()
+    client = login(inst_admin)
+    response = client.post(_upload_url(draft), {f"file_{dated.pk}": pdf_upload()})
+    html = response.content.decode()
+    assert response.status_code == 400 and not draft.documents.exists()
+    date_field = html[html.index(f'for="id_issue_date_{dated.pk}"') :]
+    assert date_field.index('class="errorlist"') < date_field.index(f'id="id_issue_date_{dated.pk}"')
+    empty = client.post(_upload_url(draft), {})
+    assert empty.status_code == 400 and "Elija al menos un archivo para cargar." in empty.content.decode()
 
 
 def test_the_reviewer_sees_the_letters_first_page_beside_the_signature_and_the_result_at_the_document(

@@ -258,6 +258,9 @@ class AgreementParty(models.Model):
     def __str__(self):
         return f"{self.institution.acronym} ({self.get_role_display()})"
 
+    def get_absolute_url(self):
+        return self.agreement.get_absolute_url()
+
     def current_officers(self, on=None):
         from django.utils import timezone
 
@@ -361,6 +364,9 @@ class TerminationNotice(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.agreement.folio} ({self.notified_on:%d/%m/%Y})"
+
+    def get_absolute_url(self):
+        return self.agreement.get_absolute_url()
 
     @property
     def is_open(self):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, can_proceed, transition
@@ -111,6 +112,9 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.institution.acronym} — {self.get_status_display()}"
 
+    def get_absolute_url(self):
+        return reverse("agreements:membership_detail", args=[self.pk])
+
     def follow_up_overdue(self, today=None):
         """Accepted, its post-registration documents not sent and their deadline passed."""
         today = today or timezone.localdate()
@@ -191,3 +195,7 @@ class MemberNotice(models.Model):
 
     def __str__(self):
         return self.subject
+
+    def get_absolute_url(self):
+        """Member notices have no page of their own: the list where they are read."""
+        return reverse("agreements:member_notice_list")

@@ -54,6 +54,9 @@ class Obligation(models.Model):
     def __str__(self):
         return self.description[:80]
 
+    def get_absolute_url(self):
+        return self.agreement.get_absolute_url()
+
     def clean(self):
         """The constraints' rules, said on the field a person must fill (forms and services)."""
         errors = {}

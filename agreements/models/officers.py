@@ -102,6 +102,10 @@ class LinkOfficer(models.Model):
         ended = self.effective_until is not None and self.effective_until < today
         return self.is_commission_officer and not ended and not OfficerLetter.objects.filter(officer=self).exists()
 
+    def get_absolute_url(self):
+        """An officer is shown on the agreement's page, with its party."""
+        return self.party.agreement.get_absolute_url()
+
     def function_labels(self):
         """The assigned functions in the sources' order, as text."""
         return [label for code, label in self.Function.choices if code in (self.function_codes or [])]

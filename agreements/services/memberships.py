@@ -42,7 +42,12 @@ def membership_request(
         Membership(institution=institution, responsible_name=responsible_name, requested_by=actor, **docs), actor
     )
     _event("membership_requested", actor=actor, target=membership, institution=institution)
-    notify(recipients=_recipients([]), template="agreement_membership_requested", context={"membership": membership})
+    notify(
+        recipients=_recipients([]),
+        template="agreement_membership_requested",
+        context={"membership": membership},
+        related=membership,
+    )
     return membership
 
 
@@ -68,6 +73,7 @@ def membership_accept(*, membership, actor, note="") -> Membership:
         recipients=_recipients([membership.institution]),
         template="agreement_membership_decided",
         context={"membership": membership},
+        related=membership,
     )
     return membership
 
@@ -85,6 +91,7 @@ def membership_deny(*, membership, actor, reason, note="") -> Membership:
         recipients=_recipients([membership.institution]),
         template="agreement_membership_decided",
         context={"membership": membership},
+        related=membership,
     )
     return membership
 
@@ -127,6 +134,7 @@ def membership_terminate(*, membership, actor, reason, notified_on=None) -> Memb
         recipients=_recipients([membership.institution]),
         template="agreement_membership_terminated",
         context={"membership": membership},
+        related=membership,
     )
     return membership
 

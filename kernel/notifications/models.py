@@ -27,10 +27,17 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, can_proceed, transition
 
 
-def related_path(obj: object) -> str:
-    """The portal path of ``obj``'s own page, when its model declares one."""
+def related_path(obj: object, reader: object = None) -> str:
+    """The portal path of ``obj``'s page for ``reader``: the model's ``notification_path(reader)``
+    when what a person may open depends on who they are, else its ``get_absolute_url()``; "" when
+    its model declares neither."""
+    if obj is None:
+        return ""
+    path_for = getattr(obj, "notification_path", None)
+    if path_for is not None:
+        return path_for(reader)
     get_url = getattr(obj, "get_absolute_url", None)
-    return get_url() if obj is not None and get_url is not None else ""
+    return get_url() if get_url is not None else ""
 
 
 class Notification(models.Model):
@@ -63,6 +70,9 @@ class Notification(models.Model):
     )
     related_id = models.CharField(_("objeto relacionado"), max_length=64, blank=True)
     related = GenericForeignKey("related_type", "related_id")
+    # The portal page this recipient opens from the notification (a path; the e-mail carries it as
+    # an absolute address). Chosen when it is written: a page the recipient may see.
+    link = models.CharField(_("enlace"), max_length=500, blank=True)
 
     status = FSMField(_("estado"), max_length=10, choices=Status.choices, default=Status.PENDING, protected=False)
     attempts = models.PositiveSmallIntegerField(_("intentos"), default=0)
@@ -106,8 +116,11 @@ class Notification(models.Model):
 
     @property
     def related_path(self) -> str:
-        """The page of the item it is about (its ``get_absolute_url``), or "" if it has none."""
-        return related_path(self.related) if self.related_id else ""
+        """The page of the item it is about, as chosen for its recipient when written (rows older
+        than the ``link`` column: the item's own page), or "" if there is none."""
+        if self.link:
+            return self.link
+        return related_path(self.related, self.recipient) if self.related_id else ""
 
     # --- State machine (e-mail rows) -------------------------------------------------------
 

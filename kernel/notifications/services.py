@@ -14,7 +14,7 @@ left: the sweep marks it failed (for a person to decide) instead of sending it a
 
 import functools
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -82,10 +82,16 @@ def notify(
     template: str,
     context: dict[str, Any],
     related: Model | None = None,
+    link: str | Callable[[Any], str] | None = None,
     channels: Sequence[str] = ("email", "inapp"),
 ) -> list[Notification]:
     """Tell ``recipients`` (users) something, rendered from ``templates/notifications/<template>/``
     (``subject.txt`` and ``body.txt``, in Spanish). ``related`` is the object it concerns.
+
+    Each recipient gets a link to the page about it that they may open: ``link`` (a portal path, or
+    a function of the recipient giving one) or else ``related``'s page for that recipient
+    (``notification_path(recipient)`` or ``get_absolute_url()``). The inbox shows it; the e-mail
+    ends with it as an absolute address built from PORTAL_SITE_URL.
 
     Writes the outbox rows in the caller's transaction and queues the e-mails for after commit.
     Returns the rows written.
@@ -94,8 +100,6 @@ def notify(
     if unknown:
         raise ValueError(f"Unknown notification channels: {sorted(unknown)}")
     related_fields: dict[str, Any] = {}
-    # The e-mail ends with a link to the item it is about (the inbox shows its own link).
-    link = absolute_url(path) if (path := related_path(related)) else ""
     if related is not None:
         related_fields = {
             "related_type": ContentType.objects.get_for_model(related),
@@ -105,19 +109,21 @@ def notify(
     rows = []
     for user in recipients:
         subject, body = render(template, {**context, "recipient": user})
+        path = (link(user) if callable(link) else link) or related_path(related, user)
         common = {
             "recipient": user,
             "template": template,
             "subject": subject,
             "body": body,
             "created_at": now,
+            "link": path,
             **related_fields,
         }
         if Notification.Channel.EMAIL in channels and user.email:
             email_fields = common
-            if link:
+            if path:
                 with translation.override(settings.LANGUAGE_CODE):  # like the body it closes
-                    see = str(_("Véalo en el portal: %(link)s")) % {"link": link}
+                    see = str(_("Véalo en el portal: %(link)s")) % {"link": absolute_url(path)}
                 email_fields = {**common, "body": f"{body.rstrip()}\n\n{see}\n"}
             rows.append(
                 Notification(
