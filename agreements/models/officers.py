@@ -88,6 +88,10 @@ class LinkOfficer(models.Model):
     def __str__(self):
         return f"{self.full_name} ({self.get_role_display()})"
 
+    def get_absolute_url(self):
+        """An officer is shown on the agreement's page, with its party."""
+        return self.party.agreement.get_absolute_url()
+
     @property
     def is_commission_officer(self) -> bool:
         from .institutions import Institution
@@ -101,10 +105,6 @@ class LinkOfficer(models.Model):
         today = today or timezone.localdate()
         ended = self.effective_until is not None and self.effective_until < today
         return self.is_commission_officer and not ended and not OfficerLetter.objects.filter(officer=self).exists()
-
-    def get_absolute_url(self):
-        """An officer is shown on the agreement's page, with its party."""
-        return self.party.agreement.get_absolute_url()
 
     def function_labels(self):
         """The assigned functions in the sources' order, as text."""
