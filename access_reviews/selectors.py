@@ -13,15 +13,6 @@ from .models import ReviewCampaign, ReviewItem
 
 Decision = ReviewItem.Decision
 
-# Sort keys a person may choose on the item list (anything else falls back to the name).
-ITEM_SORTS = {
-    "nombre": ("user__paternal_surname", "user__maternal_surname", "user__given_names", "pk"),
-    "usuario": ("user__username", "pk"),
-    "perfil": ("user__profile__name", "user__paternal_surname", "pk"),
-    "acceso": ("last_login_at", "pk"),
-    "decision": ("decision", "user__paternal_surname", "pk"),
-}
-
 
 def dormant_days() -> int:
     return int(getattr(settings, "PORTAL_DORMANT_DAYS", 90))
@@ -58,7 +49,7 @@ def campaign_get(*, user, pk) -> ReviewCampaign:
     return campaign_list(user=user).get(pk=pk)
 
 
-def item_list(*, user, campaign, search: str = "", sort: str = "", decision: str = "", dormant: bool = False):
+def item_list(*, user, campaign, search: str = "", decision: str = "", dormant: bool = False):
     qs = ReviewItem.objects.visible_to(user).filter(campaign=campaign).select_related("user__profile", "institution")
     search = (search or "").strip()
     if search:
@@ -73,11 +64,7 @@ def item_list(*, user, campaign, search: str = "", sort: str = "", decision: str
         qs = qs.filter(decision=decision)
     if dormant:
         qs = qs.filter(dormant=True)
-    key = sort.lstrip("-")
-    fields = ITEM_SORTS.get(key, ITEM_SORTS["nombre"])
-    if sort.startswith("-") and key in ITEM_SORTS:
-        fields = tuple(f"-{f}" if f != "pk" else f for f in fields)
-    return qs.order_by(*fields)
+    return qs  # the campaign's view sorts by the column chosen (kernel.web)
 
 
 def item_get(*, user, pk) -> ReviewItem:

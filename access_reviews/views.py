@@ -18,6 +18,32 @@ from kernel.pdf import render_pdf
 from . import forms, selectors, services
 from .models import ReviewCampaign, ReviewItem
 
+# Each list's sortable columns (?orden=, kernel.web): public keys -> orderings.
+CAMPAIGN_SORTS = web.Sortable(
+    {"revision": ("name",), "abierta": ("opened_on",), "fecha_limite": ("due_on",), "estado": ("status",)},
+    default="-abierta",
+)
+ITEM_SORTS = web.Sortable(
+    {
+        "nombre": ("user__paternal_surname", "user__maternal_surname", "user__given_names"),
+        "usuario": ("user__username",),
+        "institucion": ("institution__acronym", "user__paternal_surname"),
+        "perfil": ("user__profile__name", "user__paternal_surname"),
+        "acceso": ("last_login_at",),
+        "decision": ("decision", "user__paternal_surname"),
+    },
+    default="nombre",
+)
+DORMANT_SORTS = web.Sortable(
+    {
+        "nombre": ("paternal_surname", "maternal_surname", "given_names"),
+        "usuario": ("username",),
+        "institucion": ("institution__acronym", "paternal_surname"),
+        "acceso": ("last_login", "paternal_surname"),
+    },
+    default="acceso",
+)
+
 
 def _campaign_or_404(request, pk):
     try:
@@ -28,11 +54,11 @@ def _campaign_or_404(request, pk):
 
 @permission("access_reviews.view_reviewcampaign")
 def campaign_list(request):
-    campaigns = selectors.campaign_list(user=request.user)
+    campaigns, sorting = web.sort(request, selectors.campaign_list(user=request.user), CAMPAIGN_SORTS)
     return render(
         request,
         "access_reviews/campaign_list.html",
-        {"page": web.page(request, campaigns), "query": web.query_without_page(request)},
+        {"page": web.page(request, campaigns), "query": web.query_without_page(request), "sorting": sorting},
     )
 
 
@@ -68,15 +94,14 @@ def campaign_open(request):
 @permission("access_reviews.view_reviewcampaign", "access_reviews.view_reviewitem")
 def campaign_detail(request, campaign_pk):
     campaign = _campaign_or_404(request, campaign_pk)
-    sort = request.GET.get("orden", "")
     items = selectors.item_list(
         user=request.user,
         campaign=campaign,
         search=request.GET.get("q", ""),
-        sort=sort,
         decision=request.GET.get("decision", ""),
         dormant=request.GET.get("inactivas") == "1",
     )
+    items, sorting = web.sort(request, items, ITEM_SORTS)
     today = timezone.localdate()
     may_answer = request.user.has_perm("access_reviews.change_reviewitem") and campaign.accepts_answers(today)
     return render(
@@ -89,16 +114,8 @@ def campaign_detail(request, campaign_pk):
             "report": selectors.campaign_report(user=request.user, campaign=campaign),
             "may_answer": may_answer,
             "late": campaign.is_open and today > campaign.due_on,
-            "sort": sort,
+            "sorting": sorting,
             "decisions": ReviewItem.Decision.choices,
-            "sorts": [
-                ("nombre", _("Nombre")),
-                ("usuario", _("Usuario")),
-                ("perfil", _("Perfil")),
-                ("acceso", _("Último acceso (más antiguo primero)")),
-                ("-acceso", _("Último acceso (más reciente primero)")),
-                ("decision", _("Decisión")),
-            ],
         },
     )
 
@@ -214,7 +231,7 @@ def campaign_report(request, campaign_pk):
 
 @permission("accounts.view_user")
 def dormant_list(request):
-    accounts = selectors.dormant_accounts(user=request.user)
+    accounts, sorting = web.sort(request, selectors.dormant_accounts(user=request.user), DORMANT_SORTS)
     return render(
         request,
         "access_reviews/dormant_list.html",
@@ -222,5 +239,6 @@ def dormant_list(request):
             "page": web.page(request, accounts),
             "query": web.query_without_page(request),
             "days": selectors.dormant_days(),
+            "sorting": sorting,
         },
     )

@@ -50,10 +50,26 @@ def _add_errors(form, error):
 # --- Profile catalog ----------------------------------------------------------------------
 
 
+PROFILE_SORTS = web.Sortable(
+    {
+        "perfil": ("name",),
+        "alcance": ("scope",),
+        "tipo": ("-is_builtin", "name"),
+        "cuentas": ("holders",),
+        "estado": ("-is_active",),
+    },
+    default="tipo",
+)
+
+
 @access.permission("accounts.view_profile")
 def profile_list(request):
-    page = _page(request, selectors.profile_list(user=request.user))
-    return render(request, "accounts/profile_list.html", {"page": page})
+    rows, sorting = web.sort(request, selectors.profile_list(user=request.user), PROFILE_SORTS)
+    return render(
+        request,
+        "accounts/profile_list.html",
+        {"page": _page(request, rows), "query": web.query_without_page(request), "sorting": sorting},
+    )
 
 
 @access.permission("accounts.view_profile")
@@ -156,15 +172,29 @@ def profile_activate(request, profile_pk):
 # --- Users -------------------------------------------------------------------------------
 
 
+USER_SORTS = web.Sortable(
+    {
+        "nombre": ("paternal_surname", "maternal_surname", "given_names"),
+        "usuario": ("username",),
+        "institucion": ("institution__acronym",),
+        "perfil": ("profile__name",),
+        "estado": ("status",),
+    },
+    default="nombre",
+)
+
+
 @access.permission("accounts.view_user")
 def user_list(request):
     form = UserFilterForm(request.GET or None)
     search = form.cleaned_data["q"] if form.is_valid() else ""
     # Every search is kept once, by the access log with its query (000, DÉCIMA TERCERA).
-    page = _page(request, selectors.user_list(user=request.user, search=search))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "accounts/user_list.html", {"page": page, "form": form, "query": query.urlencode()})
+    rows, sorting = web.sort(request, selectors.user_list(user=request.user, search=search), USER_SORTS)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"page": _page(request, rows), "form": form, "query": web.query_without_page(request), "sorting": sorting},
+    )
 
 
 @access.permission("accounts.view_user")
@@ -253,10 +283,25 @@ def user_profile_change(request, user_pk):
 # --- Suspended accounts (lockout) ----------------------------------------------------------
 
 
+SUSPENDED_SORTS = web.Sortable(
+    {
+        "usuario": ("username",),
+        "nombre": ("paternal_surname", "maternal_surname", "given_names"),
+        "institucion": ("institution__acronym",),
+        "desde": ("status_changed_at",),
+    },
+    default="-desde",
+)
+
+
 @access.permission("accounts.reactivate_user")
 def suspended_list(request):
-    page = _page(request, selectors.suspended_accounts(user=request.user))
-    return render(request, "accounts/suspended_list.html", {"page": page})
+    rows, sorting = web.sort(request, selectors.suspended_accounts(user=request.user), SUSPENDED_SORTS)
+    return render(
+        request,
+        "accounts/suspended_list.html",
+        {"page": _page(request, rows), "query": web.query_without_page(request), "sorting": sorting},
+    )
 
 
 @access.permission("accounts.reactivate_user")

@@ -68,6 +68,20 @@ def _get_request(request, pk):
 # --- Account requests: institution administrators --------------------------------------------
 
 
+# "actualizada" has no column: it is the default, the requests touched last first.
+REQUEST_SORTS = web.Sortable(
+    {
+        "folio": ("folio",),
+        "persona": ("paternal_surname", "maternal_surname", "given_names"),
+        "institucion": ("institution__acronym",),
+        "estado": ("status",),
+        "fecha_limite": ("due_date",),
+        "actualizada": ("updated_at",),
+    },
+    default="-actualizada",
+)
+
+
 @access.permission("accounts.view_accountrequest")
 def account_request_list(request):
     user = request.user
@@ -75,12 +89,14 @@ def account_request_list(request):
     if status not in AccountRequest.Status.values:
         status = None
     q = request.GET.get("q", "").strip()[:100]
-    qs = selectors.account_request_list(user=user, status=status, search=q).order_by("-updated_at")
+    qs, sorting = web.sort(request, selectors.account_request_list(user=user, status=status, search=q), REQUEST_SORTS)
     return render(
         request,
         "accounts/requests/list.html",
         {
             "page": _page(request, qs),
+            "query": web.query_without_page(request),
+            "sorting": sorting,
             "statuses": AccountRequest.Status.choices,
             "status": status,
             "q": q,
@@ -267,12 +283,30 @@ def account_request_curu(request, request_pk):
 # --- Review ----------------------------------------------------------------------------------
 
 
+# Both tables' rows in one union: it sorts by the columns it selects, the kind then the key last.
+REVIEW_QUEUE_SORTS = web.Sortable(
+    {"fecha_limite": ("due_date", "submitted_at"), "enviada": ("submitted_at",)},
+    default="fecha_limite",
+    tiebreaker=("type", "pk"),
+)
+
+
 @access.permission("portal.review_requests")
 def review_queue(request):
-    page = _page(request, selectors.review_queue(user=request.user))
+    rows, sorting = web.sort(request, selectors.review_queue(user=request.user), REVIEW_QUEUE_SORTS)
+    page = _page(request, rows)
     page.object_list = selectors.review_queue_rows(user=request.user, keys=page.object_list)
     letters_pending = selectors.letters_pending_scan_review(user=request.user)
-    return render(request, "accounts/review/queue.html", {"page": page, "letters_pending": letters_pending})
+    return render(
+        request,
+        "accounts/review/queue.html",
+        {
+            "page": page,
+            "letters_pending": letters_pending,
+            "query": web.query_without_page(request),
+            "sorting": sorting,
+        },
+    )
 
 
 @access.permission("portal.review_requests")
@@ -542,14 +576,33 @@ def letter_scan_review(request, letter_pk):
 # --- Users and account changes ---------------------------------------------------------------
 
 
+# "creada" has no column: it is the default, the newest requests first.
+CHANGE_SORTS = web.Sortable(
+    {
+        "folio": ("folio",),
+        "cuenta": ("user__paternal_surname", "user__maternal_surname", "user__given_names"),
+        "cambio": ("kind",),
+        "estado": ("status",),
+        "fecha_limite": ("due_date",),
+        "creada": ("created_at",),
+    },
+    default="-creada",
+)
+
+
 @access.permission("accounts.view_accountchangerequest")
 def account_change_list(request):
     user = request.user
-    qs = selectors.account_change_list(user=user).order_by("-created_at")
+    qs, sorting = web.sort(request, selectors.account_change_list(user=user), CHANGE_SORTS)
     return render(
         request,
         "accounts/changes/list.html",
-        {"page": _page(request, qs), "can_create": user.has_perm("portal.manage_institution")},
+        {
+            "page": _page(request, qs),
+            "can_create": user.has_perm("portal.manage_institution"),
+            "query": web.query_without_page(request),
+            "sorting": sorting,
+        },
     )
 
 
@@ -698,9 +751,28 @@ def account_change_detail(request, change_pk):
 # --- Commission settings ---------------------------------------------------------------------
 
 
+# "posicion" has no column: it is the default, the order the request form lists the documents in.
+REQUIRED_DOCUMENT_SORTS = web.Sortable(
+    {
+        "documento": ("name",),
+        "obligatorio": ("-mandatory",),
+        "tamano": ("max_size_mb",),
+        "antiguedad": ("max_age_days",),
+        "activo": ("-active",),
+        "posicion": ("position", "name"),
+    },
+    default="posicion",
+)
+
+
 @access.permission("accounts.change_requireddocument")
 def required_document_list(request):
-    return render(request, "accounts/catalog/list.html", {"page": _page(request, RequiredDocument.objects.all())})
+    rows, sorting = web.sort(request, RequiredDocument.objects.all(), REQUIRED_DOCUMENT_SORTS)
+    return render(
+        request,
+        "accounts/catalog/list.html",
+        {"page": _page(request, rows), "query": web.query_without_page(request), "sorting": sorting},
+    )
 
 
 @access.permission("accounts.change_requireddocument")

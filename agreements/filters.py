@@ -25,23 +25,6 @@ class AgreementFilter(django_filters.FilterSet):
     expiring_soon = django_filters.BooleanFilter(label=_("Por vencer (90 días)"), method="filter_expiring")
     ending_after = django_filters.DateFilter(label=_("Termina desde"), field_name="end_date", lookup_expr="gte")
     ending_before = django_filters.DateFilter(label=_("Termina hasta"), field_name="end_date", lookup_expr="lte")
-    order = django_filters.OrderingFilter(
-        label=_("Ordenar por"),
-        fields=(
-            ("folio", "folio"),
-            ("title", "title"),
-            ("signed_on", "signed_on"),
-            ("end_date", "end_date"),
-            ("status", "status"),
-        ),
-        field_labels={
-            "folio": _("Folio"),
-            "title": _("Título"),
-            "signed_on": _("Fecha de firma"),
-            "end_date": _("Fecha de término"),
-            "status": _("Estado"),
-        },
-    )
 
     class Meta:
         model = Agreement
@@ -76,11 +59,6 @@ class SignatoryFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Estado"), choices=Signatory.Status.choices)
     institution = django_filters.ModelChoiceFilter(
         label=_("Institución"), queryset=Institution.objects.all(), widget=CompactSelect
-    )
-    order = django_filters.OrderingFilter(
-        label=_("Ordenar por"),
-        fields=(("full_name", "full_name"), ("valid_from", "valid_from"), ("submitted_at", "submitted_at")),
-        field_labels={"full_name": _("Nombre"), "valid_from": _("Vigente desde"), "submitted_at": _("Envío")},
     )
 
     class Meta:

@@ -1,4 +1,5 @@
 import itertools
+from types import SimpleNamespace
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -23,10 +24,15 @@ def _filters(request):
 @history_log_required
 def timeline(request):
     form, filters = _filters(request)
+    sorting = _timeline_sort(request)
     rows, next_cursor = [], None
     if filters is not None:
         rows, next_cursor = timeline_page(
-            user=request.user, filters=filters, cursor=decode_cursor(request.GET.get("despues", "")), limit=PAGE_SIZE
+            user=request.user,
+            filters=filters,
+            cursor=decode_cursor(request.GET.get("despues", "")),
+            limit=PAGE_SIZE,
+            descending=sorting.descending,
         )
     params = request.GET.copy()
     params.pop("despues", None)
@@ -39,7 +45,24 @@ def timeline(request):
             "next_cursor": next_cursor,
             "filter_query": params.urlencode(),
             "is_first_page": not request.GET.get("despues"),
+            "sorting": sorting,
         },
+    )
+
+
+def _timeline_sort(request):
+    """The timeline sorts by its date only, newest first unless ``?orden=fecha`` (oldest first).
+
+    The same shape as kernel.web's ``Sort`` (which audit, below the kernel, does not import), so the
+    ``listing`` header tag draws its column; a new sort drops the cursor (``despues``). Any other
+    value is the default.
+    """
+    return SimpleNamespace(
+        key="fecha",
+        descending=request.GET.get("orden") != "fecha",
+        param="orden",
+        reset=("despues", "page"),
+        columns=frozenset({"fecha"}),
     )
 
 

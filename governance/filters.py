@@ -10,14 +10,9 @@ from kernel.widgets import CompactSelect
 from .models import Acuerdo, Body, ConsentEvidenceRequest, Incident, PilotProgram
 
 
-def _order(fields, labels):
-    return django_filters.OrderingFilter(label=_("Ordenar por"), fields=fields, field_labels=labels)
-
-
 class BodyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Buscar (clave o nombre)"), method="search")
     kind = django_filters.ChoiceFilter(label=_("Tipo"), choices=Body.Kind.choices)
-    order = _order((("code", "code"), ("name", "name")), {"code": _("Clave"), "name": _("Nombre")})
 
     class Meta:
         model = Body
@@ -40,10 +35,6 @@ class AcuerdoFilter(django_filters.FilterSet):
         field_name="responsibles__institution",
         distinct=True,
         widget=CompactSelect,
-    )
-    order = _order(
-        (("due_on", "due_on"), ("session__starts_at", "session"), ("status", "status")),
-        {"due_on": _("Fecha límite"), "session": _("Sesión"), "status": _("Estado")},
     )
 
     class Meta:
@@ -69,10 +60,6 @@ class AcuerdoFilter(django_filters.FilterSet):
 class PilotFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Buscar (nombre o folio del convenio)"), method="search")
     status = django_filters.ChoiceFilter(label=_("Estado"), choices=PilotProgram.Status.choices)
-    order = _order(
-        (("ends_on", "ends_on"), ("requested_on", "requested_on"), ("title", "title")),
-        {"ends_on": _("Término"), "requested_on": _("Solicitud"), "title": _("Nombre")},
-    )
 
     class Meta:
         model = PilotProgram
@@ -86,10 +73,6 @@ class ConsentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Buscar (folio)"), method="search")
     status = django_filters.ChoiceFilter(label=_("Estado"), choices=ConsentEvidenceRequest.Status.choices)
     overdue = django_filters.BooleanFilter(label=_("Vencidas"), method="filter_overdue")
-    order = _order(
-        (("due_on", "due_on"), ("requested_on", "requested_on")),
-        {"due_on": _("Fecha límite"), "requested_on": _("Solicitud")},
-    )
 
     class Meta:
         model = ConsentEvidenceRequest
@@ -108,10 +91,6 @@ class IncidentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Estado"), choices=Incident.Status.choices)
     severity = django_filters.ChoiceFilter(label=_("Gravedad"), choices=Incident.Severity.choices)
     kind = django_filters.ChoiceFilter(label=_("Tipo"), choices=Incident.Kind.choices)
-    order = _order(
-        (("occurred_at", "occurred_at"), ("reported_at", "reported_at"), ("severity", "severity")),
-        {"occurred_at": _("Cuándo ocurrió"), "reported_at": _("Reporte"), "severity": _("Gravedad")},
-    )
 
     class Meta:
         model = Incident

@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,10 +20,57 @@ from kernel.access import permission
 from kernel.pdf import render_pdf
 
 from . import forms, selectors, services, services_incidents
-from .models import Acuerdo, ConsentProcessing, Member
+from .models import Acuerdo, ConsentProcessing, Incident, Member
 
 _page = web.page
 _query_without_page = web.query_without_page
+
+# Each list's sortable columns (?orden=, kernel.web): public keys -> orderings; the filters narrow.
+BODY_SORTS = web.Sortable(
+    {"clave": ("code",), "nombre": ("name",), "tipo": ("kind",), "convenio": ("agreement__folio",)},
+    default="nombre",
+)
+SESSION_SORTS = web.Sortable({"tipo": ("kind",), "fecha": ("starts_at",), "estado": ("status",)}, default="-fecha")
+ACUERDO_SORTS = web.Sortable(
+    {"acuerdo": ("session__starts_at", "number"), "fecha_limite": ("due_on",), "estado": ("status",)},
+    default="acuerdo",
+)
+PILOT_SORTS = web.Sortable(
+    {
+        "programa": ("title",),
+        "convenio": ("agreement__folio",),
+        "solicitante": ("requested_by__acronym",),
+        "periodo": ("starts_on",),
+        "estado": ("status",),
+        "reciente": ("-requested_on", "title"),  # no column: the default, the latest requests first
+    },
+    default="reciente",
+)
+CONSENT_SORTS = web.Sortable(
+    {
+        "convenio": ("agreement__folio",),
+        "solicita": ("requested_by__acronym",),
+        "requerida": ("requested_from__acronym",),
+        "fecha_limite": ("due_on",),
+        "estado": ("status",),
+        "solicitud": ("requested_on",),  # no column: the default, the latest requests first
+    },
+    default="-solicitud",
+)
+# Severity sorts by rank (low to critical), not by its stored word.
+_SEVERITY_RANK = Case(
+    *(When(severity=value, then=Value(rank)) for rank, value in enumerate(Incident.Severity.values)),
+    output_field=IntegerField(),
+)
+INCIDENT_SORTS = web.Sortable(
+    {
+        "institucion": ("institution__acronym",),
+        "ocurrio": ("occurred_at",),
+        "gravedad": (_SEVERITY_RANK.asc(),),
+        "estado": ("status",),
+    },
+    default="-ocurrio",
+)
 
 
 def _form_errors(form, error):
@@ -68,7 +116,7 @@ def _run(request, form, call, *, done):
 @permission("governance.view_body")
 def body_list(request):
     filterset = selectors.body_list(user=request.user, filters=request.GET)
-    qs = filterset.qs
+    qs, sorting = web.sort(request, filterset.qs, BODY_SORTS)
     if request.GET.get("formato") == "csv":
         rows = (
             [
@@ -85,7 +133,7 @@ def body_list(request):
     return render(
         request,
         "governance/body_list.html",
-        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request)},
+        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request), "sorting": sorting},
     )
 
 
@@ -124,7 +172,7 @@ def body_detail(request, body_pk):
             and member.effective_until is None
             and (_is_commission(user) or member.institution_id == user.institution_id)
         )
-    sessions = body.sessions.order_by("-starts_at")
+    sessions, sorting = web.sort(request, body.sessions.all(), SESSION_SORTS)
     return render(
         request,
         "governance/body_detail.html",
@@ -134,6 +182,7 @@ def body_detail(request, body_pk):
             "members": members,
             "page": _page(request, sessions),
             "query": _query_without_page(request),
+            "sorting": sorting,
             "follow_up": selectors.follow_up(user=user, body=body, today=today),
         },
     )
@@ -369,13 +418,13 @@ ACUERDO_HEADER = [_("Acuerdo"), _("Texto"), _("Responsables"), _("Fecha límite"
 @permission("governance.view_acuerdo")
 def acuerdo_list(request):
     filterset = selectors.acuerdo_list(user=request.user, filters=request.GET)
-    qs = filterset.qs
+    qs, sorting = web.sort(request, filterset.qs, ACUERDO_SORTS)
     if request.GET.get("formato") == "csv":
         return _csv_response("acuerdos.csv", [str(h) for h in ACUERDO_HEADER], _acuerdo_rows(qs, timezone.localdate()))
     return render(
         request,
         "governance/acuerdo_list.html",
-        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request)},
+        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request), "sorting": sorting},
     )
 
 
@@ -588,7 +637,7 @@ def document_download(request, gdocument_pk):
 @permission("governance.view_pilotprogram")
 def pilot_list(request):
     filterset = selectors.pilot_list(user=request.user, filters=request.GET)
-    qs = filterset.qs
+    qs, sorting = web.sort(request, filterset.qs, PILOT_SORTS)
     if request.GET.get("formato") == "csv":
         rows = (
             [
@@ -607,7 +656,7 @@ def pilot_list(request):
     return render(
         request,
         "governance/pilot_list.html",
-        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request)},
+        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request), "sorting": sorting},
     )
 
 
@@ -748,7 +797,7 @@ def pilot_end(request, pilot_pk):
 @permission("governance.view_consentevidencerequest")
 def consent_list(request):
     filterset = selectors.consent_list(user=request.user, filters=request.GET)
-    qs = filterset.qs
+    qs, sorting = web.sort(request, filterset.qs, CONSENT_SORTS)
     today = timezone.localdate()
     if request.GET.get("formato") == "csv":
         rows = (
@@ -778,7 +827,7 @@ def consent_list(request):
     return render(
         request,
         "governance/consent_list.html",
-        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request)},
+        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request), "sorting": sorting},
     )
 
 
@@ -900,7 +949,7 @@ def consent_withdraw(request, consent_pk):
 @permission("governance.view_incident")
 def incident_list(request):
     filterset = selectors.incident_list(user=request.user, filters=request.GET)
-    qs = filterset.qs
+    qs, sorting = web.sort(request, filterset.qs, INCIDENT_SORTS)
     if request.GET.get("formato") == "csv":
         rows = (
             [
@@ -927,7 +976,7 @@ def incident_list(request):
     return render(
         request,
         "governance/incident_list.html",
-        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request)},
+        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request), "sorting": sorting},
     )
 
 

@@ -120,7 +120,7 @@ TEMPLATES = [
                 "portal.context_processors.navigation",
                 "kernel.notifications.context_processors.unread",
             ],
-            "libraries": {"pdf_dates": "kernel.pdf_dates"},
+            "libraries": {"pdf_dates": "kernel.pdf_dates", "listing": "kernel.templatetags.listing"},
         },
     },
 ]

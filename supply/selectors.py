@@ -7,19 +7,9 @@ from agreements.models import Agreement
 
 from .models import Catalog, Delivery, Evaluation, Layout
 
-DELIVERY_SORTS = {
-    "recibida": "received_at",
-    "-recibida": "-received_at",
-    "periodo": "period_start",
-    "-periodo": "-period_start",
-    "institucion": "institution__acronym",
-    "-institucion": "-institution__acronym",
-    "estado": "status",
-    "-estado": "-status",
-}
 
-
-def delivery_list(*, user, q: str = "", status: str = "", sort: str = "") -> QuerySet[Delivery]:
+def delivery_list(*, user, q: str = "", status: str = "") -> QuerySet[Delivery]:
+    """Deliveries ``user`` sees, newest first; the list's view re-sorts by the column chosen."""
     qs = Delivery.objects.visible_to(user).select_related("institution", "agreement", "layout")
     if q:
         qs = qs.filter(
@@ -30,7 +20,7 @@ def delivery_list(*, user, q: str = "", status: str = "", sort: str = "") -> Que
         )
     if status in Delivery.Status.values:
         qs = qs.filter(status=status)
-    return qs.order_by(DELIVERY_SORTS.get(sort, "-received_at"), "-id")
+    return qs.order_by("-received_at", "-id")
 
 
 def delivery_get(*, user, pk: int) -> Delivery:

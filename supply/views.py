@@ -43,18 +43,64 @@ def _download(name: str, *, filename: str, content_type: str) -> FileResponse:
 # --- Deliveries ------------------------------------------------------------------------------
 
 
+# Each list's sortable columns (?orden=, kernel.web): public keys -> orderings.
+DELIVERY_SORTS = web.Sortable(
+    {
+        "archivo": ("file_name",),
+        "institucion": ("institution__acronym",),
+        "periodo": ("period_start",),
+        "recibida": ("received_at",),
+        "registros": ("records",),
+        "estado": ("status",),
+    },
+    default="-recibida",
+)
+LAYOUT_SORTS = web.Sortable(
+    {
+        "layout": ("name",),
+        "convenio": ("agreement__folio", "code"),
+        "separador": ("delimiter",),
+        "codificacion": ("encoding",),
+        "umbral": ("quality_threshold",),
+    },
+    default="convenio",
+)
+CATALOG_SORTS = web.Sortable(
+    {
+        "catalogo": ("name", "-version"),
+        "clave": ("code", "-version"),
+        "version": ("version",),
+        "claves": ("entry_count",),
+        "institucion": ("institution__acronym", "code", "-version"),
+        "cargado": ("created_at",),
+    },
+    default="institucion",
+)
+ENTRY_SORTS = web.Sortable({"clave": ("code",), "significado": ("meaning",)}, default="clave")
+EVALUATION_SORTS = web.Sortable(
+    {
+        "periodo": ("period_start",),
+        "institucion": ("institution__acronym",),
+        "convenio": ("agreement__folio",),
+        "fecha_limite": ("due_on",),
+        "validos": ("valid_percent",),
+        "reciente": ("-period_start", "institution__acronym"),  # no column: the default
+    },
+    default="reciente",
+)
+
+
 @permission("supply.view_delivery")
 def delivery_list(request):
     q = request.GET.get("q", "").strip()[:100]
     status = request.GET.get("estado", "")
-    sort = request.GET.get("orden", "")
-    rows = selectors.delivery_list(user=request.user, q=q, status=status, sort=sort)
+    rows, sorting = web.sort(request, selectors.delivery_list(user=request.user, q=q, status=status), DELIVERY_SORTS)
     context = {
         "page": _page(request, rows),
         "query": _query_without_page(request),
         "q": q,
         "status": status,
-        "sort": sort,
+        "sorting": sorting,
         "statuses": Delivery.Status.choices,
     }
     return render(request, "supply/delivery_list.html", context)
@@ -73,7 +119,7 @@ def _institution_for(request, layout):
 @permission("supply.add_delivery")
 @require_http_methods(["GET", "POST"])
 def delivery_create(request):
-    layouts = selectors.layout_list(user=request.user)
+    layouts, sorting = web.sort(request, selectors.layout_list(user=request.user), LAYOUT_SORTS)
     platform = bool(getattr(request.user, "has_platform_scope", False))
     own = request.user.institution if request.user.institution and not request.user.institution.is_commission else None
     form = forms.DeliveryForm(
@@ -198,7 +244,7 @@ def delivery_receipt(request, delivery_pk):
 
 @permission("supply.view_layout")
 def layout_list(request):
-    layouts = selectors.layout_list(user=request.user)
+    layouts, sorting = web.sort(request, selectors.layout_list(user=request.user), LAYOUT_SORTS)
     agreements = (
         Agreement.objects.visible_to(request.user).filter(supply_layouts__isnull=True).order_by("folio")
         if request.user.has_perm("supply.add_layout") and getattr(request.user, "has_platform_scope", False)
@@ -207,7 +253,12 @@ def layout_list(request):
     return render(
         request,
         "supply/layout_list.html",
-        {"page": _page(request, layouts), "query": _query_without_page(request), "agreements": agreements},
+        {
+            "page": _page(request, layouts),
+            "query": _query_without_page(request),
+            "agreements": agreements,
+            "sorting": sorting,
+        },
     )
 
 
@@ -232,19 +283,27 @@ def layout_create_default(request):
 
 @permission("supply.view_catalog")
 def catalog_list(request):
-    catalogs = selectors.catalog_list(user=request.user)
+    catalogs, sorting = web.sort(request, selectors.catalog_list(user=request.user), CATALOG_SORTS)
     return render(
-        request, "supply/catalog_list.html", {"page": _page(request, catalogs), "query": _query_without_page(request)}
+        request,
+        "supply/catalog_list.html",
+        {"page": _page(request, catalogs), "query": _query_without_page(request), "sorting": sorting},
     )
 
 
 @permission("supply.view_catalog")
 def catalog_detail(request, catalog_pk):
     catalog = selectors.catalog_get(user=request.user, pk=catalog_pk)
+    entries, sorting = web.sort(request, catalog.entries.all(), ENTRY_SORTS)
     return render(
         request,
         "supply/catalog_detail.html",
-        {"catalog": catalog, "page": _page(request, catalog.entries.all()), "query": _query_without_page(request)},
+        {
+            "catalog": catalog,
+            "page": _page(request, entries),
+            "query": _query_without_page(request),
+            "sorting": sorting,
+        },
     )
 
 
@@ -314,10 +373,12 @@ def evaluation_list(request):
         return response
     chart = []
     if institution:
-        chart = list(reversed(list(rows[:12])))
+        chart = list(reversed(list(rows[:12])))  # the last 12 periods, whatever the table's sort
+    rows, sorting = web.sort(request, rows, EVALUATION_SORTS)
     context = {
         "page": _page(request, rows),
         "query": _query_without_page(request),
+        "sorting": sorting,
         "chart": chart,
         "agreements": Agreement.objects.visible_to(request.user).filter(supply_evaluations__isnull=False).distinct(),
         "institutions": Institution.objects.visible_to(request.user)

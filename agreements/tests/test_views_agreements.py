@@ -67,9 +67,9 @@ def test_list_filters_sorts_pages_and_exports_csv(commission, member, commission
             term_until=date(2030, 1, 1) if n else date.today(),
         )
     login(commission_admin)
-    page1 = client.get(reverse("agreements:list"), {"order": "folio"})
+    page1 = client.get(reverse("agreements:list"), {"orden": "folio"})
     assert page1.context["page"].paginator.count == 23 and len(page1.context["page"]) == 20
-    assert client.get(reverse("agreements:list"), {"order": "folio", "page": 2}).context["page"][2].folio == "F-22"
+    assert client.get(reverse("agreements:list"), {"orden": "folio", "page": 2}).context["page"][2].folio == "F-22"
     soon = client.get(reverse("agreements:list"), {"expiring_soon": "true"}).context["page"]
     assert [a.folio for a in soon] == ["F-00"]
     exported = client.get(reverse("agreements:list"), {"q": "F-1", "formato": "csv"})

@@ -7,24 +7,38 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kernel import web
 from kernel.access import permission
 
 from .. import forms, selectors, services
 from ..models import Agreement, Institution
 from .common import _confirm_then, _csv_response, _errors_to_form, _page, _query_without_page
 
+# The column headers sort (?orden=), the filters narrow; the CSV keeps the order shown.
+AGREEMENT_SORTS = web.Sortable(
+    {
+        "folio": ("folio",),
+        "titulo": ("title",),
+        "tipo": ("kind",),
+        "termino": ("end_date",),
+        "estado": ("status",),
+        "reciente": ("-signed_on", "folio"),  # no column: the default, the latest signed first
+    },
+    default="reciente",
+)
+
 
 @permission("agreements.view_agreement")
 def agreement_list(request):
     filterset = selectors.agreement_list(user=request.user, filters=request.GET)
-    qs = filterset.qs
+    qs, sorting = web.sort(request, filterset.qs, AGREEMENT_SORTS)
     # Every search is kept once, by the access log with its query (000, DÉCIMA TERCERA).
     if request.GET.get("formato") == "csv":
         return _agreements_csv(qs)
     return render(
         request,
         "agreements/agreement_list.html",
-        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request)},
+        {"filter": filterset, "page": _page(request, qs), "query": _query_without_page(request), "sorting": sorting},
     )
 
 

@@ -7,10 +7,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kernel import web
 from kernel.access import permission
 
 from .. import forms, services
 from .common import _errors_to_form, _page
+
+NON_WORKING_DAY_SORTS = web.Sortable({"fecha": ("date",), "motivo": ("description",)}, default="fecha")
 
 
 @permission("agreements.view_nonworkingday")
@@ -33,10 +36,11 @@ def non_working_days(request):
             else:
                 messages.success(request, _("Día inhábil registrado."))
                 return redirect("agreements:non_working_days")
+    rows, sorting = web.sort(request, NonWorkingDay.objects.all(), NON_WORKING_DAY_SORTS)
     return render(
         request,
         "agreements/non_working_days.html",
-        {"page": _page(request, NonWorkingDay.objects.all()), "query": "", "form": form},
+        {"page": _page(request, rows), "query": web.query_without_page(request), "form": form, "sorting": sorting},
     )
 
 

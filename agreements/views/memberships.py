@@ -7,11 +7,23 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kernel import web
 from kernel.access import permission
 
 from .. import forms, selectors, services
 from ..models import Membership
 from .common import _errors_to_form, _page, _query_without_page
+
+MEMBERSHIP_SORTS = web.Sortable(
+    {
+        "institucion": ("institution__acronym",),
+        "responsable": ("responsible_name",),
+        "solicitada": ("requested_at",),
+        "estado": ("status",),
+        "baja": ("ends_on",),
+    },
+    default="-solicitada",
+)
 
 
 @permission("agreements.view_membership")
@@ -20,11 +32,13 @@ def membership_list(request):
     status = request.GET.get("estado")
     if status in Membership.Status.values:
         qs = qs.filter(status=status)
+    qs, sorting = web.sort(request, qs, MEMBERSHIP_SORTS)
     return render(
         request,
         "agreements/membership_list.html",
         {
             "page": _page(request, qs),
+            "sorting": sorting,
             "query": _query_without_page(request),
             "statuses": Membership.Status.choices,
             "status": status,
@@ -197,12 +211,19 @@ def membership_terminate(request, membership_pk):
 # --- Notices to members ----------------------------------------------------------------------
 
 
+NOTICE_SORTS = web.Sortable(
+    {"asunto": ("subject",), "tipo": ("kind",), "enviado": ("sent_on",), "cambio": ("change_on",)},
+    default="-enviado",
+)
+
+
 @permission("agreements.view_membernotice")
 def member_notice_list(request):
+    rows, sorting = web.sort(request, selectors.member_notice_list(user=request.user), NOTICE_SORTS)
     return render(
         request,
         "agreements/member_notice_list.html",
-        {"page": _page(request, selectors.member_notice_list(user=request.user)), "query": ""},
+        {"page": _page(request, rows), "query": _query_without_page(request), "sorting": sorting},
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kernel import web
 from kernel.access import permission
 
 from .. import forms, selectors, services
@@ -83,7 +84,25 @@ def compliance_create(request, obligation_pk):
     )
 
 
+COMPLIANCE_SORTS = web.Sortable(
+    {
+        "institucion": ("institution.acronym", "agreement.folio"),
+        "convenio": ("agreement.folio", "institution.acronym"),
+        "entregas": ("records",),
+        "acopio": ("supply_pct",),
+        "oportunidad": ("timeliness_pct",),
+        "calidad": ("quality_pct",),
+    },
+    default="institucion",
+)
+
+
 @permission("agreements.view_compliancerecord")
 def compliance_overview(request):
-    rows = selectors.compliance_table(user=request.user)
-    return render(request, "agreements/compliance.html", {"page": _page(request, rows), "query": ""})
+    # Computed per institution in Python: sorted in memory by the columns' attribute paths.
+    rows, sorting = web.sort(request, selectors.compliance_table(user=request.user), COMPLIANCE_SORTS)
+    return render(
+        request,
+        "agreements/compliance.html",
+        {"page": _page(request, rows), "query": web.query_without_page(request), "sorting": sorting},
+    )

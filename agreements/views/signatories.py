@@ -7,16 +7,31 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kernel import web
 from kernel.access import permission
 
 from .. import forms, selectors, services
 from ..filters import SignatoryFilter
 from .common import _csv_response, _errors_to_form, _page, _query_without_page
 
+# "envio" has no column: the default, the latest submissions first (the catalog's review order).
+SIGNATORY_SORTS = web.Sortable(
+    {
+        "nombre": ("full_name",),
+        "cargo": ("position",),
+        "institucion": ("institution__acronym",),
+        "vigencia": ("valid_from",),
+        "estado": ("status",),
+        "envio": ("submitted_at",),
+    },
+    default="-envio",
+)
+
 
 @permission("agreements.view_signatory")
 def signatory_list(request):
     filterset = SignatoryFilter(request.GET, queryset=selectors.signatory_list(user=request.user), user=request.user)
+    rows, sorting = web.sort(request, filterset.qs, SIGNATORY_SORTS)
     if request.GET.get("formato") == "csv":
         header = [_("Nombre"), _("Cargo"), _("Nivel"), _("Institución"), _("Desde"), _("Hasta"), _("Estado")]
         rows = (
@@ -29,13 +44,13 @@ def signatory_list(request):
                 s.valid_until.isoformat() if s.valid_until else "",
                 s.get_status_display(),
             ]
-            for s in filterset.qs
+            for s in rows
         )
         return _csv_response("firmas-autorizadas.csv", header, rows)
     return render(
         request,
         "agreements/signatory_list.html",
-        {"filter": filterset, "page": _page(request, filterset.qs), "query": _query_without_page(request)},
+        {"filter": filterset, "page": _page(request, rows), "query": _query_without_page(request), "sorting": sorting},
     )
 
 

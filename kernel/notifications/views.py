@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -24,6 +23,18 @@ def _posted_id(request):
         raise Http404 from None
 
 
+INBOX_SORTS = web.Sortable({"fecha": ("created_at",)}, default="-fecha")
+OUTBOX_SORTS = web.Sortable(
+    {
+        "creado": ("created_at",),
+        "destinatario": ("to_address",),
+        "asunto": ("subject",),
+        "intentos": ("attempts",),
+    },
+    default="-creado",
+)
+
+
 def _page(request, rows):
     return web.page(request, rows, PAGE_SIZE)
 
@@ -31,8 +42,12 @@ def _page(request, rows):
 @access.signed_in
 def inbox(request):
     """The signed-in user's in-app notifications."""
-    page = _page(request, selectors.inbox(user=request.user))
-    return render(request, "notifications/inbox.html", {"page": page})
+    rows, sorting = web.sort(request, selectors.inbox(user=request.user), INBOX_SORTS)
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page": _page(request, rows), "query": web.query_without_page(request), "sorting": sorting},
+    )
 
 
 @access.signed_in
@@ -64,15 +79,16 @@ def outbox(request):
     status = request.GET.get("estado", Notification.Status.FAILED)
     if status not in Notification.Status.values:
         status = Notification.Status.FAILED
-    page = _page(request, selectors.outbox(user=request.user, status=status))
+    rows, sorting = web.sort(request, selectors.outbox(user=request.user, status=status), OUTBOX_SORTS)
     return render(
         request,
         "notifications/outbox.html",
         {
-            "page": page,
+            "page": _page(request, rows),
             "status": status,
             "statuses": Notification.Status.choices,
-            "query": urlencode({"estado": status}),
+            "query": web.query_without_page(request),  # no "estado" means the failed ones, as here
+            "sorting": sorting,
         },
     )
 

@@ -30,4 +30,4 @@ def test_list_filters_say_todos():
 
     form = AgreementFilter({}, queryset=Agreement.objects.none()).form
     assert options(str(form["status"]))[0] == "Todos"
-    assert "---------" not in str(form["order"])
+    assert "---------" not in str(form["kind"])

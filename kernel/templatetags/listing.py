@@ -1,0 +1,87 @@
+"""Tags every list shares: its result count and its sortable column headers.
+
+``{% load listing %}`` then, in a table's header row, ``{% sort_header "nombre" _("Nombre") %}``
+for each sortable column; the view puts the list's ``Sort`` in the context as ``sorting``
+(kernel.web.sort). Without it (a shared table shown elsewhere unsorted) the header is plain.
+Above the table, ``{% include "includes/result_count.html" %}`` (it reads ``page``).
+"""
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kernel import web
+
+register = template.Library()
+
+
+@register.simple_tag
+def result_count(page) -> str:
+    """ "134 resultados (mostrando 21–40)", "1 resultado", "Sin resultados"."""
+    total = page.paginator.count
+    if not total:
+        return _("Sin resultados")
+    text = ngettext("%(count)s resultado", "%(count)s resultados", total) % {
+        "count": number_format(total, force_grouping=True)
+    }
+    if page.paginator.num_pages > 1:
+        shown = _("(mostrando %(first)s–%(last)s)") % {
+            "first": number_format(page.start_index(), force_grouping=True),
+            "last": number_format(page.end_index(), force_grouping=True),
+        }
+        text = f"{text} {shown}"
+    return text
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label) -> str:
+    """A column's ``<th>``: a link sorting by ``key`` (ascending, then descending on a second
+    click) with ``aria-sort`` and a visible arrow on the active column."""
+    current = context.get("sorting")
+    request = context.get("request")
+    sortable = current is not None and request is not None and key in getattr(current, "columns", ())
+    if not sortable:
+        return format_html('<th scope="col">{}</th>', label)
+    state = web.sort_state(current, key)
+    href = "?" + web.sort_query(request.GET, current, key)
+    if not state:
+        return format_html(
+            '<th scope="col"><a class="sort" href="{}">{}<span class="sort-arrow" aria-hidden="true">↕</span></a></th>',
+            href,
+            label,
+        )
+    arrow, spoken = ("▲", _("orden ascendente")) if state == "ascending" else ("▼", _("orden descendente"))
+    return format_html(
+        '<th scope="col" aria-sort="{}"><a class="sort active" href="{}">{}'
+        '<span class="sort-arrow" aria-hidden="true">{}</span><span class="visually-hidden"> ({})</span></a></th>',
+        state,
+        href,
+        label,
+        arrow,
+        spoken,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str, label) -> str:
+    """A list of cards has no column headers: a link that sorts it by ``key`` like a header does
+    (ascending, then descending), its arrow and words telling the current direction."""
+    current = context.get("sorting")
+    request = context.get("request")
+    if current is None or request is None or key not in getattr(current, "columns", ()):
+        return format_html("{}", label)
+    state = web.sort_state(current, key)
+    href = "?" + web.sort_query(request.GET, current, key)
+    if not state:
+        return format_html('<a class="sort" href="{}">{}</a>', href, label)
+    arrow, spoken = ("▲", _("orden ascendente")) if state == "ascending" else ("▼", _("orden descendente"))
+    return format_html(
+        '<a class="sort active" href="{}">{}<span class="sort-arrow" aria-hidden="true">{}</span>'
+        '<span class="visually-hidden"> ({})</span></a>',
+        href,
+        label,
+        arrow,
+        spoken,
+    )
