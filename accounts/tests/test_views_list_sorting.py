@@ -98,3 +98,14 @@ def test_the_review_queue_sorts_by_sending_date_over_both_kinds(login, reviewer,
     oldest_first = client.get(url, {"orden": "enviada"})
     assert [row["obj"].pk for row in oldest_first.context["page"].object_list] == [early.pk, late.pk]
     assert '<p class="result-count">2 resultados</p>' in oldest_first.content.decode()
+
+
+def test_a_new_search_keeps_the_sort_the_person_chose(client, commission_admin):
+    client.force_login(commission_admin)
+    sorted_page = client.get(reverse("accounts:user_list"), {"q": "lote", "orden": "-usuario"}).content.decode()
+    # The filter form carries the chosen sort, so submitting a new search does not lose it...
+    assert '<input type="hidden" name="orden" value="-usuario">' in sorted_page
+    # ...while the default sort, or a value outside the list's columns, adds nothing to the form.
+    assert 'name="orden"' not in client.get(reverse("accounts:user_list")).content.decode()
+    forged = client.get(reverse("accounts:user_list"), {"orden": '"><script>'}).content.decode()
+    assert 'name="orden"' not in forged and "<script>" not in forged.split("</header>")[-1]

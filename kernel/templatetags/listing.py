@@ -85,3 +85,18 @@ def sort_link(context, key: str, label) -> str:
         arrow,
         spoken,
     )
+
+
+@register.simple_tag(takes_context=True)
+def keep_sort(context) -> str:
+    """A filter form's hidden field that keeps the list's current sort when the filters change
+    (only a whitelisted value; the default sort needs none)."""
+    current = context.get("sorting")
+    request = context.get("request")
+    if current is None or request is None:
+        return ""
+    param = getattr(current, "param", web.SORT_PARAM)
+    value = request.GET.get(param, "")
+    if not value or value.removeprefix("-") not in getattr(current, "columns", ()):
+        return ""
+    return format_html('<input type="hidden" name="{}" value="{}">', param, value)
