@@ -69,15 +69,6 @@ def seed(ctx):
         letters.letter_template_get(kind)
     if AccountRequest.objects.exists():
         return
-    # The commission's link officer signs the letter for the data the commission receives.
-    letters.letter_accept(
-        user=ctx["users"]["comision.admin"],
-        address="Av. Constitución 100, Centro, Monterrey, N.L.",
-        phone="81 2020 0000",
-        id_document="ine",
-        id_folio="DEMO-0001",
-        kind=LetterKind.LINK_OFFICER,
-    )
     from agreements.models import Agreement, Signatory
 
     users = ctx["users"]

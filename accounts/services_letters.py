@@ -112,12 +112,10 @@ def letter_values(*, user, address, phone, id_document, id_folio, folio, when, k
 
 
 def letter_kinds_for(user) -> list:
-    """The letters ``user`` must sign: every user the user letter; commission staff may also sign
-    the link officer's variant for the data the commission receives."""
-    kinds = [LetterKind.USER]
-    if user.institution_id and user.institution.is_commission:
-        kinds.append(LetterKind.LINK_OFFICER)
-    return kinds
+    """The letters ``user`` signs here: the user letter. The commission link officer's letter for
+    the data received (000 NOVENA) is signed per agreement and designation, in ``agreements``
+    (``officer_letter_sign``); the older ``LINK_OFFICER`` kind stays readable, never signed anew."""
+    return [LetterKind.USER]
 
 
 def letter_preview(*, user, kind=LetterKind.USER, address="", phone="", id_document="ine", id_folio=""):
@@ -147,8 +145,13 @@ def letter_accept(
     user = User.objects.select_for_update().get(pk=user.pk)
     if kind == LetterKind.USER and not user.awaits_letter:
         raise ValidationError(_("Esta cuenta no tiene una carta pendiente."), code="wrong_state")
-    if kind == LetterKind.LINK_OFFICER and not (user.institution_id and user.institution.is_commission):
-        raise PermissionDenied
+    if kind == LetterKind.LINK_OFFICER:
+        if not (user.institution_id and user.institution.is_commission):
+            raise PermissionDenied
+        raise ValidationError(
+            _("La carta del enlace de la Comisión se firma por convenio, en «Cartas del enlace de la Comisión»."),
+            code="per_agreement",
+        )
     invalid = ConfidentialityLetter.ScanStatus.INVALID
     if ConfidentialityLetter.objects.filter(user=user, kind=kind).exclude(scan_status=invalid).exists():
         if kind == LetterKind.LINK_OFFICER or not user.awaits_letter:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
+from agreements.selectors import officer_letters_of
 from audit.requestinfo import client_ip
 from kernel import access, documents, pdf_preview, web
 from kernel.documents import attachment_response
@@ -424,14 +425,8 @@ def letter_accept(request):
 
 @access.signed_in
 def letter_link_officer(request):
-    """Commission link officers sign their own letter for the data the commission receives."""
-    if LetterKind.LINK_OFFICER not in letters.letter_kinds_for(request.user):
-        messages.info(request, _("La carta de enlace sólo la firma el personal de la Comisión."))
-        return redirect("onboarding:letter_mine")
-    if ConfidentialityLetter.objects.filter(user=request.user, kind=LetterKind.LINK_OFFICER).exists():
-        messages.info(request, _("Ya aceptó la carta de enlace."))
-        return redirect("onboarding:letter_mine")
-    return _letter_form(request, LetterKind.LINK_OFFICER)
+    """The old address of the link officer's letter: it is signed per agreement now (000 NOVENA)."""
+    return redirect("agreements:officer_letters")
 
 
 def _letter_form(request, kind):
@@ -484,8 +479,8 @@ def letter_mine(request):
         "accounts/letters/mine.html",
         {
             "letters": user_letters,
-            "can_sign_link_officer": LetterKind.LINK_OFFICER in letters.letter_kinds_for(request.user)
-            and not user_letters.filter(kind=LetterKind.LINK_OFFICER).exists(),
+            # The commission officer's letters for the data received are signed per agreement.
+            "officer_letters": officer_letters_of(user=request.user).exists(),
         },
     )
 

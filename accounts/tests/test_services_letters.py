@@ -158,16 +158,21 @@ def test_nobody_validates_the_scan_of_their_own_letter(commission, reviewer):
     assert newcomer.status == User.Status.ACTIVE
 
 
-def test_only_commission_staff_sign_the_link_officer_variant(commission, member):
+def test_the_old_link_officer_variant_is_no_longer_signed_here(commission, member, client):
+    """The link officer's letter for the data received is signed per agreement and designation
+    (agreements' ``officer_letter_sign``), so the older account-wide variant is refused, and its
+    old address leads to the per-agreement page."""
     officer = UserFactory(institution=commission, profile=profile("commission_admin"), given_names="Íñigo")
-    letter = accept(officer, kind=LetterKind.LINK_OFFICER)
-    assert letter.kind == LetterKind.LINK_OFFICER
-    assert "Carta de confidencialidad del enlace de la Comisión" == letter.template_title
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Cartas del enlace"):
         accept(officer, kind=LetterKind.LINK_OFFICER)
+    assert not ConfidentialityLetter.objects.filter(user=officer).exists()
     member_user = UserFactory(institution=member)
     with pytest.raises(PermissionDenied):
         accept(member_user, kind=LetterKind.LINK_OFFICER)
+    client.force_login(officer)
+    from django.urls import reverse
+
+    assert client.get(reverse("onboarding:letter_link_officer"))["Location"] == reverse("agreements:officer_letters")
 
 
 def test_the_signed_scan_notices_link_each_reader_to_the_page_they_may_open(pending, reviewer, client):
