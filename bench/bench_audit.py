@@ -1,4 +1,12 @@
-"""History-log benchmark: timeline speed over 1M access events and access-logging overhead."""
+"""History-log benchmark: the timeline's cost as the log grows, and access-logging overhead.
+
+The log is loaded in steps (``BENCH_AUDIT_SIZES``, default 5M then 25M access events; a year of a
+busy portal is about 5M): the first step fills the last year, each further step adds older years
+at the same density, as a log that grows for years does. At each size the same timeline queries
+are timed (a user filter; a 7-day range in the middle of last year), so the figures sit side by
+side with their ratio: with monthly partitions the cost stays flat (target: p95 at the largest
+size at most 1.2x the first, and under 200 ms at both).
+"""
 
 import datetime as dt
 import os
@@ -10,8 +18,10 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
-EVENTS = int(os.environ.get("BENCH_AUDIT_EVENTS", "1000000"))
-SPAN_DAYS = 365
+SIZES = [int(n) for n in os.environ.get("BENCH_AUDIT_SIZES", "5000000,25000000").split(",")]
+SPAN_DAYS = 365  # the first size fills one year; each later step adds older years, same density
+GAP_SECONDS = SPAN_DAYS * 86400 / SIZES[0]
+TARGET_P95_MS, TARGET_GROWTH = 200, 1.2
 REPEAT = int(os.environ.get("BENCH_AUDIT_REPEAT", "40"))
 OVERHEAD_SAMPLES = int(os.environ.get("BENCH_AUDIT_OVERHEAD_SAMPLES", "300"))
 
@@ -63,17 +73,17 @@ def _time(client, url, params, n):
     return _summary(samples)
 
 
-def _seed(target_user, institution_id):
-    """1M access events over a year, 1,000 users (one of them real), 40 institutions."""
+def _seed(target_user, institution_id, start, stop):
+    """Access events number ``start + 1`` to ``stop`` (one every GAP_SECONDS back from now), from
+    1,000 users (one of them real) of 40 institutions, and a tenth as many sign-in events."""
     from audit.models import AccessEvent
     from audit.partitions import Month, ensure_months
 
-    seconds_apart = SPAN_DAYS * 86400 / EVENTS
     started = time.perf_counter()
-    # The year's monthly partitions first: on a fresh database only the current months have one,
-    # and the past year would otherwise land in the catch-all DEFAULT partition.
+    # The months' partitions first: on a fresh database only the current months have one, and
+    # the past would otherwise land in the catch-all DEFAULT partition.
     now = timezone.now()
-    ensure_months(Month.of(now - dt.timedelta(days=SPAN_DAYS)), Month.of(now))
+    ensure_months(Month.of(now - dt.timedelta(seconds=stop * GAP_SECONDS + 86400)), Month.of(now))
     # Bulk load the usual way: secondary indexes dropped during the load, rebuilt after it.
     with connection.schema_editor() as editor:
         for index in AccessEvent._meta.indexes:
@@ -97,14 +107,15 @@ def _seed(target_user, institution_id):
                    CASE WHEN g %% 7 = 0 THEN '{"q": "convenio"}'::jsonb ELSE '{}'::jsonb END,
                    CASE WHEN g %% 50 = 0 THEN 403 ELSE 200 END,
                    5 + g %% 60
-            FROM generate_series(1, %(n)s) AS g
+            FROM generate_series(%(first)s, %(last)s) AS g
             """,
             {
-                "gap": seconds_apart,
+                "gap": GAP_SECONDS,
                 "uid": target_user.pk,
                 "uname": target_user.username,
                 "inst": institution_id,
-                "n": EVENTS,
+                "first": start + 1,
+                "last": stop,
             },
         )
         cursor.execute(
@@ -116,9 +127,9 @@ def _seed(target_user, institution_id):
                    CASE WHEN g %% 1000 = 0 THEN %(uid)s ELSE 1000000 + g %% 1000 END,
                    'usuario' || (g %% 1000), 1000000 + g %% 40, '', '', '', '{}'::jsonb,
                    '10.1.1.1'::inet, 'Mozilla/5.0 (bench)', '/cuenta/entrar/'
-            FROM generate_series(1, %(n)s) AS g
+            FROM generate_series(%(first)s, %(last)s) AS g
             """,
-            {"gap": SPAN_DAYS * 86400 / (EVENTS // 10), "uid": target_user.pk, "n": EVENTS // 10},
+            {"gap": GAP_SECONDS * 10, "uid": target_user.pk, "first": start // 10 + 1, "last": stop // 10},
         )
     with connection.schema_editor() as editor:
         for index in AccessEvent._meta.indexes:
@@ -141,46 +152,61 @@ def bench_history_log(capsys):
     commission = CommissionFactory()
     auditor = UserFactory(institution=commission, profile=profile("auditor"), username="auditora.bench")
     target = UserFactory(username="analista.bench")
-    seed_seconds = _seed(target, target.institution_id)
-
     test_client = Client()
     test_client.force_login(auditor)
     client = WsgiClient(test_client.cookies)
     # Like production (DB_CONN_MAX_AGE=60): keep the connection between requests.
     connection.settings_dict["CONN_MAX_AGE"] = 600
 
-    if os.environ.get("BENCH_PROFILE"):
-        import cProfile
-        import pstats
-
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for _ in range(5):
-            client.get("/bitacora/", {"user": "analista.bench"})
-            client.get("/", {})
-        profiler.disable()
-        with capsys.disabled():
-            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(60)
+    from audit.selectors import TimelineFilters, timeline_page
 
     middle = timezone.localdate() - dt.timedelta(days=180)
     week = {"date_from": (middle - dt.timedelta(days=6)).isoformat(), "date_to": middle.isoformat()}
-    user_med, user_p95 = _time(client, "/bitacora/", {"user": "analista.bench"}, REPEAT)
-    range_med, range_p95 = _time(client, "/bitacora/", week, REPEAT)
-    deep_med, deep_p95 = _time(client, "/bitacora/", {"kind": "access", "ip": "10.3.3.4"}, REPEAT // 2)
-
-    # The same two queries without HTTP and templates: what the database and merging cost.
-    from audit.selectors import TimelineFilters, timeline_page
 
     def _selector(filters):
         samples = []
         for _ in range(REPEAT):
-            start = time.perf_counter()
+            begun = time.perf_counter()
             timeline_page(user=auditor, filters=filters, limit=50)
-            samples.append(_ms(time.perf_counter() - start))
+            samples.append(_ms(time.perf_counter() - begun))
         return _summary(samples)
 
-    sel_user = _selector(TimelineFilters(user="analista.bench"))
-    sel_range = _selector(TimelineFilters(date_from=dt.date.fromisoformat(week["date_from"]), date_to=middle))
+    steps, loaded = [], 0
+    for size in SIZES:
+        seed_seconds = _seed(target, target.institution_id, loaded, size)
+        loaded = size
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(5):
+                client.get("/bitacora/", {"user": "analista.bench"})
+                client.get("/", {})
+            profiler.disable()
+            with capsys.disabled():
+                pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative")).print_stats(60)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM audit_accessevent")
+            total = cursor.fetchone()[0]
+            cursor.execute("SELECT count(*) FROM pg_inherits WHERE inhparent = 'audit_accessevent'::regclass")
+            partitions = cursor.fetchone()[0]
+        steps.append(
+            {
+                "rows": total,
+                "partitions": partitions,
+                "seeded": seed_seconds,
+                "user": _time(client, "/bitacora/", {"user": "analista.bench"}, REPEAT),
+                "range": _time(client, "/bitacora/", week, REPEAT),
+                "deep": _time(client, "/bitacora/", {"kind": "access", "ip": "10.3.3.4"}, REPEAT // 2),
+                # The same two queries without HTTP and templates: what the database and merging cost.
+                "sel_user": _selector(TimelineFilters(user="analista.bench")),
+                "sel_range": _selector(
+                    TimelineFilters(date_from=dt.date.fromisoformat(week["date_from"]), date_to=middle)
+                ),
+            }
+        )
 
     # Logging overhead: the same page (the auditor's dashboard), on and off, interleaved.
     on, off = [], []
@@ -205,18 +231,33 @@ def bench_history_log(capsys):
         writes.append(_ms(time.perf_counter() - start))
     write_med, write_p95 = _summary(writes)
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM audit_accessevent")
-        total = cursor.fetchone()[0]
     with capsys.disabled():
         print()
-        print("== History log (audit) ==")
-        print(f"access events in table:              {total:>12,}  (seeded in {seed_seconds:.1f} s)")
-        print(f"timeline, user filter:     median {user_med:7.1f} ms   p95 {user_p95:7.1f} ms   (n={REPEAT})")
-        print(f"timeline, 7-day range:     median {range_med:7.1f} ms   p95 {range_p95:7.1f} ms   (n={REPEAT})")
-        print(f"  selector only, user:     median {sel_user[0]:7.1f} ms   p95 {sel_user[1]:7.1f} ms")
-        print(f"  selector only, range:    median {sel_range[0]:7.1f} ms   p95 {sel_range[1]:7.1f} ms")
-        print(f"timeline, IP + kind:       median {deep_med:7.1f} ms   p95 {deep_p95:7.1f} ms   (n={REPEAT // 2})")
+        print("== History log (audit): the timeline as the log grows (monthly partitions) ==")
+        header = "".join(f"{step['rows']:>16,}" for step in steps)
+        print(f"{'access events in the log':<42}{header}")
+        print(f"{'  monthly partitions':<42}" + "".join(f"{step['partitions']:>16}" for step in steps))
+        print(f"{'  loaded in (s)':<42}" + "".join(f"{step['seeded']:>16.0f}" for step in steps))
+        labels = {
+            "user": "timeline, user filter",
+            "range": "timeline, 7-day range",
+            "deep": "timeline, IP + kind",
+            "sel_user": "  selector only, user",
+            "sel_range": "  selector only, range",
+        }
+        for key, label in labels.items():
+            figures = "".join(f"{step[key][0]:>7.1f} /{step[key][1]:>7.1f}" for step in steps)
+            growth = steps[-1][key][1] / steps[0][key][1]
+            print(f"{label + ' (median / p95 ms)':<42}{figures}   p95 x{growth:.2f}")
+        for key in ("user", "range"):
+            p95s = [step[key][1] for step in steps]
+            growth = p95s[-1] / p95s[0]
+            ok = growth <= TARGET_GROWTH and max(p95s) < TARGET_P95_MS
+            print(
+                f"target {labels[key]}: p95 < {TARGET_P95_MS} ms at every size and at most {TARGET_GROWTH}x "
+                f"from {steps[0]['rows']:,} to {steps[-1]['rows']:,}: {'ok' if ok else 'OVER'} "
+                f"({' / '.join(f'{p:.1f}' for p in p95s)} ms, x{growth:.2f}; n={REPEAT} each)"
+            )
         print(
             f"access logging overhead:   on {on_med:.2f} ms / off {off_med:.2f} ms = ratio {on_med / off_med:.3f}"
             f"   (n={OVERHEAD_SAMPLES} each)"
