@@ -2,6 +2,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +30,8 @@ ITEM_SORTS = web.Sortable(
         "usuario": ("user__username",),
         "institucion": ("institution__acronym", "user__paternal_surname"),
         "perfil": ("user__profile__name", "user__paternal_surname"),
-        "acceso": ("last_login_at",),
+        # Never signed in counts as the oldest access, on PostgreSQL as on SQLite.
+        "acceso": (F("last_login_at").asc(nulls_first=True),),
         "decision": ("decision", "user__paternal_surname"),
     },
     default="nombre",
@@ -39,7 +41,7 @@ DORMANT_SORTS = web.Sortable(
         "nombre": ("paternal_surname", "maternal_surname", "given_names"),
         "usuario": ("username",),
         "institucion": ("institution__acronym", "paternal_surname"),
-        "acceso": ("last_login", "paternal_surname"),
+        "acceso": (F("last_login").asc(nulls_first=True), "paternal_surname"),
     },
     default="acceso",
 )

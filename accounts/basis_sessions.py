@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,6 +107,8 @@ def _on_change(sender, instance, **kwargs):
     else:  # AgreementParty, Membership, InstitutionSuspension
         ids = [instance.institution_id]
     forget_standing(ids)
+    # Again once committed: a request that read the old rows meanwhile may have cached them.
+    transaction.on_commit(lambda: forget_standing(ids))
 
 
 for _model in (Agreement, AgreementParty, TerminationNotice, Membership, InstitutionSuspension):

@@ -200,7 +200,7 @@ def account_request_upload(request, request_pk):
                     request=req, actor=request.user, requirement=requirement, file=file, issue_date=issue_date
                 )
             except ValidationError as exc:
-                dated = requirement.is_dated and exc.code in _ISSUE_DATE_REFUSALS
+                dated = requirement.is_dated and getattr(exc, "code", None) in _ISSUE_DATE_REFUSALS
                 field = form.date_field(requirement) if dated else form.file_field(requirement)
                 for message in _errors(exc):
                     form.add_error(field, message)

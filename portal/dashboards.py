@@ -564,9 +564,8 @@ def context_for(user):
         "figures": figures_for(user),
         **_access_review_context(user),
         # The commission's link officer: the letters for the data received still to sign (000 NOVENA).
-        "officer_letters_pending": (
-            list(agreement_selectors.officer_letters_pending(user=user)) if user.has_platform_scope else []
-        ),
+        # Only the designations linked to this very account, whatever its profile's scope.
+        "officer_letters_pending": list(agreement_selectors.officer_letters_pending(user=user)),
         "figures_refresh_minutes": round(settings.PORTAL_FIGURE_CACHE_SECONDS / 60),
         "audit_log_retention_years": settings.AUDIT_LOG_RETENTION_YEARS,
     }

@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kernel.evidence.models import EvidenceKind
@@ -55,6 +56,9 @@ def notify_letter_due(officer: LinkOfficer) -> None:
         template="officer_letter_due",
         context={"officer": officer, "agreement": officer.party.agreement},
         related=officer.party.agreement,
+        # The page where the officer reads and signs: an account whose profile does not reach
+        # the agreement's page still reaches its own letters.
+        link=reverse("agreements:officer_letters"),
     )
 
 
@@ -101,13 +105,17 @@ def _joined(names: list[str]) -> str:
 def letter_paragraphs(*, officer: LinkOfficer, when, username: str) -> list[str]:
     """The letter's text, in Spanish (the PDF is the legal document; it is never translated)."""
     agreement = officer.party.agreement
-    members = _joined(member_names(agreement)) or "las instituciones integrantes"
+    names = member_names(agreement)
+    members = _joined(names) or "las instituciones integrantes"
+    delivers = "entregue" if len(names) == 1 else "entreguen"
     commission = officer.party.institution.legal_name
+    with translation.override("es"):  # the role's label, whatever the signer's interface language
+        role = officer.get_role_display().lower()
     return [
         f"Yo, {officer.full_name}, {officer.position}, designado(a) por {commission} como "
-        f"{officer.get_role_display().lower()} del convenio {agreement.folio} «{agreement.title}», "
+        f"{role} del convenio {agreement.folio} «{agreement.title}», "
         f"celebrado con {members}, suscribo esta carta en nombre de la Comisión.",
-        f"Los datos personales que {members} entregue a la Comisión con motivo de este convenio, los "
+        f"Los datos personales que {members} {delivers} a la Comisión con motivo de este convenio, los "
         "registros que suministre a la plataforma y la información que se obtenga de ellos son "
         "confidenciales. Me obligo a resguardarlos, a tratarlos únicamente para los fines del convenio y "
         "de las funciones de seguridad pública que lo motivan, y a no revelarlos, transmitirlos ni "
@@ -119,6 +127,11 @@ def letter_paragraphs(*, officer: LinkOfficer, when, username: str) -> list[str]
         f"Mi designación surte efectos desde el {long_date(officer.effective_from)}. Firmo esta carta "
         f"el {long_date(when)}, desde mi cuenta {username} del portal.",
     ]
+
+
+def _document_title(officer) -> str:
+    with translation.override("es"):
+        return _("Carta de confidencialidad de %(name)s (enlace de la Comisión)") % {"name": officer.full_name}
 
 
 def officer_letter_sign(*, officer: LinkOfficer, actor, ip: str | None = None) -> OfficerLetter:
@@ -162,7 +175,8 @@ def officer_letter_sign(*, officer: LinkOfficer, actor, ip: str | None = None) -
             institution=officer.party.institution,
             agreement=agreement,
             kind=Document.Kind.OFFICER_LETTER,
-            title=_("Carta de confidencialidad de %(name)s (enlace de la Comisión)") % {"name": officer.full_name},
+            # Stored in Spanish, like the letter itself, whatever the signer's interface language.
+            title=_document_title(officer),
             file=ContentFile(issued.data, name=f"carta-enlace-{issued.folio}.pdf"),
         )
         stored_names.append(document.file.name)

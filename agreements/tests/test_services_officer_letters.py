@@ -152,3 +152,20 @@ def test_the_agreement_page_shows_the_letter_pending_then_signed(client, agreeme
     page = client.get(url).content.decode()
     assert "Carta de confidencialidad firmada" in page and letter.folio in page
     assert reverse("agreements:document_download", args=[letter.document_id]) in page
+
+
+def test_the_letter_is_spanish_whatever_the_signers_language(agreement, commission_admin, officer_account):
+    """The letter is the legal document: an officer using the English interface signs Spanish
+    text (the role's label included), and the verb agrees with the members named."""
+    from django.utils import timezone, translation
+
+    from agreements.services.officer_letters import letter_paragraphs
+
+    officer = _designate(agreement, commission_admin, account=officer_account)
+    with translation.override("en"):
+        text = " ".join(letter_paragraphs(officer=officer, when=timezone.now(), username="enlace.comision"))
+    assert "como enlace general del convenio" in text and "link officer" not in text
+    assert re.search(r"Los datos personales que .+ entregue a la Comisión", text)
+    with translation.override("en"):
+        services.officer_letter_sign(officer=officer, actor=officer_account)
+    assert Document.objects.get(kind=Document.Kind.OFFICER_LETTER).title.startswith("Carta de confidencialidad de")
