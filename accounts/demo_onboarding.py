@@ -17,6 +17,7 @@ from .models import AccountChangeRequest, AccountRequest, LetterKind, Profile, R
 
 S = AccountRequest.Status
 OVERDUE = "overdue"  # submitted ten days ago: a scenario of the demo, not a state of its own
+ACTIVATED = "activated"  # approved, and the person accepted the confidentiality letter: an active account
 
 # given names, surnames, CURP head (4 letters + birth yymmdd + sex), position, final state
 PEOPLE = [
@@ -27,6 +28,7 @@ PEOPLE = [
     ("Sofía", "Medina", "Lara", "MELS920304M", "Analista táctica", S.APPROVED),
     ("Ramiro", "Escobedo", "Sáenz", "EOSR790618H", "Asesor externo", S.REJECTED),
     ("Daniela", "Fuentes", "Rocha", "FURD960201M", "Auxiliar administrativa", S.WITHDRAWN),
+    ("Marcela", "Villarreal", "Soto", "VISM940817M", "Analista de datos", ACTIVATED),
 ]
 
 
@@ -128,10 +130,19 @@ def seed(ctx):
             onboarding.account_request_reject(
                 request=req, actor=reviewer, reason="La persona no pertenece a la plantilla de la institución."
             )
-        elif state == S.APPROVED:
+        elif state in (S.APPROVED, ACTIVATED):
             for doc in req.documents.all():
                 onboarding.request_document_check(document=doc, actor=reviewer, valid=True)
             onboarding.account_request_approve(request=req, actor=reviewer)
+            if state == ACTIVATED:
+                req.refresh_from_db()
+                letters.letter_accept(
+                    user=req.account,
+                    address="Av. Juárez 200, Centro, Monterrey, N.L.",
+                    phone="81 2020 1107",
+                    id_document="ine",
+                    id_folio="DEMO-0002",
+                )
 
     # Account changes: a late cancellation of the newly approved account, a suspension at IMS.
     approved_user = AccountRequest.objects.get(pk=created[S.APPROVED].pk).account

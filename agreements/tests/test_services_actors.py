@@ -114,6 +114,10 @@ WRITES = {
         functions="x",
         notified_on=date.today(),
     ),
+    "officer_account_set": lambda w, actor: services.officer_account_set(
+        officer=_officer(w), actor=actor, account=None
+    ),
+    "officer_letter_sign": lambda w, actor: services.officer_letter_sign(officer=_officer(w), actor=actor),
     "signatory_submit": lambda w, actor: services.signatory_submit(
         institution=w["member"],
         actor=actor,
