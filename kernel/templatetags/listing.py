@@ -35,49 +35,19 @@ def result_count(page) -> str:
     return text
 
 
-@register.simple_tag(takes_context=True)
-def sort_header(context, key: str, label) -> str:
-    """A column's ``<th>``: a link sorting by ``key`` (ascending, then descending on a second
-    click) with ``aria-sort`` and a visible arrow on the active column."""
-    current = context.get("sorting")
-    request = context.get("request")
-    sortable = current is not None and request is not None and key in getattr(current, "columns", ())
-    if not sortable:
-        return format_html('<th scope="col">{}</th>', label)
+def _sort_anchor(current, request, key: str, label, *, idle_arrow: bool):
+    """The link sorting by ``key`` (ascending, then descending on a second click) and its state:
+    on the active column a visible arrow and words for screen readers."""
     state = web.sort_state(current, key)
     href = "?" + web.sort_query(request.GET, current, key)
     if not state:
-        return format_html(
-            '<th scope="col"><a class="sort" href="{}">{}<span class="sort-arrow" aria-hidden="true">↕</span></a></th>',
-            href,
-            label,
-        )
+        if idle_arrow:
+            return state, format_html(
+                '<a class="sort" href="{}">{}<span class="sort-arrow" aria-hidden="true">↕</span></a>', href, label
+            )
+        return state, format_html('<a class="sort" href="{}">{}</a>', href, label)
     arrow, spoken = ("▲", _("orden ascendente")) if state == "ascending" else ("▼", _("orden descendente"))
-    return format_html(
-        '<th scope="col" aria-sort="{}"><a class="sort active" href="{}">{}'
-        '<span class="sort-arrow" aria-hidden="true">{}</span><span class="visually-hidden"> ({})</span></a></th>',
-        state,
-        href,
-        label,
-        arrow,
-        spoken,
-    )
-
-
-@register.simple_tag(takes_context=True)
-def sort_link(context, key: str, label) -> str:
-    """A list of cards has no column headers: a link that sorts it by ``key`` like a header does
-    (ascending, then descending), its arrow and words telling the current direction."""
-    current = context.get("sorting")
-    request = context.get("request")
-    if current is None or request is None or key not in getattr(current, "columns", ()):
-        return format_html("{}", label)
-    state = web.sort_state(current, key)
-    href = "?" + web.sort_query(request.GET, current, key)
-    if not state:
-        return format_html('<a class="sort" href="{}">{}</a>', href, label)
-    arrow, spoken = ("▲", _("orden ascendente")) if state == "ascending" else ("▼", _("orden descendente"))
-    return format_html(
+    return state, format_html(
         '<a class="sort active" href="{}">{}<span class="sort-arrow" aria-hidden="true">{}</span>'
         '<span class="visually-hidden"> ({})</span></a>',
         href,
@@ -85,6 +55,34 @@ def sort_link(context, key: str, label) -> str:
         arrow,
         spoken,
     )
+
+
+def _sortable(context, key: str):
+    current, request = context.get("sorting"), context.get("request")
+    if current is None or request is None or key not in getattr(current, "columns", ()):
+        return None, None
+    return current, request
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, key: str, label) -> str:
+    """A column's ``<th>``: a sorting link, with ``aria-sort`` on the active column."""
+    current, request = _sortable(context, key)
+    if current is None:
+        return format_html('<th scope="col">{}</th>', label)
+    state, anchor = _sort_anchor(current, request, key, label, idle_arrow=True)
+    if not state:
+        return format_html('<th scope="col">{}</th>', anchor)
+    return format_html('<th scope="col" aria-sort="{}">{}</th>', state, anchor)
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str, label) -> str:
+    """A list of cards has no column headers: a link that sorts it by ``key`` like a header does."""
+    current, request = _sortable(context, key)
+    if current is None:
+        return format_html("{}", label)
+    return _sort_anchor(current, request, key, label, idle_arrow=False)[1]
 
 
 @register.simple_tag(takes_context=True)
