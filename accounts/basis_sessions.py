@@ -14,8 +14,6 @@ in this process counts at once; other processes follow within the cache's lifeti
 """
 
 from django.contrib import messages
-from django.contrib.auth import SESSION_KEY
-from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -23,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, AgreementParty, InstitutionSuspension, Membership, TerminationNotice
-from audit import services as audit
 
 BASIS_CACHE_SECONDS = 60
 _OK = "ok"
@@ -74,22 +71,10 @@ class BasisSessionMiddleware:
 
     def _end(self, request, user, reason, cause):
         from .lockout import LoginRefused, refusal_message
-        from .sessions import session_forget
+        from .sessions import end_current_session
 
-        session = request.session
-        if session.get(SESSION_KEY):
-            session_forget(session_key=session.session_key)
-        session.flush()
-        request.user = AnonymousUser()
-        audit.record_event(
-            category="auth",
-            action="session_ended_no_basis",
-            actor=user,
-            username=user.get_username(),
-            institution=user.institution,
-            target=user,
-            detail={"cause": cause, "reason": reason},
-            request=request,
+        end_current_session(
+            request, user=user, action="session_ended_no_basis", detail={"cause": cause, "reason": reason}
         )
         text = refusal_message(LoginRefused(LoginRefused.NO_BASIS, reason=reason, cause=cause))
         messages.error(request, _("Su sesión terminó. %(message)s") % {"message": text})

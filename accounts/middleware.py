@@ -10,10 +10,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
-
-from audit import services as audit
 
 from .signals import LOGIN_AT, SEEN_AT
 
@@ -42,22 +39,10 @@ class SessionLifetimeMiddleware:
             session[SEEN_AT] = now
             return
         from .models import User
-        from .sessions import session_forget
+        from .sessions import end_current_session
 
         user = User.objects.filter(pk=session.get(SESSION_KEY)).first()
-        session_forget(session_key=session.session_key)
-        session.flush()
-        request.user = AnonymousUser()
-        audit.record_event(
-            category="auth",
-            action="session_expired",
-            actor=user,
-            username=user.get_username() if user else "",
-            institution=getattr(user, "institution", None),
-            target=user,
-            detail={"reason": reason},
-            request=request,
-        )
+        end_current_session(request, user=user, action="session_expired", detail={"reason": reason})
         text = (
             _("Su sesión alcanzó la duración máxima permitida. Inicie sesión de nuevo.")
             if reason == "absolute"

@@ -64,3 +64,25 @@ def remember_rights(sender, request, user, **kwargs):
     """user_logged_in receiver: stamp the new session with the user's profile."""
     if hasattr(request, "session"):
         request.session[RIGHTS_SESSION_KEY] = rights_stamp(user)
+
+
+def end_current_session(request, *, user, action: str, detail: dict) -> None:
+    """End this request's session now (forgotten, flushed, the request left anonymous) and record
+    why in the history log under ``action``."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from audit import services as audit
+
+    session_forget(session_key=request.session.session_key)
+    request.session.flush()
+    request.user = AnonymousUser()
+    audit.record_event(
+        category="auth",
+        action=action,
+        actor=user,
+        username=user.get_username() if user else "",
+        institution=getattr(user, "institution", None),
+        target=user,
+        detail=detail,
+        request=request,
+    )
